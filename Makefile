@@ -1,0 +1,176 @@
+# concur - a self-grading course in C concurrency.
+#
+# One non-recursive Makefile for the whole tree.  Kit code (the grader's
+# library, the lessons' test suites and the harness) is built here, out of
+# tree under build/, with automatic header dependencies.  Students' files are
+# compiled by the harness itself, exercise by exercise, so that a file that
+# does not compile costs that exercise its points and nothing else.
+#
+# Start with:  make help
+
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+
+# ---- configuration -------------------------------------------------------
+V ?= 0
+ifeq ($(V),1)
+  Q :=
+  say = @true
+else
+  Q := @
+  say = @printf '  %-7s %s\n'
+endif
+
+BUILD := build
+KIT := $(BUILD)/kit
+CC := gcc
+HOST_CFLAGS := -std=gnu11 -O2 -g -gdwarf-4 -Wall -Wextra -Werror -pthread
+DEPFLAGS = -MMD -MP
+# Lazily evaluated once: pkg-config only runs after the dependencies exist.
+pkg = $(shell pkg-config $(1) $(2) 2>/dev/null)
+CRITERION_CFLAGS = $(call pkg,--cflags,criterion)
+CRITERION_LIBS = $(or $(call pkg,--libs,criterion),-lcriterion)
+JANSSON_LIBS = $(or $(call pkg,--libs,jansson),-ljansson)
+XML_CFLAGS = $(or $(call pkg,--cflags,libxml-2.0),-I/usr/include/libxml2)
+XML_LIBS = $(or $(call pkg,--libs,libxml-2.0),-lxml2)
+
+# ---- what exists ---------------------------------------------------------
+LESSONS := $(patsubst grader/%/lesson.json,%,$(sort $(wildcard grader/[0-9][0-9]-*/lesson.json)))
+LIB_SRC := $(wildcard grader/lib/*.c)
+TEST_SRC := $(foreach l,$(LESSONS),$(wildcard grader/$(l)/test_*.c))
+DRIVER_SRC := $(foreach l,$(LESSONS),$(wildcard grader/$(l)/race_*.c))
+HARNESS_SRC := $(wildcard grader/harness/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(KIT)/%.o,$(1))
+LIBCT_TEST := $(KIT)/libct_test.a
+LIBCT_DRIVER := $(KIT)/libct_driver.a
+SENTINEL_H := $(KIT)/include/ct_sentinel.h
+HARNESS := $(KIT)/concur-grade
+KIT_TESTS := $(KIT)/kit-tests
+UNIT_BINS := $(patsubst tests/unit/%.c,$(KIT)/tests/unit/%,$(UNIT_SRC))
+DEPS_OK := $(BUILD)/.deps-ok
+KIT_ALL := $(HARNESS) $(LIBCT_TEST) $(LIBCT_DRIVER) $(call obj,$(TEST_SRC) $(DRIVER_SRC))
+
+# ---- options of check/hint/bench -----------------------------------------
+LESSON ?=
+EXERCISE ?=
+SOLUTION ?=
+SRC ?=
+VERBOSE ?=
+JSON ?=
+CSV ?=
+RUNS ?= 5
+GRADE_OPTS = $(if $(LESSON),--lesson '$(LESSON)') $(if $(EXERCISE),--exercise '$(EXERCISE)') \
+	$(if $(filter 1 yes,$(SOLUTION)),--solution) $(if $(SRC),--src '$(SRC)') \
+	$(if $(filter 1 yes,$(VERBOSE)),--verbose) $(if $(JSON),--report-json '$(JSON)') \
+	$(if $(CSV),--report-csv '$(CSV)')
+# How students' files are compiled is the harness's business
+# (grader/harness/build.c); only the compiler is handed down.
+export CONCUR_CC := $(CC)
+
+# ---- user-facing targets -------------------------------------------------
+# A line "target: ## text" documents a target for `make help`.
+
+help: ## show this help (the default)
+	@echo "concur - a self-grading course in C concurrency"
+	@echo
+	@echo "Usage: make TARGET [LESSON=N] [EXERCISE=name] [SOLUTION=1] [V=1]"
+	@echo
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1|/' | \
+		awk -F'|' '{ printf "  %-10s %s\n", $$1, $$2 }'
+	@echo
+	@echo "Options: LESSON=3, 03 or 03-slug (default: all)  EXERCISE=name  SOLUTION=1 (grade the"
+	@echo "         reference solutions)  SRC=dir (grade another tree laid out like exercises/)"
+	@echo "         VERBOSE=1 (more detail)  JSON=file / CSV=file (write a report)  V=1 (show commands)"
+	@echo
+	@echo "Start here:  make list   then   make check LESSON=1"
+
+check: $(KIT_ALL) ## grade your exercises: make check LESSON=1 [EXERCISE=spawn]
+	$(Q)$(HARNESS) $(GRADE_OPTS)
+
+list: $(HARNESS) ## list the lessons and their exercises
+	$(Q)$(HARNESS) --list
+
+hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn
+	$(Q)$(HARNESS) --hint $(GRADE_OPTS)
+
+test: $(KIT_ALL) $(UNIT_BINS) $(KIT_TESTS) ## the kit's own tests (solutions pass, skeletons and wrong variants fail)
+	$(Q)$(KIT_TESTS) --unit '$(UNIT_BINS)'
+
+bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson on the solutions (RUNS=5)
+	$(Q)$(KIT_TESTS) --bench --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)')
+
+format: ## reformat the kit's C sources with clang-format
+	$(Q)clang-format -i $(LIB_SRC) $(TEST_SRC) $(DRIVER_SRC) $(HARNESS_SRC) grader/*/*.h grader/lib/*.h
+
+clean: ## remove build/ (all compiled files, reports and saved hint progress)
+	$(Q)rm -rf $(BUILD)
+
+.PHONY: help check list hint test bench format clean deps
+
+# ---- dependencies (Debian packages) --------------------------------------
+deps: $(DEPS_OK) ## install or check the Debian packages the kit needs
+$(DEPS_OK): grader/deps.sh
+	$(Q)bash grader/deps.sh
+	$(Q)mkdir -p $(@D) && touch $@
+
+# ---- kit build rules -----------------------------------------------------
+# A random exit status, drawn once per build tree, that only a test or a
+# driver that ran to its last line produces (grader/lib/ct_test.h).
+$(KIT)/sentinel: | $(DEPS_OK)
+	$(say) GEN $@
+	$(Q)mkdir -p $(@D)
+	$(Q)n=$$(od -An -N2 -tu2 /dev/urandom | tr -d ' '); echo $$((n % 60 + 64)) > $@
+$(SENTINEL_H): $(KIT)/sentinel
+	$(say) GEN $@
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '/* Generated from %s: the exit status that proves a test ran to its end. */\n#define CT_SENTINEL %d\n' \
+	  $< $$(cat $<) > $@
+
+$(KIT)/grader/lib/%.o: grader/lib/%.c $(SENTINEL_H) | $(DEPS_OK)
+	$(say) CC $<
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) -I$(KIT)/include -Igrader/lib -c $< -o $@
+
+LIB_COMMON := $(call obj,grader/lib/ct_clock.c grader/lib/ct_timing.c)
+$(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_test.c)
+$(LIBCT_DRIVER): $(LIB_COMMON) $(call obj,grader/lib/ct_driver.c)
+$(LIBCT_TEST) $(LIBCT_DRIVER):
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# A lesson's suites and drivers see the pristine API headers (solutions/).
+$(KIT)/grader/%.o: grader/%.c $(SENTINEL_H) | $(DEPS_OK)
+	$(say) CC $<
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) -I$(KIT)/include -Igrader/lib \
+	  -Isolutions/$(word 2,$(subst /, ,$<)) -c $< -o $@
+
+HARNESS_OBJ := $(call obj,$(HARNESS_SRC))
+$(KIT)/grader/harness/%.o: grader/harness/%.c | $(DEPS_OK)
+	$(say) CC $<
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(XML_CFLAGS) -Igrader/harness -Igrader/lib -c $< -o $@
+$(HARNESS): $(HARNESS_OBJ)
+	$(say) LD $@
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS) -ldl
+
+$(KIT_TESTS): $(KIT)/tests/kit_tests.o $(call obj,grader/harness/lesson.c grader/harness/util.c)
+	$(say) LD $@
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS)
+$(KIT)/tests/%.o: tests/%.c | $(DEPS_OK)
+	$(say) CC $<
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) $(XML_CFLAGS) -I$(KIT)/include \
+	  -Igrader/lib -Igrader/harness -c $< -o $@
+
+# Unit tests of the harness and the timing library (Criterion).
+UNIT_DEPS := $(filter-out $(KIT)/grader/harness/main.o,$(HARNESS_OBJ)) $(LIB_COMMON)
+$(KIT)/tests/unit/%: $(KIT)/tests/unit/%.o $(UNIT_DEPS)
+	$(say) LD $@
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(CRITERION_LIBS) $(JANSSON_LIBS) $(XML_LIBS) -ldl
+
+-include $(shell find $(KIT) -name '*.d' 2>/dev/null)

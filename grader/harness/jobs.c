@@ -1,0 +1,391 @@
+/*
+ * jobs.c - parallel, time-limited, sandboxed commands (see jobs.h).
+ *
+ * DESIGN: SIGCHLD stays blocked in the harness; the wait loop reaps with
+ * waitpid(-1, WNOHANG), which also collects orphans re-parented to us, and
+ * sleeps in sigtimedwait() until the next child event or the next 20 ms
+ * tick, at which timeouts are checked.  A job's leftovers are killed as
+ * soon as its main process has been reaped.
+ */
+#define _GNU_SOURCE
+#include "jobs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UID_BASE 2000000u
+#define UIDS_PER_RUN 64u
+
+static uid_t next_uid;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int jobs_init(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		return -1;
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		return -1;
+	next_uid = UID_BASE + ((uid_t)getpid() % 30000u) * UIDS_PER_RUN;
+	return 0;
+}
+
+static void assign_uid(struct job *j)
+{
+	if (j->uid == 0 && geteuid() == 0)
+		j->uid = next_uid++;
+}
+
+int jobs_prepare_dir(const char *dir, struct job *j)
+{
+	assign_uid(j);
+	if (j->untrusted && geteuid() == 0 && chown(dir, j->uid, j->uid) == -1)
+		return -1;
+	return 0;
+}
+
+/* Number of processes whose real uid is uid (for RLIMIT_NPROC). */
+static unsigned count_processes_of(uid_t uid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	unsigned n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		struct stat st;
+		char path[300];
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s", e->d_name);
+		if (stat(path, &st) == 0 && st.st_uid == uid)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void set_limit(int resource, rlim_t value)
+{
+	struct rlimit rl = {value, value};
+
+	if (setrlimit(resource, &rl) == -1) {
+		perror("sandbox: setrlimit");
+		_exit(126);
+	}
+}
+
+static int open_output(const char *path)
+{
+	return open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
+/* In the child: become the sandboxed job, then exec.  Never returns. */
+static void exec_job(struct job *j, unsigned nproc_limit)
+{
+	static char *const clean_env[] = {
+		"PATH=/usr/bin:/bin", "LANG=C", "LC_ALL=C", "HOME=.", "TMPDIR=.", NULL,
+	};
+	int in = open("/dev/null", O_RDONLY);
+	int out = open_output(j->out_path);
+	int err = j->err_path ? open_output(j->err_path) : out;
+
+	if (in == -1 || out == -1 || err == -1 || dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
+		_exit(126);
+	if (j->cwd && chdir(j->cwd) == -1) {
+		perror("sandbox: chdir");
+		_exit(126);
+	}
+	if (j->untrusted) {
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		set_limit(RLIMIT_CORE, 0);
+		set_limit(RLIMIT_CPU, (rlim_t)(j->timeout_s + 2));
+		set_limit(RLIMIT_FSIZE, 64ul << 20);
+		set_limit(RLIMIT_NOFILE, 256);
+		if (j->as_mib)
+			set_limit(RLIMIT_AS, (rlim_t)j->as_mib << 20);
+		set_limit(RLIMIT_NPROC, nproc_limit);
+		if (geteuid() == 0) {
+			if (setgroups(0, NULL) == -1 || setgid(j->uid) == -1 || setuid(j->uid) == -1) {
+				perror("sandbox: dropping privileges");
+				_exit(126);
+			}
+		}
+		umask(022);
+	}
+	/* Only 0, 1 and 2 survive into the job. */
+	syscall(SYS_close_range, 3u, ~0u, 0u);
+	execvpe(j->argv[0], j->argv, j->untrusted ? clean_env : environ);
+	fprintf(stderr, "cannot run %s: %s\n", j->argv[0], strerror(errno));
+	_exit(127);
+}
+
+static int start_job(struct job *j)
+{
+	unsigned nproc_limit = j->nproc ? j->nproc : 64;
+	pid_t pid;
+
+	assign_uid(j);
+	if (j->untrusted && geteuid() != 0)
+		nproc_limit += count_processes_of(getuid());
+	fflush(NULL);
+	pid = fork();
+	if (pid == -1) {
+		j->start_errno = errno;
+		return -1;
+	}
+	if (pid == 0) {
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigprocmask(SIG_SETMASK, &set, NULL);
+		exec_job(j, nproc_limit);
+	}
+	setpgid(pid, pid); /* also in the child: whichever runs first */
+	j->started = true;
+	return pid;
+}
+
+/* Kills every process of the sandbox uid, as that uid; returns how many rounds found some. */
+static int kill_all_of_uid(uid_t uid)
+{
+	int found = 0;
+
+	for (int round = 0; round < 100; round++) {
+		pid_t killer = fork();
+		int status;
+
+		if (killer == -1)
+			return found;
+		if (killer == 0) {
+			/* kill(-1) signals every process we may signal, except ourselves. */
+			if (setgroups(0, NULL) == -1 || setgid(uid) == -1 || setuid(uid) == -1)
+				_exit(2);
+			_exit(kill(-1, SIGKILL) == 0 ? 1 : 0);
+		}
+		while (waitpid(killer, &status, 0) == -1 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+			break;
+		found++;
+	}
+	return found;
+}
+
+/* Our direct children that are not in pids[] (orphans re-parented to us). */
+static int kill_stray_children(const pid_t *pids, int n)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int killed = 0;
+	pid_t self = getpid();
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[300], buf[512];
+		pid_t pid = (pid_t)atoi(e->d_name);
+		int ppid = 0;
+		bool ours = false;
+		FILE *f;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/stat", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof buf, f)) {
+			char *close_paren = strrchr(buf, ')');
+			if (close_paren)
+				sscanf(close_paren + 1, " %*c %d", &ppid);
+		}
+		fclose(f);
+		for (int i = 0; i < n; i++)
+			ours |= pids[i] == pid;
+		if (ppid == self && !ours && kill(pid, SIGKILL) == 0)
+			killed++;
+	}
+	closedir(d);
+	return killed;
+}
+
+/*
+ * Live (not zombie) processes in process group pgid or, when uid is not 0,
+ * owned by uid.  Zombies do not count: they have ended, and the orphans
+ * among them are ours to reap.
+ */
+static int count_live(pid_t pgid, uid_t uid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[300], buf[512], state = 0;
+		int pgrp = 0;
+		struct stat st;
+		FILE *f;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof buf, f)) {
+			char *close_paren = strrchr(buf, ')');
+			if (close_paren)
+				sscanf(close_paren + 1, " %c %*d %d", &state, &pgrp);
+		}
+		if (fstat(fileno(f), &st) == -1)
+			st.st_uid = (uid_t)-1;
+		fclose(f);
+		if (state && state != 'Z' && (pgrp == pgid || (uid && st.st_uid == uid)))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * After job j's main process (pid) ended: whatever of its group or its uid
+ * is still alive 100 ms later was left behind.  Count it, then kill it.
+ */
+static void clean_up_after(struct job *j, pid_t pid)
+{
+	uid_t uid = geteuid() == 0 ? j->uid : 0;
+	int live;
+
+	if (!j->untrusted)
+		return;
+	live = count_live(pid, uid);
+	for (int i = 0; i < 10 && live > 0; i++) {
+		usleep(10000);
+		live = count_live(pid, uid);
+	}
+	j->leftovers += live;
+	kill(-pid, SIGKILL);
+	if (uid)
+		kill_all_of_uid(uid);
+}
+
+void jobs_run(struct job *jobs, int n, int parallel)
+{
+	pid_t *pids = calloc((size_t)n, sizeof *pids);
+	double *started_at = calloc((size_t)n, sizeof *started_at);
+	int next = 0, running = 0;
+	const struct timespec tick = {0, 20 * 1000 * 1000};
+	sigset_t chld;
+
+	if (!pids || !started_at) {
+		perror("jobs_run: calloc");
+		exit(2);
+	}
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (parallel < 1)
+		parallel = 1;
+	while (next < n || running > 0) {
+		while (next < n && running < parallel) {
+			struct job *j = &jobs[next];
+
+			pids[next] = start_job(j);
+			started_at[next] = now_s();
+			if (pids[next] > 0)
+				running++;
+			next++;
+		}
+		/* Reap whatever ended: jobs, and orphans re-parented to us. */
+		for (;;) {
+			int status;
+			pid_t pid = waitpid(-1, &status, WNOHANG);
+
+			if (pid <= 0)
+				break;
+			for (int i = 0; i < next; i++) {
+				if (pids[i] != pid)
+					continue;
+				jobs[i].status = status;
+				jobs[i].wall_s = now_s() - started_at[i];
+				clean_up_after(&jobs[i], pid);
+				pids[i] = 0;
+				running--;
+			}
+		}
+		/* Kill the jobs that ran out of time; they are reaped above. */
+		for (int i = 0; i < next; i++) {
+			if (pids[i] <= 0 || jobs[i].timed_out || now_s() - started_at[i] < jobs[i].timeout_s)
+				continue;
+			jobs[i].timed_out = true;
+			kill(-pids[i], SIGKILL);
+			kill(pids[i], SIGKILL);
+			if (jobs[i].untrusted && geteuid() == 0)
+				kill_all_of_uid(jobs[i].uid);
+		}
+		if (running > 0)
+			sigtimedwait(&chld, NULL, &tick);
+	}
+	/* Orphans that escaped every process group (non-root case). */
+	for (int round = 0; round < 100; round++) {
+		int status, killed = kill_stray_children(pids, 0);
+
+		while (waitpid(-1, &status, WNOHANG) > 0)
+			;
+		if (!killed)
+			break;
+		if (n > 0)
+			jobs[0].leftovers += killed;
+		usleep(1000);
+	}
+	free(pids);
+	free(started_at);
+}
+
+const char *job_describe(const struct job *j, char *buf, size_t len)
+{
+	if (!j->started)
+		snprintf(buf, len, "could not start (%s)", strerror(j->start_errno));
+	else if (j->timed_out)
+		snprintf(buf, len, "was stopped after its time limit of %.0f s", j->timeout_s);
+	else if (WIFEXITED(j->status))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(j->status));
+	else if (WIFSIGNALED(j->status))
+		snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(j->status), strsignal(WTERMSIG(j->status)));
+	else
+		snprintf(buf, len, "ended with wait status 0x%x", j->status);
+	return buf;
+}
+
+bool job_exited_with(const struct job *j, int code)
+{
+	return j->started && !j->timed_out && WIFEXITED(j->status) && WEXITSTATUS(j->status) == code;
+}

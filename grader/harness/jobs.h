@@ -1,0 +1,66 @@
+/*
+ * jobs.h - run commands in parallel, each with a wall-clock timeout; run
+ * untrusted ones (the student's code) in a sandbox.
+ *
+ * A sandboxed ("untrusted") job gets:
+ *   - its own process group, and PR_SET_PDEATHSIG so it dies with us;
+ *   - rlimits: CPU seconds, address space, file size, open files, core
+ *     size 0, and a process limit;
+ *   - a clean environment (no CRITERION_* or other variables of ours);
+ *   - stdin from /dev/null, stdout and stderr into files, no other fds;
+ *   - when we are root: a user id of its own, unused by anything else, so
+ *     that RLIMIT_NPROC really limits it (the limit is ignored for root) and
+ *     so that kill(-1, SIGKILL) sent as that user removes every process it
+ *     left behind, even ones that left its process group with setsid();
+ *   - when we are not root: RLIMIT_NPROC set to the user's current number
+ *     of processes plus a margin, and leftovers are found as our children
+ *     (we are a child subreaper, so orphans are re-parented to us).
+ * After a job ends or times out, everything it started is killed and
+ * reaped; the number killed is reported so a verdict can mention it.
+ *
+ * jobs_run() blocks until every job has ended.
+ */
+#ifndef JOBS_H
+#define JOBS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct job {
+	/* Filled in by the caller. */
+	char **argv;            /* argv[0] is a path; NULL-terminated */
+	const char *cwd;        /* working directory, NULL: ours */
+	const char *out_path;   /* stdout file, NULL: /dev/null */
+	const char *err_path;   /* stderr file, NULL: same file as stdout */
+	double timeout_s;       /* wall-clock limit */
+	bool untrusted;         /* sandbox it (see above) */
+	unsigned long as_mib;   /* address-space limit when untrusted (MiB) */
+	unsigned nproc;         /* process limit when untrusted */
+	/* Filled in by jobs_run. */
+	uid_t uid;              /* the uid it ran as */
+	int status;             /* raw wait status of the job's main process */
+	bool started, timed_out;
+	double wall_s;
+	int leftovers;          /* processes killed after the main one ended */
+	int start_errno;        /* why it could not start, 0 if it did */
+};
+
+/*
+ * Must be called once, before any thread or child exists: blocks SIGCHLD
+ * and makes this process a child subreaper.  Returns 0 or -1 with errno.
+ */
+int jobs_init(void);
+
+/* Runs jobs[0..n), at most `parallel` at a time, until all have ended. */
+void jobs_run(struct job *jobs, int n, int parallel);
+
+/* Makes dir writable for the sandbox's uid (chown when root).  0 or -1. */
+int jobs_prepare_dir(const char *dir, struct job *j);
+
+/* "exited with status 3", "killed by signal 9 (Killed)", "timed out after 5 s". */
+const char *job_describe(const struct job *j, char *buf, size_t len);
+
+/* True if the job ran and exited with status code. */
+bool job_exited_with(const struct job *j, int code);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * lesson.c - reads grader/NN-slug/lesson.json and hints.json (jansson).
+ */
+#include "lesson.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+const char *const check_names[NCHECKS] = {"correctness", "timing", "races"};
+
+static void die_json(const char *path, const char *what)
+{
+	fprintf(stderr, "concur: %s: %s (this is a bug in the kit's catalogue)\n", path, what);
+	exit(2);
+}
+
+static void load_hints(const char *dir, struct lesson *l)
+{
+	char *path = xasprintf("%s/hints.json", dir);
+	json_error_t err;
+	json_t *root = json_load_file(path, 0, &err);
+
+	if (!root) {
+		free(path);
+		return; /* hints are optional */
+	}
+	for (int i = 0; i < l->nexercises; i++) {
+		struct exercise *e = &l->exercises[i];
+		json_t *arr = json_object_get(root, e->name);
+		size_t k;
+		json_t *h;
+
+		if (!json_is_array(arr))
+			continue;
+		e->hints = xcalloc(json_array_size(arr), sizeof *e->hints);
+		json_array_foreach(arr, k, h) {
+			if (json_is_string(h))
+				e->hints[e->nhints++] = xstrdup(json_string_value(h));
+		}
+	}
+	json_decref(root);
+	free(path);
+}
+
+static void load_lesson(const char *root_dir, const char *slug, struct lesson *l)
+{
+	char *dir = xasprintf("%s/grader/%s", root_dir, slug);
+	char *path = xasprintf("%s/lesson.json", dir);
+	json_error_t err;
+	json_t *root = json_load_file(path, 0, &err);
+	json_t *exs, *ex;
+	size_t i;
+
+	if (!root) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "line %d: %s", err.line, err.text);
+		die_json(path, msg);
+	}
+	l->slug = xstrdup(slug);
+	l->number = atoi(slug);
+	l->title = xstrdup(json_string_value(json_object_get(root, "title")) ?: slug);
+	l->budget_s = json_number_value(json_object_get(root, "budget_s"));
+	if (l->budget_s <= 0)
+		l->budget_s = 60;
+	exs = json_object_get(root, "exercises");
+	if (!json_is_array(exs) || json_array_size(exs) == 0)
+		die_json(path, "\"exercises\" must be a non-empty array");
+	l->exercises = xcalloc(json_array_size(exs), sizeof *l->exercises);
+	json_array_foreach(exs, i, ex) {
+		struct exercise *e = &l->exercises[l->nexercises++];
+		const char *name = json_string_value(json_object_get(ex, "name"));
+		const char *fn = json_string_value(json_object_get(ex, "function"));
+		json_t *pts = json_object_get(ex, "points");
+
+		if (!name || !fn || !json_is_object(pts))
+			die_json(path, "every exercise needs \"name\", \"function\" and \"points\"");
+		e->name = xstrdup(name);
+		e->function = xstrdup(fn);
+		for (int c = 0; c < NCHECKS; c++)
+			e->points[c] = (int)json_integer_value(json_object_get(pts, check_names[c]));
+	}
+	json_decref(root);
+	load_hints(dir, l);
+	free(path);
+	free(dir);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+struct lesson *lessons_load(const char *root, int *n)
+{
+	char *dir = xasprintf("%s/grader", root);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **slugs = NULL;
+	int count = 0;
+	struct lesson *lessons;
+
+	if (!d) {
+		fprintf(stderr, "concur: cannot open %s: run make from the kit's top directory\n", dir);
+		exit(2);
+	}
+	while ((e = readdir(d))) {
+		char *json;
+
+		if (!isdigit((unsigned char)e->d_name[0]) || !isdigit((unsigned char)e->d_name[1]) ||
+		    e->d_name[2] != '-')
+			continue;
+		json = xasprintf("%s/%s/lesson.json", dir, e->d_name);
+		if (file_exists(json)) {
+			slugs = xrealloc(slugs, (size_t)(count + 1) * sizeof *slugs);
+			slugs[count++] = xstrdup(e->d_name);
+		}
+		free(json);
+	}
+	closedir(d);
+	qsort(slugs, (size_t)count, sizeof *slugs, cmp_str);
+	lessons = xcalloc((size_t)(count ? count : 1), sizeof *lessons);
+	for (int i = 0; i < count; i++) {
+		load_lesson(root, slugs[i], &lessons[i]);
+		free(slugs[i]);
+	}
+	free(slugs);
+	free(dir);
+	*n = count;
+	return lessons;
+}
+
+struct lesson *lesson_find(struct lesson *lessons, int n, const char *arg)
+{
+	char *end;
+	long num = strtol(arg, &end, 10);
+
+	for (int i = 0; i < n; i++) {
+		const char *slug = lessons[i].slug;
+
+		if (*arg && *end == '\0' && num == lessons[i].number)
+			return &lessons[i];
+		if (strcmp(arg, slug) == 0 || strcmp(arg, slug + 3) == 0)
+			return &lessons[i];
+	}
+	return NULL;
+}
+
+struct exercise *exercise_find(struct lesson *l, const char *name)
+{
+	for (int i = 0; i < l->nexercises; i++)
+		if (strcmp(l->exercises[i].name, name) == 0)
+			return &l->exercises[i];
+	return NULL;
+}
+
+int lesson_max_points(const struct lesson *l)
+{
+	int sum = 0;
+
+	for (int i = 0; i < l->nexercises; i++)
+		for (int c = 0; c < NCHECKS; c++)
+			sum += l->exercises[i].points[c];
+	return sum;
+}

@@ -1,0 +1,46 @@
+/*
+ * lesson.h - the catalogue: which lessons exist, their exercises, the
+ * points of each check, and the hints.
+ *
+ * A lesson is a directory grader/NN-slug/ holding lesson.json (title,
+ * budget, exercises and points: the one place points are declared) and
+ * hints.json (graduated hints per exercise).  Exercise NAME is the student
+ * file NAME.c with API header NAME.h, graded by grader/NN-slug/test_NAME.c
+ * (Criterion) and grader/NN-slug/race_NAME.c (the Helgrind driver).
+ */
+#ifndef LESSON_H
+#define LESSON_H
+
+enum check_kind { CHECK_CORRECTNESS, CHECK_TIMING, CHECK_RACES, NCHECKS };
+
+struct exercise {
+	char *name;             /* "spawn" */
+	char *function;         /* "spawn_all" */
+	int points[NCHECKS];
+	char **hints;           /* graduated, hints[0] first */
+	int nhints;
+};
+
+struct lesson {
+	char *slug;             /* "01-processes" */
+	int number;             /* 1 */
+	char *title;            /* "Processes" */
+	double budget_s;        /* wall budget for grading the whole lesson */
+	struct exercise *exercises;
+	int nexercises;
+};
+
+extern const char *const check_names[NCHECKS]; /* "correctness", "timing", "races" */
+
+/* Every lesson under root/grader, in order.  Exits with a message on a broken catalogue. */
+struct lesson *lessons_load(const char *root, int *n);
+/*
+ * The lesson that `arg` names: "3", "03", "03-slug" or "slug".  Returns
+ * NULL if none; the caller prints the list.
+ */
+struct lesson *lesson_find(struct lesson *lessons, int n, const char *arg);
+struct exercise *exercise_find(struct lesson *l, const char *name);
+/* Points available in the lesson. */
+int lesson_max_points(const struct lesson *l);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * main.c - concur-grade, the harness behind `make check`, `make list` and
+ * `make hint`.  Run it from the kit's top directory (make does).
+ *
+ *   concur-grade [--lesson N] [--exercise NAME] [--solution | --src DIR |
+ *                 --source FILE] [--report-json F] [--report-csv F] [--verbose]
+ *   concur-grade --list
+ *   concur-grade --hint --lesson N --exercise NAME
+ *
+ * Exit status: 0 when every check with points passed, 1 when some did not,
+ * 2 on a usage error or a broken kit.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <jansson.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grade.h"
+#include "jobs.h"
+#include "lesson.h"
+#include "report.h"
+#include "util.h"
+
+struct options {
+	const char *lesson, *exercise, *src, *source, *json, *csv, *root;
+	bool solution, verbose, list, hint;
+	int jobs;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: concur-grade [--lesson N] [--exercise NAME] [--solution | --src DIR | --source FILE]\n"
+	      "                    [--report-json FILE] [--report-csv FILE] [--verbose] [--jobs N]\n"
+	      "       concur-grade --list\n"
+	      "       concur-grade --hint --lesson N --exercise NAME\n"
+	      "Usually run through make: make check LESSON=1, make list, make hint LESSON=1 EXERCISE=spawn\n",
+	      f);
+}
+
+static void print_lessons(FILE *f, const struct lesson *ls, int n)
+{
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "  %-18s %-28s exercises:", ls[i].slug, ls[i].title);
+		for (int k = 0; k < ls[i].nexercises; k++)
+			fprintf(f, " %s", ls[i].exercises[k].name);
+		fprintf(f, "   (%d points)\n", lesson_max_points(&ls[i]));
+	}
+}
+
+static void print_exercises(FILE *f, const struct lesson *l)
+{
+	for (int k = 0; k < l->nexercises; k++)
+		fprintf(f, "  %-10s %s() in exercises/%s/%s.c\n", l->exercises[k].name, l->exercises[k].function,
+			l->slug, l->exercises[k].name);
+}
+
+static int usable_cpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof set, &set) == -1)
+		return 1;
+	int n = CPU_COUNT(&set);
+	return n > 0 ? n : 1;
+}
+
+/* Shows the next hint and remembers it in build/progress/hints.json. */
+static int show_hint(const struct options *o, struct lesson *l, struct exercise *e)
+{
+	char *dir = xasprintf("%s/build/progress", o->root);
+	char *path = xasprintf("%s/hints.json", dir);
+	char *key = xasprintf("%s/%s", l->slug, e->name);
+	json_t *state = json_load_file(path, 0, NULL);
+
+	if (!json_is_object(state)) {
+		json_decref(state);
+		state = json_object();
+	}
+	if (e->nhints == 0) {
+		printf("There are no hints for %s yet: re-read lessons/%s.md.\n", e->name, l->slug);
+		return 0;
+	}
+	int seen = (int)json_integer_value(json_object_get(state, key));
+	int next = seen < e->nhints ? seen : e->nhints - 1;
+	printf("Hint %d of %d for %s (%s() in exercises/%s/%s.c):\n\n%s\n\n", next + 1, e->nhints, e->name,
+	       e->function, l->slug, e->name, e->hints[next]);
+	if (next + 1 < e->nhints)
+		printf("Run the same command again for the next, more detailed hint.\n");
+	else
+		printf("That was the last hint. The reference solution is solutions/%s/%s.c; try once more before "
+		       "you read it.\n",
+		       l->slug, e->name);
+	json_object_set_new(state, key, json_integer(next + 1));
+	if (make_dirs(dir) == -1 || json_dump_file(state, path, JSON_INDENT(2)) == -1)
+		fprintf(stderr, "concur: could not save hint progress in %s\n", path);
+	json_decref(state);
+	free(dir);
+	free(path);
+	free(key);
+	return 0;
+}
+
+static char *tag_for(const char *src)
+{
+	char *t = xasprintf("src-%s", src);
+
+	for (char *p = t; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			*p = '_';
+	return t;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"lesson", required_argument, NULL, 'l'},   {"exercise", required_argument, NULL, 'e'},
+		{"solution", no_argument, NULL, 'S'},       {"src", required_argument, NULL, 's'},
+		{"source", required_argument, NULL, 'f'},   {"report-json", required_argument, NULL, 'J'},
+		{"report-csv", required_argument, NULL, 'C'}, {"verbose", no_argument, NULL, 'v'},
+		{"list", no_argument, NULL, 'L'},           {"hint", no_argument, NULL, 'H'},
+		{"jobs", required_argument, NULL, 'j'},     {"root", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+	};
+	struct options o = {.root = ".", .jobs = 0};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "l:e:s:f:vj:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o.lesson = optarg; break;
+		case 'e': o.exercise = optarg; break;
+		case 'S': o.solution = true; break;
+		case 's': o.src = optarg; break;
+		case 'f': o.source = optarg; break;
+		case 'J': o.json = optarg; break;
+		case 'C': o.csv = optarg; break;
+		case 'v': o.verbose = true; break;
+		case 'L': o.list = true; break;
+		case 'H': o.hint = true; break;
+		case 'j': o.jobs = atoi(optarg); break;
+		case 'r': o.root = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "concur: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	int nlessons;
+	struct lesson *lessons = lessons_load(o.root, &nlessons);
+	if (o.list) {
+		printf("Lessons (grade one with: make check LESSON=N):\n");
+		print_lessons(stdout, lessons, nlessons);
+		return 0;
+	}
+	/* Which lessons. */
+	struct lesson **chosen = xcalloc((size_t)nlessons + 1, sizeof *chosen);
+	int nchosen = 0;
+	if (o.lesson && *o.lesson && strcmp(o.lesson, "all") != 0) {
+		struct lesson *l = lesson_find(lessons, nlessons, o.lesson);
+		if (!l) {
+			fprintf(stderr, "concur: there is no lesson '%s'. The lessons are:\n", o.lesson);
+			print_lessons(stderr, lessons, nlessons);
+			fprintf(stderr, "Use the number (LESSON=1), with a zero (LESSON=01) or the name (LESSON=01-processes).\n");
+			return 2;
+		}
+		chosen[nchosen++] = l;
+	} else {
+		for (int i = 0; i < nlessons; i++)
+			chosen[nchosen++] = &lessons[i];
+	}
+	if (o.exercise && *o.exercise) {
+		if (nchosen != 1) {
+			fprintf(stderr, "concur: EXERCISE=%s needs a lesson too, e.g. make check LESSON=1 EXERCISE=%s\n",
+				o.exercise, o.exercise);
+			return 2;
+		}
+		if (!exercise_find(chosen[0], o.exercise)) {
+			fprintf(stderr, "concur: lesson %s has no exercise '%s'. Its exercises are:\n", chosen[0]->slug,
+				o.exercise);
+			print_exercises(stderr, chosen[0]);
+			return 2;
+		}
+	}
+	if (o.hint) {
+		if (nchosen != 1 || !o.exercise || !*o.exercise) {
+			fprintf(stderr, "concur: say which exercise, e.g.  make hint LESSON=1 EXERCISE=spawn\n");
+			if (nchosen == 1)
+				print_exercises(stderr, chosen[0]);
+			return 2;
+		}
+		return show_hint(&o, chosen[0], exercise_find(chosen[0], o.exercise));
+	}
+	if (o.source && (!o.exercise || !*o.exercise)) {
+		fprintf(stderr, "concur: --source FILE grades one file: give --lesson and --exercise too\n");
+		return 2;
+	}
+	if (jobs_init() == -1) {
+		perror("concur: setting up the sandbox");
+		return 2;
+	}
+	struct grade_options g = {.root = o.root, .verbose = o.verbose};
+	g.parallel = o.jobs > 0 ? o.jobs : usable_cpus();
+	if (o.source) {
+		g.source = o.source;
+		g.src_root = "";
+		g.build_tag = tag_for(o.source);
+	} else if (o.src) {
+		g.src_root = o.src;
+		g.build_tag = tag_for(o.src);
+	} else if (o.solution) {
+		g.src_root = "solutions";
+		g.build_tag = "solutions";
+	} else {
+		g.src_root = "exercises";
+		g.build_tag = "exercises";
+	}
+	const char *tree = o.source ? o.source : g.src_root;
+	struct lesson_result *results = xcalloc((size_t)nchosen, sizeof *results);
+	bool all_passed = true;
+	for (int i = 0; i < nchosen; i++) {
+		grade_lesson(&g, chosen[i], o.exercise && *o.exercise ? o.exercise : NULL, &results[i]);
+		report_print(stdout, &results[i], tree, o.verbose);
+		fflush(stdout);
+		for (int k = 0; k < results[i].nresults; k++)
+			for (int ck = 0; ck < NCHECKS; ck++)
+				all_passed &= results[i].results[k].checks[ck].verdict != VERDICT_FAIL;
+	}
+	if (nchosen > 1)
+		report_print_total(stdout, results, nchosen);
+	if (o.json && report_write_json(o.json, results, nchosen) == -1)
+		fprintf(stderr, "concur: could not write %s\n", o.json);
+	if (o.csv && report_write_csv(o.csv, results, nchosen) == -1)
+		fprintf(stderr, "concur: could not write %s\n", o.csv);
+	return all_passed ? 0 : 1;
+}

@@ -1,0 +1,30 @@
+/*
+ * util.h - allocation and file helpers for the harness: every allocation
+ * is checked (on failure the harness stops with a message), and small
+ * files are read whole.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Whole file as a NUL-terminated string (at most max bytes), or NULL. */
+char *read_file(const char *path, size_t max);
+/* Writes s to path, replacing it; 0 or -1. */
+int write_file(const char *path, const char *s);
+bool file_exists(const char *path);
+/* mkdir -p; 0 or -1. */
+int make_dirs(const char *path);
+/* Modification time in ns, or 0 if the file does not exist. */
+long long mtime_ns(const char *path);
+/* cp src dst (mode kept); 0 or -1. */
+int copy_file(const char *src, const char *dst);
+/* rm -rf path; best effort. */
+void remove_tree(const char *path);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * ct_api.c - the --wrap wrappers behind ct_api.h.
+ */
+#include "ct_api.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ct_clock.h"
+
+pid_t __real_fork(void);
+pid_t __real_waitpid(pid_t pid, int *status, int options);
+pid_t __real_wait(int *status);
+int __real_pipe(int fds[2]);
+int __real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
+int __real_pthread_join(pthread_t t, void **ret);
+int __real_pthread_detach(pthread_t t);
+int __real_pthread_mutex_lock(pthread_mutex_t *m);
+int __real_pthread_mutex_unlock(pthread_mutex_t *m);
+
+struct ct_api_counts ct_api;
+
+/* table_lock protects nthreads, the creator-side fields of threads[], nchildren, children[]. */
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ct_thread_record threads[CT_MAX_THREADS];
+static int nthreads;
+static pid_t children[CT_MAX_CHILDREN];
+static int nchildren;
+static _Atomic uint64_t start_delay_ns;
+static _Thread_local int current_slot = -1;
+
+int ct_current_thread(void) { return current_slot; }
+
+static void lock_table(void) { __real_pthread_mutex_lock(&table_lock); }
+static void unlock_table(void) { __real_pthread_mutex_unlock(&table_lock); }
+
+void ct_api_reset(void)
+{
+	lock_table();
+	nthreads = 0;
+	nchildren = 0;
+	unlock_table();
+	ct_api = (struct ct_api_counts){0};
+}
+
+int ct_threads_created(void)
+{
+	lock_table();
+	int n = nthreads;
+	unlock_table();
+	return n;
+}
+
+struct ct_thread_record ct_thread(int i)
+{
+	struct ct_thread_record r = {0};
+
+	lock_table();
+	if (i >= 0 && i < nthreads && i < CT_MAX_THREADS)
+		r = threads[i];
+	unlock_table();
+	return r;
+}
+
+/*
+ * The newest record with thread id `id`.  The C library reuses the id of a
+ * joined thread for the next one, so only the newest can be alive.
+ * Caller holds table_lock.
+ */
+static int find_locked(pthread_t id)
+{
+	int last = nthreads < CT_MAX_THREADS ? nthreads : CT_MAX_THREADS;
+
+	for (int i = last - 1; i >= 0; i--)
+		if (pthread_equal(threads[i].id, id))
+			return i;
+	return -1;
+}
+
+int ct_thread_index(pthread_t id)
+{
+	lock_table();
+	int i = find_locked(id);
+	unlock_table();
+	return i;
+}
+
+void ct_set_thread_start_delay(uint64_t ns) { start_delay_ns = ns; }
+
+int ct_children_forked(void)
+{
+	lock_table();
+	int n = nchildren;
+	unlock_table();
+	return n;
+}
+
+pid_t ct_child(int i)
+{
+	lock_table();
+	pid_t p = (i >= 0 && i < nchildren && i < CT_MAX_CHILDREN) ? children[i] : -1;
+	unlock_table();
+	return p;
+}
+
+pid_t ct_real_fork(void) { return __real_fork(); }
+pid_t ct_real_waitpid(pid_t pid, int *status, int options) { return __real_waitpid(pid, status, options); }
+int ct_real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
+{
+	return __real_pthread_create(t, a, fn, arg);
+}
+int ct_real_pthread_join(pthread_t t, void **ret) { return __real_pthread_join(t, ret); }
+
+/* What the trampoline needs; heap-owned by the new thread. */
+struct trampoline_args {
+	void *(*fn)(void *);
+	void *arg;
+	int slot; /* -1 when the table was full */
+};
+
+static void record_end(void *slot_ptr)
+{
+	int slot = *(int *)slot_ptr;
+
+	if (slot >= 0)
+		threads[slot].end_ns = ct_now_ns();
+}
+
+static void *trampoline(void *p)
+{
+	struct trampoline_args t = *(struct trampoline_args *)p;
+	void *ret;
+
+	free(p);
+	current_slot = t.slot;
+	if (t.slot >= 0)
+		threads[t.slot].self = pthread_self();
+	if (start_delay_ns)
+		ct_sleep_ns(start_delay_ns);
+	if (t.slot >= 0)
+		threads[t.slot].start_ns = ct_now_ns();
+	pthread_cleanup_push(record_end, &t.slot);
+	ret = t.fn(t.arg);
+	pthread_cleanup_pop(1);
+	return ret;
+}
+
+int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
+{
+	struct trampoline_args *ta = malloc(sizeof *ta);
+	int detach_state = PTHREAD_CREATE_JOINABLE;
+	int slot = -1, err;
+
+	atomic_fetch_add(&ct_api.pthread_create, 1);
+	if (!ta)
+		return EAGAIN;
+	if (a)
+		pthread_attr_getdetachstate(a, &detach_state);
+	lock_table();
+	if (nthreads < CT_MAX_THREADS) {
+		slot = nthreads;
+		threads[slot] = (struct ct_thread_record){
+			.created_detached = detach_state == PTHREAD_CREATE_DETACHED,
+		};
+	}
+	*ta = (struct trampoline_args){fn, arg, slot};
+	/* From here the new thread owns ta: it may already have freed it. */
+	err = __real_pthread_create(t, a, trampoline, ta);
+	if (err) {
+		free(ta);
+	} else {
+		if (slot >= 0)
+			threads[slot].id = *t;
+		nthreads++;
+	}
+	unlock_table();
+	return err;
+}
+
+int __wrap_pthread_join(pthread_t t, void **ret)
+{
+	int err;
+
+	atomic_fetch_add(&ct_api.pthread_join, 1);
+	err = __real_pthread_join(t, ret);
+	if (!err) {
+		lock_table();
+		int i = find_locked(t);
+		if (i >= 0)
+			threads[i].joined = true;
+		unlock_table();
+	}
+	return err;
+}
+
+int __wrap_pthread_detach(pthread_t t)
+{
+	int err;
+
+	atomic_fetch_add(&ct_api.pthread_detach, 1);
+	lock_table();
+	err = __real_pthread_detach(t);
+	if (!err) {
+		int i = find_locked(t);
+		if (i >= 0)
+			threads[i].detached = true;
+	}
+	unlock_table();
+	return err;
+}
+
+pid_t __wrap_fork(void)
+{
+	pid_t pid = __real_fork();
+
+	if (pid > 0) {
+		atomic_fetch_add(&ct_api.fork, 1);
+		lock_table();
+		if (nchildren < CT_MAX_CHILDREN)
+			children[nchildren] = pid;
+		nchildren++;
+		unlock_table();
+	}
+	return pid;
+}
+
+pid_t __wrap_waitpid(pid_t pid, int *status, int options)
+{
+	atomic_fetch_add(&ct_api.waitpid, 1);
+	return __real_waitpid(pid, status, options);
+}
+
+pid_t __wrap_wait(int *status)
+{
+	atomic_fetch_add(&ct_api.wait, 1);
+	return __real_wait(status);
+}
+
+int __wrap_pipe(int fds[2])
+{
+	atomic_fetch_add(&ct_api.pipe, 1);
+	return __real_pipe(fds);
+}
+
+int __wrap_pthread_mutex_lock(pthread_mutex_t *m)
+{
+	atomic_fetch_add(&ct_api.mutex_lock, 1);
+	return __real_pthread_mutex_lock(m);
+}
+
+int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	atomic_fetch_add(&ct_api.mutex_unlock, 1);
+	return __real_pthread_mutex_unlock(m);
+}

@@ -1,0 +1,82 @@
+/*
+ * ct_api.h - what the student's code asked the system to do.
+ *
+ * Test programs are linked with -Wl,--wrap=NAME for the calls below, so
+ * every call the student's object makes reaches a __wrap_NAME here first.
+ * The wrappers count calls, remember every thread created (its id, whether
+ * it was created or later made detached, whether it was joined, and when it
+ * ran) and every child forked, then call the real function.
+ *
+ * Grader code that must not be counted calls ct_real_fork() and friends.
+ * Calls that bypass these counters (system, posix_spawn, clone, vfork,
+ * syscall, thrd_create, ...) are refused before linking by the harness's
+ * symbol check, not here.
+ *
+ * Locking: one mutex (table_lock) protects the thread table's creator-side
+ * fields; each record's run-time fields are written only by the thread the
+ * record describes and read by others only after joining it.
+ */
+#ifndef CT_API_H
+#define CT_API_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CT_MAX_THREADS 256
+#define CT_MAX_CHILDREN 256
+
+struct ct_api_counts {
+	atomic_int pthread_create, pthread_join, pthread_detach;
+	atomic_int fork, waitpid, wait, pipe;
+	atomic_int mutex_lock, mutex_unlock;
+};
+
+struct ct_thread_record {
+	/* Creator side, under table_lock. */
+	pthread_t id;
+	bool created_detached; /* attribute said PTHREAD_CREATE_DETACHED */
+	bool detached;         /* pthread_detach() was called on it */
+	bool joined;           /* pthread_join() on it returned 0 */
+	/* Written only by the thread itself. */
+	pthread_t self;
+	uint64_t start_ns, end_ns; /* around the student's start routine */
+};
+
+extern struct ct_api_counts ct_api;
+
+/* Forgets all counts and records.  Call with no student thread running. */
+void ct_api_reset(void);
+/* Number of threads created through pthread_create since the reset. */
+int ct_threads_created(void);
+/* Snapshot of record i (0-based, creation order), under table_lock. */
+struct ct_thread_record ct_thread(int i);
+/*
+ * Index of the record of the calling thread (its creation order), or -1
+ * for a thread not created through the wrapped pthread_create (the test's
+ * own thread).  Unlike pthread_t values, which the C library reuses once a
+ * thread has been joined, these indexes are never reused before a reset.
+ */
+int ct_current_thread(void);
+/* Index of the record whose thread id equals id, or -1. */
+int ct_thread_index(pthread_t id);
+/*
+ * Every new thread sleeps ns before it runs its start routine: a caller that
+ * hands a thread a pointer into a frame that dies, or into a loop variable,
+ * is then caught every time instead of once in a while.
+ */
+void ct_set_thread_start_delay(uint64_t ns);
+
+/* Number of children forked since the reset, and their pids. */
+int ct_children_forked(void);
+pid_t ct_child(int i);
+
+/* The real calls, uncounted, for the grader's own use. */
+pid_t ct_real_fork(void);
+pid_t ct_real_waitpid(pid_t pid, int *status, int options);
+int ct_real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
+int ct_real_pthread_join(pthread_t t, void **ret);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * ct_driver.h - for the small programs that exercise one student function
+ * under Valgrind's Helgrind (race_<exercise>.c).
+ *
+ * A driver is a plain main() that calls the student's function on a small
+ * workload and checks nothing itself: Helgrind's report is the verdict.
+ * It is linked without the API wrappers and without Criterion, so that no
+ * grader lock or atomic adds ordering that could hide a student's race.
+ *
+ * A driver's last line is ct_driver_pass(): it exits with the same random
+ * sentinel status as a passing test (CT_SENTINEL), so student code that
+ * ends the process early, even with exit(0), cannot pass the race check.
+ *
+ * Exit statuses the harness understands:
+ *   CT_SENTINEL         the workload ran to its end
+ *   CT_DRIVER_TODO      the student's function is not implemented yet
+ *   CT_DRIVER_FAILED    the function returned an error; see stderr
+ */
+#ifndef CT_DRIVER_H
+#define CT_DRIVER_H
+
+#define CT_DRIVER_TODO 3
+#define CT_DRIVER_FAILED 4
+
+/* The driver's last line: proves it ran to its end.  Never returns. */
+_Noreturn void ct_driver_pass(void);
+/* Prints "driver: <message>" to stderr and exits with CT_DRIVER_FAILED. */
+_Noreturn void ct_driver_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * ct_test.h - how every grader test is written.
+ *
+ *     CT_SUITE(spawn);                      // suite = exercise
+ *     CT_TEST(spawn, correct_exit_codes) {  // name: correct_* / timing_*
+ *         ...
+ *         CT_CHECK(got == want, "spawn_all(...): codes[%d] = %d, expected %d", i, got, want);
+ *         ct_pass();                         // must be the last line
+ *     }
+ *
+ * A test passes only if it reaches ct_pass(): that ends the test process
+ * with a random sentinel status chosen when the grader was built
+ * (CT_SENTINEL), and each test declares that status as its expected exit
+ * code.  Student code that calls exit(0) or _exit(0), or returns early by
+ * any other way, therefore fails the test instead of passing it.  ct_pass()
+ * also fails the test if no CT_CHECK ran, so a test cannot pass vacuously.
+ *
+ * The check message is what the student reads: say what was called, with
+ * what, what was expected and what happened.
+ */
+#ifndef CT_TEST_H
+#define CT_TEST_H
+
+#include <criterion/criterion.h>
+
+#include "ct_api.h"
+#include "ct_clock.h"
+#include "ct_sentinel.h"
+#include "ct_timing.h"
+
+/* Each test's own time limit, in seconds (the harness quotes it: grade.c). */
+#define CT_TEST_TIMEOUT_S 8
+#define CT_SUITE(suite) TestSuite(suite, .timeout = CT_TEST_TIMEOUT_S)
+#define CT_TEST(suite, name, ...) \
+	Test(suite, name, .exit_code = CT_SENTINEL, .init = ct_test_init, ##__VA_ARGS__)
+
+/* Counts as one check; on failure ends the test with the message. */
+#define CT_CHECK(cond, ...)                         \
+	do {                                        \
+		ct_checks_run++;                    \
+		if (!(cond))                        \
+			cr_assert_fail(__VA_ARGS__);      \
+	} while (0)
+
+/* Number of CT_CHECKs run in this test process. */
+extern int ct_checks_run;
+
+/* Runs before every test: resets the API counters and options. */
+void ct_test_init(void);
+/* The test's last line: proves the test ran to its end.  Never returns. */
+_Noreturn void ct_pass(void);
+/* Ends the test as skipped, with a reason shown to the student. */
+#define CT_SKIP(...) cr_skip_test(__VA_ARGS__)
+
+#endif

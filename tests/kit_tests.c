@@ -1,0 +1,525 @@
+/*
+ * kit_tests.c - the kit's own tests (make test) and benchmark (make bench).
+ *
+ * make test proves, lesson by lesson, that
+ *   - the reference solutions get every point;
+ *   - the skeletons compile with -Wall -Wextra -Werror and fail every check
+ *     fast, saying "not implemented" at their file and line;
+ *   - solutions/ mirrors exercises/ (same files, identical headers, the
+ *     same opening comment in each source);
+ *   - every known-wrong variant in tests/NN-slug/variants.json fails
+ *     exactly the checks it targets, and what the failing checks say
+ *     contains the intended message;
+ *   - no process is left behind by any of it;
+ * and runs the harness's unit tests.  It drives build/kit/concur-grade the
+ * way make check does and reads its JSON report (jansson), never its text.
+ * The last line is "N passed, N failed".
+ *
+ * make bench times `make check LESSON=N SOLUTION=1` (warm build) RUNS times
+ * per lesson and prints the median and Helgrind's share.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lesson.h"
+#include "util.h"
+
+#define HARNESS "build/kit/concur-grade"
+#define SKELETON_BUDGET_S 10.0
+#define SANDBOX_UID_MIN 2000000u /* grader/harness/jobs.c */
+
+static int passed, failed;
+static const char *out_dir = "build/kit-tests";
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void result(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void result(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("[%s] ", ok ? "PASS" : "FAIL");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+/* Runs argv with stdout+stderr into log; returns the exit status, or -1 (killed after timeout_s). */
+static int run(char *const argv[], const char *log, double timeout_s, double *wall)
+{
+	double t0 = now_s();
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == -1) {
+		perror("kit-tests: fork");
+		exit(2);
+	}
+	if (pid == 0) {
+		int fd = log ? open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
+		if (fd != -1) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		perror(argv[0]);
+		_exit(127);
+	}
+	for (;;) {
+		pid_t got = waitpid(pid, &status, WNOHANG);
+		if (got == pid)
+			break;
+		if (got == -1 && errno != EINTR) {
+			perror("kit-tests: waitpid");
+			exit(2);
+		}
+		if (now_s() - t0 > timeout_s) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			if (wall)
+				*wall = now_s() - t0;
+			return -1;
+		}
+		usleep(20000);
+	}
+	if (wall)
+		*wall = now_s() - t0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Grades with the harness; returns the parsed JSON report or NULL. */
+static json_t *grade(const char *lesson, const char *exercise, const char *flag, const char *flag_arg,
+		     const char *name, double *wall, int *rc)
+{
+	char *report = xasprintf("%s/%s.json", out_dir, name);
+	char *log = xasprintf("%s/%s.log", out_dir, name);
+	char *argv[12];
+	int n = 0;
+
+	remove(report);
+	argv[n++] = HARNESS;
+	argv[n++] = "--lesson";
+	argv[n++] = (char *)lesson;
+	if (exercise) {
+		argv[n++] = "--exercise";
+		argv[n++] = (char *)exercise;
+	}
+	if (flag)
+		argv[n++] = (char *)flag;
+	if (flag_arg)
+		argv[n++] = (char *)flag_arg;
+	argv[n++] = "--report-json";
+	argv[n++] = report;
+	argv[n] = NULL;
+	*rc = run(argv, log, 300, wall);
+	json_t *j = json_load_file(report, 0, NULL);
+	free(report);
+	free(log);
+	return j;
+}
+
+static json_t *lesson_json(json_t *report) { return json_array_get(json_object_get(report, "lessons"), 0); }
+
+static json_t *exercise_json(json_t *report, const char *name)
+{
+	json_t *ex;
+	size_t i;
+
+	json_array_foreach(json_object_get(lesson_json(report), "exercises"), i, ex)
+		if (strcmp(json_string_value(json_object_get(ex, "name")) ?: "", name) == 0)
+			return ex;
+	return NULL;
+}
+
+static json_t *check_json(json_t *ex, const char *check) { return json_object_get(json_object_get(ex, "checks"), check); }
+
+static const char *str(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)) ?: ""; }
+
+static void test_solutions(const struct lesson *l)
+{
+	double wall;
+	int rc;
+	json_t *rep = grade(l->slug, NULL, "--solution", NULL, xasprintf("%s-solutions", l->slug), &wall, &rc);
+	json_t *les = lesson_json(rep);
+	int pts = (int)json_integer_value(json_object_get(les, "points"));
+	int max = (int)json_integer_value(json_object_get(les, "max"));
+
+	result(rep && rc == 0 && pts == max && max > 0, "%s: reference solutions get full marks (%d/%d, exit %d, %.1f s)",
+	       l->slug, pts, max, rc, wall);
+	json_decref(rep);
+}
+
+static void test_skeletons(const struct lesson *l)
+{
+	for (int i = 0; i < l->nexercises; i++) {
+		char *src = xasprintf("exercises/%s/%s.c", l->slug, l->exercises[i].name);
+		char *inc = xasprintf("-Isolutions/%s", l->slug);
+		char *log = xasprintf("%s/%s-%s-werror.log", out_dir, l->slug, l->exercises[i].name);
+		char *argv[] = {"gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-pthread", "-fsyntax-only",
+				"-Igrader/lib", inc, src, NULL};
+		int rc = run(argv, log, 120, NULL);
+		result(rc == 0, "%s: skeleton %s compiles with -Wall -Wextra -Werror%s%s", l->slug, src,
+		       rc ? "; see " : "", rc ? log : "");
+		free(src);
+		free(inc);
+		free(log);
+	}
+	double wall;
+	int rc;
+	json_t *rep = grade(l->slug, NULL, NULL, NULL, xasprintf("%s-skeletons", l->slug), &wall, &rc);
+	for (int i = 0; i < l->nexercises; i++) {
+		const char *name = l->exercises[i].name;
+		json_t *ex = exercise_json(rep, name);
+		char *where = xasprintf("not implemented: exercises/%s/%s.c:", l->slug, name);
+		bool ok = ex && rc == 1 && wall < SKELETON_BUDGET_S;
+		const char *why = !ex ? "no result" : "";
+		for (int c = 0; ok && c < NCHECKS; c++) {
+			json_t *ck = check_json(ex, check_names[c]);
+			if (json_integer_value(json_object_get(ck, "max")) == 0)
+				continue;
+			if (strcmp(str(ck, "verdict"), "fail") != 0 || !strstr(str(ck, "summary"), where)) {
+				ok = false;
+				why = str(ck, "summary");
+			}
+		}
+		result(ok, "%s: skeleton %s fails every check with \"%s...\" (%.1f s, budget %.0f s)%s%s", l->slug, name,
+		       where, wall, SKELETON_BUDGET_S, *why ? "; got: " : "", why);
+		free(where);
+	}
+	json_decref(rep);
+}
+
+/* The first comment block of a file (up to the first "*" "/"). */
+static char *opening_comment(const char *path)
+{
+	char *s = read_file(path, 1 << 20);
+	char *end = s ? strstr(s, "*/") : NULL;
+
+	if (!end) {
+		free(s);
+		return xstrdup("");
+	}
+	end[2] = '\0';
+	return s;
+}
+
+static char **list_dir(const char *dir, int *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+
+	*n = 0;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (size_t)(*n + 1) * sizeof *names);
+		names[(*n)++] = xstrdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return names;
+}
+
+static void test_mirror(const struct lesson *l)
+{
+	char *ex_dir = xasprintf("exercises/%s", l->slug), *sol_dir = xasprintf("solutions/%s", l->slug);
+	int ne, ns;
+	char **ex = list_dir(ex_dir, &ne);
+
+	free(list_dir(sol_dir, &ns)); /* only its size matters; each name is checked below */
+	bool ok = ne == ns && ne > 0;
+	const char *why = ok ? "" : "different numbers of files";
+
+	for (int i = 0; ok && i < ne; i++) {
+		char *a = xasprintf("%s/%s", ex_dir, ex[i]), *b = xasprintf("%s/%s", sol_dir, ex[i]);
+		size_t len = strlen(ex[i]);
+		if (!file_exists(b)) {
+			ok = false;
+			why = "a file of exercises/ is missing from solutions/";
+		} else if (len > 2 && strcmp(ex[i] + len - 2, ".h") == 0) {
+			char *x = read_file(a, 1 << 20), *y = read_file(b, 1 << 20);
+			if (!x || !y || strcmp(x, y) != 0) {
+				ok = false;
+				why = "a header differs between exercises/ and solutions/";
+			}
+			free(x);
+			free(y);
+		} else {
+			char *x = opening_comment(a), *y = opening_comment(b);
+			if (strcmp(x, y) != 0) {
+				ok = false;
+				why = "a source file's opening comment differs";
+			}
+			free(x);
+			free(y);
+		}
+		if (!ok)
+			printf("       (%s: %s)\n", ex[i], why);
+		free(a);
+		free(b);
+	}
+	result(ok, "%s: solutions/ mirrors exercises/ file for file (%d files)%s%s", l->slug, ne, ok ? "" : ": ",
+	       why);
+}
+
+static bool contains_all(const char *text, json_t *message)
+{
+	if (json_is_string(message))
+		return strstr(text, json_string_value(message)) != NULL;
+	size_t i;
+	json_t *m;
+	json_array_foreach(message, i, m)
+		if (!strstr(text, json_string_value(m) ?: ""))
+			return false;
+	return true;
+}
+
+static bool listed(json_t *arr, const char *name)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (strcmp(json_string_value(v) ?: "", name) == 0)
+			return true;
+	return false;
+}
+
+static void test_variants(const struct lesson *l)
+{
+	char *path = xasprintf("tests/%s/variants.json", l->slug);
+	json_t *spec = json_load_file(path, 0, NULL), *v;
+	size_t i;
+
+	if (!spec) {
+		result(false, "%s: %s is missing or not valid JSON", l->slug, path);
+		return;
+	}
+	json_array_foreach(json_object_get(spec, "variants"), i, v) {
+		const char *file = str(v, "file"), *exname = str(v, "exercise");
+		json_t *fails = json_object_get(v, "fails"), *may = json_object_get(v, "may_fail");
+		char *src = xasprintf("tests/%s/%s", l->slug, file);
+		char *name = xasprintf("%s-%s", l->slug, file);
+		double wall;
+		int rc;
+		json_t *rep = grade(l->slug, exname, "--source", src, name, &wall, &rc);
+		json_t *ex = exercise_json(rep, exname);
+		char problem[600] = "";
+
+		if (!ex)
+			snprintf(problem, sizeof problem, "the harness wrote no result (exit %d)", rc);
+		else if (wall > l->budget_s + 15)
+			snprintf(problem, sizeof problem, "grading took %.1f s, over the lesson's budget of %.0f s", wall,
+				 l->budget_s);
+		for (int c = 0; ex && !*problem && c < NCHECKS; c++) {
+			json_t *ck = check_json(ex, check_names[c]);
+			const char *verdict = str(ck, "verdict");
+			bool must_fail = listed(fails, check_names[c]), may_fail = listed(may, check_names[c]);
+			if (must_fail && strcmp(verdict, "fail") != 0)
+				snprintf(problem, sizeof problem, "%s should fail but is '%s' (%s)", check_names[c], verdict,
+					 str(ck, "summary"));
+			else if (!must_fail && !may_fail && strcmp(verdict, "pass") != 0 && strcmp(verdict, "none") != 0)
+				snprintf(problem, sizeof problem, "%s should pass but is '%s': %.300s", check_names[c], verdict,
+					 str(ck, "summary"));
+		}
+		if (ex && !*problem) {
+			char *said = xstrdup("");
+			for (int c = 0; c < NCHECKS; c++) {
+				json_t *ck = check_json(ex, check_names[c]);
+				if (strcmp(str(ck, "verdict"), "fail") != 0)
+					continue;
+				char *more = xasprintf("%s%s\n%s\n", said, str(ck, "summary"), str(ck, "details"));
+				free(said);
+				said = more;
+			}
+			if (!contains_all(said, json_object_get(v, "message")))
+				snprintf(problem, sizeof problem, "the message lacks the expected words; it said: %.400s", said);
+			free(said);
+		}
+		result(!*problem, "%s: wrong variant %s is rejected as intended (%.1f s)%s%s", l->slug, file, wall,
+		       *problem ? ": " : "", problem);
+		json_decref(rep);
+		free(src);
+		free(name);
+	}
+	json_decref(spec);
+	free(path);
+}
+
+/* Processes still running as a sandbox user, or as our children. */
+static int count_strays(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char p[300], buf[512], state = 0;
+		int ppid = 0;
+		struct stat st;
+		FILE *f;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(p, sizeof p, "/proc/%s/stat", e->d_name);
+		if (!(f = fopen(p, "r")))
+			continue;
+		if (fgets(buf, sizeof buf, f)) {
+			char *cp = strrchr(buf, ')');
+			if (cp)
+				sscanf(cp + 1, " %c %d", &state, &ppid);
+		}
+		if (fstat(fileno(f), &st) == -1)
+			st.st_uid = 0;
+		fclose(f);
+		if (state != 'Z' && (st.st_uid >= SANDBOX_UID_MIN || ppid == getpid())) {
+			printf("       stray process %s (%s)\n", e->d_name, buf);
+			n++;
+		}
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_units(const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL;
+
+	for (char *bin = strtok_r(copy, " ", &save); bin; bin = strtok_r(NULL, " ", &save)) {
+		char *json = xasprintf("%s/unit-%s.json", out_dir, strrchr(bin, '/') ? strrchr(bin, '/') + 1 : bin);
+		char *log = xasprintf("%s.log", json);
+		char *jarg = xasprintf("--json=%s", json);
+		char *argv[] = {bin, jarg, NULL};
+		int rc = run(argv, log, 300, NULL);
+		json_t *rep = json_load_file(json, 0, NULL);
+		int p = (int)json_integer_value(json_object_get(rep, "passed"));
+		int f = (int)json_integer_value(json_object_get(rep, "failed"));
+		result(rep && rc == 0 && f == 0 && p > 0, "unit tests %s: %d passed, %d failed%s%s", bin, p, f,
+		       rc ? "; see " : "", rc ? log : "");
+		json_decref(rep);
+		free(json);
+		free(log);
+		free(jarg);
+	}
+	free(copy);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void bench(struct lesson *ls, int n, const char *only, int runs)
+{
+	printf("Median wall time of `make check LESSON=N SOLUTION=1` (warm build), %d runs each:\n\n", runs);
+	printf("  %-16s %8s %8s %8s %12s\n", "lesson", "median", "min", "max", "Helgrind");
+	for (int i = 0; i < n; i++) {
+		if (only && !lesson_find(&ls[i], 1, only))
+			continue;
+		double *wall = xcalloc((size_t)runs, sizeof *wall), *hg = xcalloc((size_t)runs, sizeof *hg);
+		char *lesson_arg = xasprintf("LESSON=%s", ls[i].slug);
+		char *json = xasprintf("%s/bench-%s.json", out_dir, ls[i].slug);
+		char *json_arg = xasprintf("JSON=%s", json);
+		char *argv[] = {"make", "--no-print-directory", "-s", "check", lesson_arg, "SOLUTION=1", json_arg, NULL};
+		char *log = xasprintf("%s/bench-%s.log", out_dir, ls[i].slug);
+		run(argv, log, 300, NULL); /* warm-up: builds */
+		for (int r = 0; r < runs; r++) {
+			run(argv, log, 300, &wall[r]);
+			json_t *rep = json_load_file(json, 0, NULL), *ex;
+			size_t k;
+			json_array_foreach(json_object_get(lesson_json(rep), "exercises"), k, ex) {
+				double s = json_number_value(json_object_get(ex, "race_seconds"));
+				if (s > hg[r])
+					hg[r] = s;
+			}
+			json_decref(rep);
+		}
+		qsort(wall, (size_t)runs, sizeof *wall, cmp_double);
+		qsort(hg, (size_t)runs, sizeof *hg, cmp_double);
+		double med = wall[runs / 2], hmed = hg[runs / 2];
+		printf("  %-16s %7.2fs %7.2fs %7.2fs %6.2fs %3.0f%%\n", ls[i].slug, med, wall[0], wall[runs - 1], hmed,
+		       med > 0 ? 100 * hmed / med : 0);
+		free(wall);
+		free(hg);
+		free(lesson_arg);
+		free(json);
+		free(json_arg);
+		free(log);
+	}
+	printf("\nHelgrind: median of the longest Helgrind run in each grading (they run in parallel with the\n"
+	       "Criterion suites), and its share of the wall time. Target: median <= 4 s per lesson.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"unit", required_argument, NULL, 'u'}, {"bench", no_argument, NULL, 'b'},
+		{"runs", required_argument, NULL, 'r'}, {"lesson", required_argument, NULL, 'l'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *units = "", *only = NULL;
+	bool do_bench = false;
+	int runs = 5, c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'u': units = optarg; break;
+		case 'b': do_bench = true; break;
+		case 'r': runs = atoi(optarg) > 0 ? atoi(optarg) : 1; break;
+		case 'l': only = optarg; break;
+		default: fputs("usage: kit-tests [--unit 'BIN...'] | --bench [--runs N] [--lesson L]\n", stderr); return 2;
+		}
+	}
+	if (make_dirs(out_dir) == -1) {
+		perror(out_dir);
+		return 2;
+	}
+	int n;
+	struct lesson *ls = lessons_load(".", &n);
+	if (do_bench) {
+		bench(ls, n, only, runs);
+		return 0;
+	}
+	double t0 = now_s();
+	test_units(units);
+	for (int i = 0; i < n; i++) {
+		test_mirror(&ls[i]);
+		test_solutions(&ls[i]);
+		test_skeletons(&ls[i]);
+		test_variants(&ls[i]);
+	}
+	int strays = count_strays();
+	result(strays == 0, "no process left running by the grader (%d found)", strays);
+	printf("\nkit tests took %.0f s\n%d passed, %d failed\n", now_s() - t0, passed, failed);
+	return failed ? 1 : 0;
+}

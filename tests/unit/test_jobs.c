@@ -1,0 +1,119 @@
+/*
+ * test_jobs.c - unit tests of the harness's job runner and sandbox
+ * (grader/harness/jobs.h): exit statuses, timeouts, leftovers, the process
+ * limit, the clean environment and the rlimits.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jobs.h"
+#include "util.h"
+
+static char dir[] = "/tmp/concur-unit-XXXXXX";
+
+static void setup(void)
+{
+	cr_assert_eq(jobs_init(), 0);
+	cr_assert_not_null(mkdtemp(dir));
+	chmod(dir, 0777);
+}
+
+static void teardown(void) { remove_tree(dir); }
+
+TestSuite(jobs, .init = setup, .fini = teardown, .timeout = 30);
+
+/* Runs `sh -c script` sandboxed in dir; returns the job. */
+static struct job sh(const char *script, double timeout_s, const char *out)
+{
+	char **argv = xcalloc(4, sizeof *argv);
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = (char *)script;
+	struct job j = {.argv = argv, .cwd = dir, .out_path = out, .timeout_s = timeout_s, .untrusted = true,
+			.as_mib = 1024, .nproc = 16};
+	jobs_prepare_dir(dir, &j);
+	jobs_run(&j, 1, 1);
+	return j;
+}
+
+Test(jobs, reports_the_exit_status)
+{
+	struct job j = sh("exit 7", 10, NULL);
+
+	cr_assert(job_exited_with(&j, 7));
+	cr_assert_not(j.timed_out);
+	cr_assert_eq(j.leftovers, 0);
+}
+
+Test(jobs, stops_a_job_at_its_timeout)
+{
+	struct job j = sh("while :; do :; done", 0.5, NULL);
+
+	cr_assert(j.timed_out);
+	cr_assert_lt(j.wall_s, 3.0);
+}
+
+Test(jobs, kills_and_counts_what_a_job_leaves_behind)
+{
+	struct job j = sh("(setsid sleep 30 &) ; sleep 30 & exit 0", 10, NULL);
+
+	cr_assert(job_exited_with(&j, 0));
+	cr_assert_geq(j.leftovers, 1, "leftovers: %d", j.leftovers);
+}
+
+Test(jobs, survives_a_fork_bomb)
+{
+	struct job j = sh("b() { b | b & }; b", 3, NULL);
+
+	cr_assert(j.timed_out || j.started);
+	cr_assert_lt(j.wall_s, 10.0);
+}
+
+Test(jobs, gives_a_clean_environment)
+{
+	char *out = xasprintf("%s/env.txt", dir);
+
+	setenv("CRITERION_ALWAYS_SUCCEED", "1", 1);
+	struct job j = sh("env", 10, out);
+	char *text = read_file(out, 1 << 16);
+	cr_assert(job_exited_with(&j, 0));
+	cr_assert_not_null(text);
+	cr_assert_null(strstr(text, "CRITERION"), "the job saw: %s", text);
+	free(text);
+	free(out);
+}
+
+Test(jobs, limits_file_size_and_disables_core_dumps)
+{
+	char *out = xasprintf("%s/limits.txt", dir);
+	struct job j = sh("ulimit -c; ulimit -f; ulimit -n", 10, out);
+	char *text = read_file(out, 4096);
+
+	cr_assert(job_exited_with(&j, 0));
+	cr_assert_not_null(text);
+	int core = -1, nofile = -1;
+	long fsize = -1;
+	cr_assert_eq(sscanf(text, "%d %ld %d", &core, &fsize, &nofile), 3, "got: %s", text);
+	cr_assert_eq(core, 0);
+	cr_assert_gt(fsize, 0);
+	cr_assert_eq(nofile, 256);
+	free(text);
+	free(out);
+}
+
+Test(jobs, runs_as_another_user_when_root)
+{
+	char *out = xasprintf("%s/id.txt", dir);
+	struct job j = sh("id -u", 10, out);
+	char *text = read_file(out, 64);
+
+	cr_assert(job_exited_with(&j, 0));
+	if (geteuid() == 0)
+		cr_assert_neq(atoi(text), 0, "the job ran as root");
+	free(text);
+	free(out);
+}
