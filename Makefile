@@ -63,6 +63,7 @@ VERBOSE ?=
 JSON ?=
 CSV ?=
 RUNS ?= 5
+LOAD ?=
 GRADE_OPTS = $(if $(LESSON),--lesson '$(LESSON)') $(if $(EXERCISE),--exercise '$(EXERCISE)') \
 	$(if $(filter 1 yes,$(SOLUTION)),--solution) $(if $(SRC),--src '$(SRC)') \
 	$(if $(filter 1 yes,$(VERBOSE)),--verbose) $(if $(JSON),--report-json '$(JSON)') \
@@ -103,13 +104,16 @@ test: $(KIT_ALL) $(UNIT_BINS) $(KIT_TESTS) ## the kit's own tests (solutions pas
 bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson on the solutions (RUNS=5)
 	$(Q)$(KIT_TESTS) --bench --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)')
 
+soak: $(KIT_ALL) $(KIT_TESTS) ## grade the solutions RUNS times (LOAD=1: one CPU busy); counts false failures
+	$(Q)$(KIT_TESTS) --soak --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)') $(if $(filter 1 yes,$(LOAD)),--load)
+
 format: ## reformat the kit's C sources with clang-format
 	$(Q)clang-format -i $(LIB_SRC) $(TEST_SRC) $(DRIVER_SRC) $(HARNESS_SRC) grader/*/*.h grader/lib/*.h
 
 clean: ## remove build/ (all compiled files, reports and saved hint progress)
 	$(Q)rm -rf $(BUILD)
 
-.PHONY: help check list hint test bench format clean deps
+.PHONY: help check list hint test bench soak format clean deps
 
 # ---- dependencies (Debian packages) --------------------------------------
 deps: $(DEPS_OK) ## install or check the Debian packages the kit needs

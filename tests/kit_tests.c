@@ -16,7 +16,9 @@
  * The last line is "N passed, N failed".
  *
  * make bench times `make check LESSON=N SOLUTION=1` (warm build) RUNS times
- * per lesson and prints the median and Helgrind's share.
+ * per lesson and prints the median and Helgrind's share.  make soak grades
+ * the reference solutions RUNS times (LOAD=1: with another CPU kept busy)
+ * and counts false failures, which must be 0.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -162,6 +164,8 @@ static json_t *check_json(json_t *ex, const char *check) { return json_object_ge
 
 static const char *str(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)) ?: ""; }
 
+static char **list_dir(const char *dir, int *n);
+
 static void test_solutions(const struct lesson *l)
 {
 	double wall;
@@ -174,6 +178,32 @@ static void test_solutions(const struct lesson *l)
 	result(rep && rc == 0 && pts == max && max > 0, "%s: reference solutions get full marks (%d/%d, exit %d, %.1f s)",
 	       l->slug, pts, max, rc, wall);
 	json_decref(rep);
+
+	/* What a student gets by copying solutions/NN-slug/ over exercises/NN-slug/. */
+	char *copy_root = xasprintf("%s/copy", out_dir), *copy = xasprintf("%s/%s", copy_root, l->slug);
+	char *sol = xasprintf("solutions/%s", l->slug);
+	int nfiles;
+	char **files = list_dir(sol, &nfiles);
+	remove_tree(copy);
+	make_dirs(copy);
+	for (int i = 0; i < nfiles; i++) {
+		char *from = xasprintf("%s/%s", sol, files[i]), *to = xasprintf("%s/%s", copy, files[i]);
+		if (copy_file(from, to) == -1)
+			perror(to);
+		free(from);
+		free(to);
+		free(files[i]);
+	}
+	free(files);
+	rep = grade(l->slug, NULL, "--src", copy_root, xasprintf("%s-copied-solutions", l->slug), &wall, &rc);
+	les = lesson_json(rep);
+	pts = (int)json_integer_value(json_object_get(les, "points"));
+	result(rep && rc == 0 && pts == max, "%s: solutions copied over the exercises get the same full marks (%d/%d)",
+	       l->slug, pts, max);
+	json_decref(rep);
+	free(copy_root);
+	free(copy);
+	free(sol);
 }
 
 static void test_skeletons(const struct lesson *l)
@@ -433,6 +463,60 @@ static void test_units(const char *list)
 	free(copy);
 }
 
+/* A busy loop in a child process, to load another CPU; returns its pid. */
+static pid_t start_load(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		for (volatile unsigned long x = 0;; x++)
+			;
+	}
+	return pid;
+}
+
+/*
+ * Grades the reference solutions `runs` times (optionally with one CPU kept
+ * busy) and counts every check that did not pass: a false failure.
+ */
+static int soak(struct lesson *ls, int n, const char *only, int runs, bool load)
+{
+	int false_fails = 0;
+	pid_t loader = load ? start_load() : 0;
+
+	printf("Grading the reference solutions %d times per lesson%s:\n", runs,
+	       load ? ", with a busy loop on another CPU" : "");
+	for (int i = 0; i < n; i++) {
+		if (only && !lesson_find(&ls[i], 1, only))
+			continue;
+		int bad = 0;
+		double worst = 0;
+		for (int r = 0; r < runs; r++) {
+			double wall;
+			int rc;
+			json_t *rep = grade(ls[i].slug, NULL, "--solution", NULL, xasprintf("soak-%s", ls[i].slug), &wall, &rc);
+			json_t *les = lesson_json(rep);
+			if (!rep || rc != 0 || json_integer_value(json_object_get(les, "points")) !=
+						       json_integer_value(json_object_get(les, "max"))) {
+				bad++;
+				printf("  run %d of %s: exit %d; see %s/soak-%s.log and .json\n", r + 1, ls[i].slug, rc,
+				       out_dir, ls[i].slug);
+			}
+			if (wall > worst)
+				worst = wall;
+			json_decref(rep);
+		}
+		printf("  %-16s %d runs, %d false failures, slowest %.1f s\n", ls[i].slug, runs, bad, worst);
+		false_fails += bad;
+	}
+	if (loader > 0) {
+		kill(loader, SIGKILL);
+		waitpid(loader, NULL, 0);
+	}
+	printf("%d passed, %d failed\n", false_fails ? 0 : 1, false_fails ? 1 : 0);
+	return false_fails ? 1 : 0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -485,10 +569,11 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"unit", required_argument, NULL, 'u'}, {"bench", no_argument, NULL, 'b'},
 		{"runs", required_argument, NULL, 'r'}, {"lesson", required_argument, NULL, 'l'},
+		{"soak", no_argument, NULL, 's'},       {"load", no_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *units = "", *only = NULL;
-	bool do_bench = false;
+	bool do_bench = false, do_soak = false, load = false;
 	int runs = 5, c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -497,7 +582,11 @@ int main(int argc, char **argv)
 		case 'b': do_bench = true; break;
 		case 'r': runs = atoi(optarg) > 0 ? atoi(optarg) : 1; break;
 		case 'l': only = optarg; break;
-		default: fputs("usage: kit-tests [--unit 'BIN...'] | --bench [--runs N] [--lesson L]\n", stderr); return 2;
+		case 's': do_soak = true; break;
+		case 'L': load = true; break;
+		default:
+			fputs("usage: kit-tests [--unit 'BIN...'] | --bench|--soak [--runs N] [--lesson L] [--load]\n", stderr);
+			return 2;
 		}
 	}
 	if (make_dirs(out_dir) == -1) {
@@ -510,6 +599,8 @@ int main(int argc, char **argv)
 		bench(ls, n, only, runs);
 		return 0;
 	}
+	if (do_soak)
+		return soak(ls, n, only, runs, load);
 	double t0 = now_s();
 	test_units(units);
 	for (int i = 0; i < n; i++) {

@@ -1,6 +1,8 @@
 /*
  * race_reap.c - Helgrind driver for lesson 01, exercise "reap": forks three
- * children that end in different ways, then calls reap_all().
+ * children that end in different ways, 30 ms apart (so that a reap_all()
+ * that waits in several threads has each of them reap one), then calls
+ * reap_all().
  */
 #include <signal.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@ int main(void)
 		if (pid == -1)
 			ct_driver_fail("fork failed");
 		if (pid == 0) {
+			usleep(30000 * (unsigned)(i + 1));
 			if (i == 2)
 				raise(SIGKILL);
 			_exit(i);

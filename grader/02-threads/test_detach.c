@@ -138,6 +138,26 @@ CT_TEST(detach, correct_thread_is_detached)
 	ct_pass();
 }
 
+static int first_thread_ended(void)
+{
+	return ct_threads_created() > 0 && ct_thread(0).end_ns != 0;
+}
+
+CT_TEST(detach, correct_frees_what_it_allocates)
+{
+	start_job();
+	release_job();
+	CT_CHECK(wait_until(job_finished, 3000), "the job did not finish within 3 s after it was released");
+	CT_CHECK(wait_until(first_thread_ended, 3000), "the new thread did not end within 3 s after its job returned");
+	int blocks;
+	size_t bytes = ct_heap_in_use(&blocks);
+	CT_CHECK(bytes == 0 && blocks == 0,
+		 "after the job and its thread had ended, %zu bytes in %d heap block(s) allocated by your code "
+		 "were never freed: the thread should free what run_detached allocated for it, once it has read it",
+		 bytes, blocks);
+	ct_pass();
+}
+
 CT_TEST(detach, timing_returns_without_waiting_for_the_job)
 {
 	uint64_t t0 = ct_now_ns();

@@ -47,7 +47,8 @@ static void append(char ***argv, int *n, const char *w) { append_words(argv, n, 
 #define DEFAULT_TEST_LDFLAGS                                                                                  \
 	"-Wl,--wrap=pthread_create -Wl,--wrap=pthread_join -Wl,--wrap=pthread_detach -Wl,--wrap=fork "        \
 	"-Wl,--wrap=waitpid -Wl,--wrap=wait -Wl,--wrap=pipe -Wl,--wrap=pthread_mutex_lock "                   \
-	"-Wl,--wrap=pthread_mutex_unlock -lcriterion -pthread"
+	"-Wl,--wrap=pthread_mutex_unlock -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc "              \
+	"-Wl,--wrap=free -lcriterion -pthread"
 #define DEFAULT_DRIVER_LDFLAGS "-pthread"
 
 static const char *env_or(const char *name, const char *fallback)
@@ -111,10 +112,10 @@ static void missing_source(struct build *b, const char *root)
 		"%s is missing, so %s() cannot be graded.\n"
 		"%s%s%s"
 		"To get the original skeleton back:  git checkout -- %s\n"
-		"(or copy it from a fresh copy of the kit; %s/solutions/%s/%s.c is the reference solution)",
+		"(or copy it from a fresh copy of the kit; %s%ssolutions/%s/%s.c is the reference solution)",
 		b->source, b->ex->function, *others ? "Found other files there: " : "", others,
-		*others ? ". If you renamed the file, give it its name back.\n" : "", b->source, root,
-		b->lesson->slug, b->ex->name);
+		*others ? ". If you renamed the file, give it its name back.\n" : "", b->source,
+		strcmp(root, ".") ? root : "", strcmp(root, ".") ? "/" : "", b->lesson->slug, b->ex->name);
 	free(others);
 	free(dir);
 }

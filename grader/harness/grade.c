@@ -27,7 +27,7 @@
 
 #define TEST_TIMEOUT_S 30.0   /* the whole suite; each test has its own, shorter one */
 #define RACE_TIMEOUT_S 20.0   /* Helgrind is 20-300x slower than native code */
-#define CT_TEST_TIMEOUT_S 8   /* each test's own limit: CT_SUITE in grader/lib/ct_test.h */
+#define CT_TEST_TIMEOUT_S 5   /* each test's own limit: CT_SUITE in grader/lib/ct_test.h */
 #define DRIVER_TODO 3         /* ct_driver.h */
 #define DRIVER_FAILED 4
 
@@ -134,7 +134,7 @@ static char *explain_test(const char *status, json_t *messages, double timeout_s
 }
 
 /* Reads Criterion's JSON report into the correctness and timing checks. */
-static void judge_suite(struct exercise_result *r, const char *json_path, double suite_timeout)
+static void judge_suite(struct exercise_result *r, const struct job *j, const char *json_path, double suite_timeout)
 {
 	json_error_t err;
 	json_t *root = json_load_file(json_path, 0, &err);
@@ -146,7 +146,14 @@ static void judge_suite(struct exercise_result *r, const char *json_path, double
 	char *first_failure[NCHECKS] = {NULL};
 
 	if (!root || !json_is_array(suites)) {
-		fail_all(r, "the test program ended without writing its report; no results", NULL);
+		char how[160];
+		char *why = xasprintf("the test program %s without writing its report, so nothing passed: did your "
+				      "code end the process, or start so many processes or threads that the test "
+				      "program could not run its own?",
+				      job_describe(j, how, sizeof how));
+		for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++)
+			set_check(&r->checks[c], VERDICT_FAIL, xstrdup(why), NULL);
+		free(why);
 		json_decref(root);
 		return;
 	}
@@ -498,7 +505,7 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		char *xml = xasprintf("%s/race.xml", sl->race_dir);
 		char how[160];
 		if (sl->test.started && !sl->test.timed_out)
-			judge_suite(r, json, CT_TEST_TIMEOUT_S);
+			judge_suite(r, &sl->test, json, CT_TEST_TIMEOUT_S);
 		else
 			for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++)
 				set_check(&r->checks[c], VERDICT_FAIL,

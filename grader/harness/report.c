@@ -32,19 +32,21 @@ static const char *color_of(enum verdict v)
 	}
 }
 
-/* Prints text indented by `indent` spaces on every line. */
-static void print_indented(FILE *f, const char *text, int indent)
+/* Prints text with every line but the first indented by `indent` spaces (the first by `first`). */
+static void print_lines(FILE *f, const char *text, int first, int indent)
 {
 	const char *p = text;
 
-	while (*p) {
+	for (int line = 0; *p; line++) {
 		size_t n = strcspn(p, "\n");
-		fprintf(f, "%*s%.*s\n", indent, "", (int)n, p);
+		fprintf(f, "%*s%.*s\n", line ? indent : first, "", (int)n, p);
 		p += n;
 		if (*p == '\n')
 			p++;
 	}
 }
+
+static void print_indented(FILE *f, const char *text, int indent) { print_lines(f, text, indent, indent); }
 
 static void print_cell(FILE *f, const struct check_result *c, bool color)
 {
@@ -109,7 +111,7 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 			}
 			fprintf(f, "  %-11s %s%s%s: ", check_names[c], color ? color_of(cr->verdict) : "",
 				verdict_word(cr->verdict), color ? "\033[0m" : "");
-			print_indented(f, cr->summary ? cr->summary : "", 0);
+			print_lines(f, cr->summary ? cr->summary : "", 0, 14);
 			if (cr->details)
 				print_indented(f, cr->details, 14);
 			shown_summary = cr->summary;

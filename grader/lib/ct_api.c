@@ -20,6 +20,10 @@ int __real_pthread_join(pthread_t t, void **ret);
 int __real_pthread_detach(pthread_t t);
 int __real_pthread_mutex_lock(pthread_mutex_t *m);
 int __real_pthread_mutex_unlock(pthread_mutex_t *m);
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+void __real_free(void *p);
 
 struct ct_api_counts ct_api;
 
@@ -34,6 +38,19 @@ static _Thread_local int current_slot = -1;
 
 int ct_current_thread(void) { return current_slot; }
 
+/*
+ * Heap blocks allocated through the wrapped calls and not yet freed.  The
+ * table is small and linear: grader workloads allocate a handful of blocks.
+ * blocks_lock protects blocks[] and nblocks.
+ */
+#define MAX_BLOCKS 4096
+static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	void *p;
+	size_t size;
+} blocks[MAX_BLOCKS];
+static int nblocks;
+
 static void lock_table(void) { __real_pthread_mutex_lock(&table_lock); }
 static void unlock_table(void) { __real_pthread_mutex_unlock(&table_lock); }
 
@@ -43,6 +60,9 @@ void ct_api_reset(void)
 	nthreads = 0;
 	nchildren = 0;
 	unlock_table();
+	__real_pthread_mutex_lock(&blocks_lock);
+	nblocks = 0;
+	__real_pthread_mutex_unlock(&blocks_lock);
 	ct_api = (struct ct_api_counts){0};
 }
 
@@ -125,8 +145,11 @@ static void record_end(void *slot_ptr)
 {
 	int slot = *(int *)slot_ptr;
 
-	if (slot >= 0)
+	if (slot >= 0) {
+		lock_table();
 		threads[slot].end_ns = ct_now_ns();
+		unlock_table();
+	}
 }
 
 static void *trampoline(void *p)
@@ -134,7 +157,7 @@ static void *trampoline(void *p)
 	struct trampoline_args t = *(struct trampoline_args *)p;
 	void *ret;
 
-	free(p);
+	__real_free(p);
 	current_slot = t.slot;
 	if (t.slot >= 0)
 		threads[t.slot].self = pthread_self();
@@ -150,7 +173,7 @@ static void *trampoline(void *p)
 
 int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
 {
-	struct trampoline_args *ta = malloc(sizeof *ta);
+	struct trampoline_args *ta = __real_malloc(sizeof *ta);
 	int detach_state = PTHREAD_CREATE_JOINABLE;
 	int slot = -1, err;
 
@@ -170,7 +193,7 @@ int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(voi
 	/* From here the new thread owns ta: it may already have freed it. */
 	err = __real_pthread_create(t, a, trampoline, ta);
 	if (err) {
-		free(ta);
+		__real_free(ta);
 	} else {
 		if (slot >= 0)
 			threads[slot].id = *t;
@@ -255,4 +278,76 @@ int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 {
 	atomic_fetch_add(&ct_api.mutex_unlock, 1);
 	return __real_pthread_mutex_unlock(m);
+}
+
+
+static void remember_block(void *p, size_t size)
+{
+	if (!p)
+		return;
+	__real_pthread_mutex_lock(&blocks_lock);
+	if (nblocks < MAX_BLOCKS) {
+		blocks[nblocks].p = p;
+		blocks[nblocks].size = size;
+		nblocks++;
+	}
+	__real_pthread_mutex_unlock(&blocks_lock);
+}
+
+static void forget_block(void *p)
+{
+	if (!p)
+		return;
+	__real_pthread_mutex_lock(&blocks_lock);
+	for (int i = nblocks - 1; i >= 0; i--)
+		if (blocks[i].p == p) {
+			blocks[i] = blocks[--nblocks];
+			break;
+		}
+	__real_pthread_mutex_unlock(&blocks_lock);
+}
+
+void *__wrap_malloc(size_t size)
+{
+	void *p = __real_malloc(size);
+
+	remember_block(p, size);
+	return p;
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	void *p = __real_calloc(n, size);
+
+	remember_block(p, n * size);
+	return p;
+}
+
+void *__wrap_realloc(void *old, size_t size)
+{
+	void *p = __real_realloc(old, size);
+
+	if (p || size == 0)
+		forget_block(old);
+	remember_block(p, size);
+	return p;
+}
+
+void __wrap_free(void *p)
+{
+	forget_block(p);
+	__real_free(p);
+}
+
+size_t ct_heap_in_use(int *count)
+{
+	size_t bytes = 0;
+
+	__real_pthread_mutex_lock(&blocks_lock);
+	for (int i = 0; i < nblocks; i++)
+		bytes += blocks[i].size;
+	if (count)
+		*count = nblocks;
+	__real_pthread_mutex_unlock(&blocks_lock);
+	return bytes;
 }

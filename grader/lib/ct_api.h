@@ -7,14 +7,18 @@
  * it was created or later made detached, whether it was joined, and when it
  * ran) and every child forked, then call the real function.
  *
+ * malloc, calloc, realloc and free are wrapped too, so a test can tell how
+ * much of the heap the student's code still holds (ct_heap_in_use).
+ *
  * Grader code that must not be counted calls ct_real_fork() and friends.
  * Calls that bypass these counters (system, posix_spawn, clone, vfork,
  * syscall, thrd_create, ...) are refused before linking by the harness's
  * symbol check, not here.
  *
- * Locking: one mutex (table_lock) protects the thread table's creator-side
- * fields; each record's run-time fields are written only by the thread the
- * record describes and read by others only after joining it.
+ * Locking: table_lock protects the thread table's creator-side fields and
+ * end_ns; the other run-time fields are written only by the thread the
+ * record describes and read by others after joining it.  blocks_lock
+ * protects the table of live heap blocks.
  */
 #ifndef CT_API_H
 #define CT_API_H
@@ -40,9 +44,9 @@ struct ct_thread_record {
 	bool created_detached; /* attribute said PTHREAD_CREATE_DETACHED */
 	bool detached;         /* pthread_detach() was called on it */
 	bool joined;           /* pthread_join() on it returned 0 */
-	/* Written only by the thread itself. */
+	/* Written only by the thread itself (end_ns under table_lock). */
 	pthread_t self;
-	uint64_t start_ns, end_ns; /* around the student's start routine */
+	uint64_t start_ns, end_ns; /* around the student's start routine; end_ns 0 while it runs */
 };
 
 extern struct ct_api_counts ct_api;
@@ -72,6 +76,10 @@ void ct_set_thread_start_delay(uint64_t ns);
 /* Number of children forked since the reset, and their pids. */
 int ct_children_forked(void);
 pid_t ct_child(int i);
+
+/* Bytes (and, in *count if not NULL, blocks) allocated through the wrapped
+ * calls since the reset and not yet freed. */
+size_t ct_heap_in_use(int *count);
 
 /* The real calls, uncounted, for the grader's own use. */
 pid_t ct_real_fork(void);
