@@ -162,7 +162,7 @@ $(HARNESS): $(HARNESS_OBJ)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS) -ldl
 
-$(KIT_TESTS): $(KIT)/tests/kit_tests.o $(call obj,grader/harness/lesson.c grader/harness/util.c)
+$(KIT_TESTS): $(KIT)/tests/kit_tests.o $(call obj,grader/harness/lesson.c grader/harness/util.c grader/harness/procs.c)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS)
 $(KIT)/tests/%.o: tests/%.c | $(DEPS_OK)

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "lesson.h"
+#include "procs.h"
 #include "util.h"
 
 #define HARNESS "build/kit/concur-grade"
@@ -404,40 +405,21 @@ static void test_variants(const struct lesson *l)
 	free(path);
 }
 
-/* Processes still running as a sandbox user, or as our children. */
+/* Still running as a sandbox user, or as our child. */
+static bool stray(const struct proc_info *p, void *self)
+{
+	bool is_stray = p->state != 'Z' && (p->uid >= SANDBOX_UID_MIN || p->ppid == *(pid_t *)self);
+
+	if (is_stray)
+		printf("       stray process %d (uid %u, state %c)\n", (int)p->pid, (unsigned)p->uid, p->state);
+	return is_stray;
+}
+
 static int count_strays(void)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
+	pid_t self = getpid();
 
-	while (d && (e = readdir(d))) {
-		char p[300], buf[512], state = 0;
-		int ppid = 0;
-		struct stat st;
-		FILE *f;
-
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(p, sizeof p, "/proc/%s/stat", e->d_name);
-		if (!(f = fopen(p, "r")))
-			continue;
-		if (fgets(buf, sizeof buf, f)) {
-			char *cp = strrchr(buf, ')');
-			if (cp)
-				sscanf(cp + 1, " %c %d", &state, &ppid);
-		}
-		if (fstat(fileno(f), &st) == -1)
-			st.st_uid = 0;
-		fclose(f);
-		if (state != 'Z' && (st.st_uid >= SANDBOX_UID_MIN || ppid == getpid())) {
-			printf("       stray process %s (%s)\n", e->d_name, buf);
-			n++;
-		}
-	}
-	if (d)
-		closedir(d);
-	return n;
+	return procs_count(stray, &self);
 }
 
 static void test_units(const char *list)

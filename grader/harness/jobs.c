@@ -9,8 +9,8 @@
  */
 #define _GNU_SOURCE
 #include "jobs.h"
+#include "procs.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -67,28 +67,10 @@ int jobs_prepare_dir(const char *dir, struct job *j)
 	return 0;
 }
 
-/* Number of processes whose real uid is uid (for RLIMIT_NPROC). */
-static unsigned count_processes_of(uid_t uid)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	unsigned n = 0;
+static bool owned_by(const struct proc_info *p, void *uid) { return p->uid == *(uid_t *)uid; }
 
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		struct stat st;
-		char path[300];
-
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s", e->d_name);
-		if (stat(path, &st) == 0 && st.st_uid == uid)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
+/* Number of processes of user uid (for RLIMIT_NPROC). */
+static unsigned count_processes_of(uid_t uid) { return (unsigned)procs_count(owned_by, &uid); }
 
 static void set_limit(int resource, rlim_t value)
 {
@@ -198,82 +180,34 @@ static int kill_all_of_uid(uid_t uid)
 	return found;
 }
 
-/* Our direct children that are not in pids[] (orphans re-parented to us). */
-static int kill_stray_children(const pid_t *pids, int n)
+/* A live child of ours (an orphan re-parented to us): kill it, count it. */
+static bool kill_if_stray_child(const struct proc_info *p, void *self)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int killed = 0;
-	pid_t self = getpid();
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		char path[300], buf[512];
-		pid_t pid = (pid_t)atoi(e->d_name);
-		int ppid = 0;
-		bool ours = false;
-		FILE *f;
-
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof path, "/proc/%d/stat", pid);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(buf, sizeof buf, f)) {
-			char *close_paren = strrchr(buf, ')');
-			if (close_paren)
-				sscanf(close_paren + 1, " %*c %d", &ppid);
-		}
-		fclose(f);
-		for (int i = 0; i < n; i++)
-			ours |= pids[i] == pid;
-		if (ppid == self && !ours && kill(pid, SIGKILL) == 0)
-			killed++;
-	}
-	closedir(d);
-	return killed;
+	return p->ppid == *(pid_t *)self && p->state != 'Z' && kill(p->pid, SIGKILL) == 0;
 }
 
+struct live_query {
+	pid_t pgid;
+	uid_t uid;
+};
+
 /*
- * Live (not zombie) processes in process group pgid or, when uid is not 0,
- * owned by uid.  Zombies do not count: they have ended, and the orphans
- * among them are ours to reap.
+ * Alive (not a zombie) and in process group q->pgid or, when q->uid is not
+ * 0, owned by q->uid.  Zombies have ended; the orphans among them are ours
+ * to reap.
  */
+static bool live_in(const struct proc_info *p, void *query)
+{
+	const struct live_query *q = query;
+
+	return p->state != 'Z' && (p->pgrp == q->pgid || (q->uid && p->uid == q->uid));
+}
+
 static int count_live(pid_t pgid, uid_t uid)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
+	struct live_query q = {pgid, uid};
 
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		char path[300], buf[512], state = 0;
-		int pgrp = 0;
-		struct stat st;
-		FILE *f;
-
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(buf, sizeof buf, f)) {
-			char *close_paren = strrchr(buf, ')');
-			if (close_paren)
-				sscanf(close_paren + 1, " %c %*d %d", &state, &pgrp);
-		}
-		if (fstat(fileno(f), &st) == -1)
-			st.st_uid = (uid_t)-1;
-		fclose(f);
-		if (state && state != 'Z' && (pgrp == pgid || (uid && st.st_uid == uid)))
-			n++;
-	}
-	closedir(d);
-	return n;
+	return procs_count(live_in, &q);
 }
 
 /*
@@ -356,7 +290,8 @@ void jobs_run(struct job *jobs, int n, int parallel)
 	}
 	/* Orphans that escaped every process group (non-root case). */
 	for (int round = 0; round < 100; round++) {
-		int status, killed = kill_stray_children(pids, 0);
+		pid_t self = getpid();
+		int status, killed = procs_count(kill_if_stray_child, &self);
 
 		while (waitpid(-1, &status, WNOHANG) > 0)
 			;

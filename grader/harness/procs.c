@@ -1,0 +1,56 @@
+/*
+ * procs.c - see procs.h.  Reads /proc/PID/stat; the command name in it may
+ * contain spaces and parentheses, so fields are read after its last ')'.
+ */
+#include "procs.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static bool read_stat(const char *pid, struct proc_info *p)
+{
+	char path[300], buf[512];
+	struct stat st;
+	bool ok = false;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof buf, f) && fstat(fileno(f), &st) == 0) {
+		char *after_name = strrchr(buf, ')');
+		int ppid, pgrp;
+
+		if (after_name && sscanf(after_name + 1, " %c %d %d", &p->state, &ppid, &pgrp) == 3) {
+			p->pid = (pid_t)atoi(pid);
+			p->ppid = (pid_t)ppid;
+			p->pgrp = (pid_t)pgrp;
+			p->uid = st.st_uid;
+			ok = true;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+int procs_count(bool (*fn)(const struct proc_info *p, void *ctx), void *ctx)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		struct proc_info p;
+
+		if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && read_stat(e->d_name, &p) && fn(&p, ctx))
+			n++;
+	}
+	closedir(d);
+	return n;
+}

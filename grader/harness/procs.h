@@ -1,0 +1,24 @@
+/*
+ * procs.h - a look at every process on the machine, through /proc: what the
+ * sandbox needs to count a user's processes and to find what a job left
+ * behind.
+ */
+#ifndef PROCS_H
+#define PROCS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct proc_info {
+	pid_t pid, ppid, pgrp;
+	char state; /* 'R', 'S', 'D', 'Z' (zombie: it has ended), ... */
+	uid_t uid;  /* owner of /proc/PID: the process's effective uid */
+};
+
+/*
+ * Calls fn(info, ctx) for every process that can be read and returns how
+ * many calls returned true.  Processes that end meanwhile are skipped.
+ */
+int procs_count(bool (*fn)(const struct proc_info *p, void *ctx), void *ctx);
+
+#endif
