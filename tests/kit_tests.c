@@ -480,9 +480,18 @@ static int soak(struct lesson *ls, int n, const char *only, int runs, bool load)
 			json_t *les = lesson_json(rep);
 			if (!rep || rc != 0 || json_integer_value(json_object_get(les, "points")) !=
 						       json_integer_value(json_object_get(les, "max"))) {
+				json_t *ex;
+				size_t k;
 				bad++;
-				printf("  run %d of %s: exit %d; see %s/soak-%s.log and .json\n", r + 1, ls[i].slug, rc,
-				       out_dir, ls[i].slug);
+				printf("  run %d of %s: exit %d\n", r + 1, ls[i].slug, rc);
+				json_array_foreach(json_object_get(les, "exercises"), k, ex) {
+					for (int c = 0; c < NCHECKS; c++) {
+						json_t *ck = check_json(ex, check_names[c]);
+						if (strcmp(str(ck, "verdict"), "pass") && strcmp(str(ck, "verdict"), "none"))
+							printf("    %s %s: %s\n%s\n", str(ex, "name"), check_names[c],
+							       str(ck, "summary"), str(ck, "details"));
+					}
+				}
 			}
 			if (wall > worst)
 				worst = wall;

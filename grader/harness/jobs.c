@@ -211,36 +211,64 @@ static int count_live(pid_t pgid, uid_t uid)
 }
 
 /*
- * After job j's main process (pid) ended: whatever of its group or its uid
- * is still alive 100 ms later was left behind.  Count it, then kill it.
+ * After job j's main process (pid) ended: whatever of its process group or
+ * its uid is still alive was left behind.  Count it, then kill it.
  */
 static void clean_up_after(struct job *j, pid_t pid)
 {
 	uid_t uid = geteuid() == 0 ? j->uid : 0;
-	int live;
 
 	if (!j->untrusted)
 		return;
-	live = count_live(pid, uid);
-	for (int i = 0; i < 10 && live > 0; i++) {
-		usleep(10000);
-		live = count_live(pid, uid);
-	}
-	j->leftovers += live;
+	j->leftovers += count_live(pid, uid);
 	kill(-pid, SIGKILL);
 	if (uid)
 		kill_all_of_uid(uid);
 }
 
+/*
+ * A process that became our child without being a job's main process is an
+ * orphan: it outlived the process that started it.  It counts against the
+ * job it came from (same process group, or same sandbox uid); one that
+ * escaped both (setsid() when we are not root) counts against every
+ * sandboxed job still running.
+ */
+static void blame_orphan(pid_t pid, struct job *jobs, const pid_t *pgids, const pid_t *running, int n)
+{
+	struct proc_info p;
+	bool blamed = false;
+
+	if (!procs_read(pid, &p))
+		return;
+	for (int i = 0; i < n; i++) {
+		if (!jobs[i].untrusted || !pgids[i])
+			continue;
+		if (p.pgrp == pgids[i] || (geteuid() == 0 && p.uid == jobs[i].uid)) {
+			jobs[i].leftovers++;
+			return;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (jobs[i].untrusted && running[i] > 0) {
+			jobs[i].leftovers++;
+			blamed = true;
+		}
+	if (!blamed)
+		for (int i = 0; i < n; i++)
+			if (jobs[i].untrusted)
+				jobs[i].leftovers++;
+}
+
 void jobs_run(struct job *jobs, int n, int parallel)
 {
-	pid_t *pids = calloc((size_t)n, sizeof *pids);
+	pid_t *pids = calloc((size_t)n, sizeof *pids);   /* main process while it runs, else 0 */
+	pid_t *pgids = calloc((size_t)n, sizeof *pgids); /* main process, kept: its process group */
 	double *started_at = calloc((size_t)n, sizeof *started_at);
 	int next = 0, running = 0;
 	const struct timespec tick = {0, 20 * 1000 * 1000};
 	sigset_t chld;
 
-	if (!pids || !started_at) {
+	if (!pids || !pgids || !started_at) {
 		perror("jobs_run: calloc");
 		exit(2);
 	}
@@ -253,27 +281,36 @@ void jobs_run(struct job *jobs, int n, int parallel)
 			struct job *j = &jobs[next];
 
 			pids[next] = start_job(j);
+			pgids[next] = pids[next] > 0 ? pids[next] : 0;
 			started_at[next] = now_s();
 			if (pids[next] > 0)
 				running++;
 			next++;
 		}
-		/* Reap whatever ended: jobs, and orphans re-parented to us. */
+		/*
+		 * Reap whatever ended: jobs, and orphans re-parented to us.  Each
+		 * is looked at before it is reaped (WNOWAIT), while /proc still
+		 * says where it came from.
+		 */
 		for (;;) {
-			int status;
-			pid_t pid = waitpid(-1, &status, WNOHANG);
+			siginfo_t si;
+			int status, job = -1;
 
-			if (pid <= 0)
+			si.si_pid = 0;
+			if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 || si.si_pid == 0)
 				break;
-			for (int i = 0; i < next; i++) {
-				if (pids[i] != pid)
-					continue;
-				jobs[i].status = status;
-				jobs[i].wall_s = now_s() - started_at[i];
-				clean_up_after(&jobs[i], pid);
-				pids[i] = 0;
-				running--;
-			}
+			for (int i = 0; i < next; i++)
+				if (pids[i] == si.si_pid)
+					job = i;
+			if (job == -1)
+				blame_orphan(si.si_pid, jobs, pgids, pids, next);
+			if (waitpid(si.si_pid, &status, 0) != si.si_pid || job == -1)
+				continue;
+			jobs[job].status = status;
+			jobs[job].wall_s = now_s() - started_at[job];
+			clean_up_after(&jobs[job], si.si_pid);
+			pids[job] = 0;
+			running--;
 		}
 		/* Kill the jobs that ran out of time; they are reaped above. */
 		for (int i = 0; i < next; i++) {
@@ -288,19 +325,22 @@ void jobs_run(struct job *jobs, int n, int parallel)
 		if (running > 0)
 			sigtimedwait(&chld, NULL, &tick);
 	}
-	/* Orphans that escaped every process group (non-root case). */
+	/* Orphans that escaped every process group (non-root case): blamed above when reaped. */
 	for (int round = 0; round < 100; round++) {
 		pid_t self = getpid();
 		int status, killed = procs_count(kill_if_stray_child, &self);
+		pid_t pid;
 
-		while (waitpid(-1, &status, WNOHANG) > 0)
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			;
 		if (!killed)
 			break;
-		if (n > 0)
-			jobs[0].leftovers += killed;
+		for (int i = 0; i < n; i++)
+			if (jobs[i].untrusted)
+				jobs[i].leftovers += killed;
 		usleep(1000);
 	}
+	free(pgids);
 	free(pids);
 	free(started_at);
 }

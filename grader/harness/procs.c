@@ -37,6 +37,14 @@ static bool read_stat(const char *pid, struct proc_info *p)
 	return ok;
 }
 
+bool procs_read(pid_t pid, struct proc_info *p)
+{
+	char name[32];
+
+	snprintf(name, sizeof name, "%d", (int)pid);
+	return read_stat(name, p);
+}
+
 int procs_count(bool (*fn)(const struct proc_info *p, void *ctx), void *ctx)
 {
 	DIR *d = opendir("/proc");

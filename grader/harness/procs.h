@@ -15,6 +15,9 @@ struct proc_info {
 	uid_t uid;  /* owner of /proc/PID: the process's effective uid */
 };
 
+/* Reads one process (alive or zombie); false if it is gone. */
+bool procs_read(pid_t pid, struct proc_info *p);
+
 /*
  * Calls fn(info, ctx) for every process that can be read and returns how
  * many calls returned true.  Processes that end meanwhile are skipped.

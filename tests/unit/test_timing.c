@@ -126,3 +126,20 @@ Test(clock, counts_cpu_time_of_a_busy_thread)
 		x++;
 	cr_assert_gt(ct_thread_cpu_ns() - c0, 5 * CT_MS);
 }
+
+Test(clock, counts_cpu_time_of_waited_for_children)
+{
+	uint64_t c0 = ct_children_cpu_ns();
+	pid_t pid = fork();
+
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		uint64_t t0 = ct_now_ns();
+		volatile unsigned long x = 0;
+		while (ct_now_ns() - t0 < 40 * CT_MS)
+			x++;
+		ct_exit_now(0);
+	}
+	cr_assert_eq(waitpid(pid, NULL, 0), pid);
+	cr_assert_gt(ct_children_cpu_ns() - c0, 10 * CT_MS);
+}
