@@ -139,7 +139,7 @@ $(KIT)/grader/lib/%.o: grader/lib/%.c $(SENTINEL_H) | $(DEPS_OK)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) -I$(KIT)/include -Igrader/lib -c $< -o $@
 
-LIB_COMMON := $(call obj,grader/lib/ct_clock.c grader/lib/ct_timing.c)
+LIB_COMMON := $(call obj,grader/lib/ct_clock.c grader/lib/ct_timing.c grader/lib/procs.c)
 $(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_test.c)
 $(LIBCT_DRIVER): $(LIB_COMMON) $(call obj,grader/lib/ct_driver.c)
 $(LIBCT_TEST) $(LIBCT_DRIVER):
@@ -158,11 +158,11 @@ $(KIT)/grader/harness/%.o: grader/harness/%.c | $(DEPS_OK)
 	$(say) CC $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(XML_CFLAGS) -Igrader/harness -Igrader/lib -c $< -o $@
-$(HARNESS): $(HARNESS_OBJ)
+$(HARNESS): $(HARNESS_OBJ) $(call obj,grader/lib/procs.c)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS) -ldl
 
-$(KIT_TESTS): $(KIT)/tests/kit_tests.o $(call obj,grader/harness/lesson.c grader/harness/util.c grader/harness/procs.c)
+$(KIT_TESTS): $(KIT)/tests/kit_tests.o $(call obj,grader/harness/lesson.c grader/harness/util.c grader/lib/procs.c)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS)
 $(KIT)/tests/%.o: tests/%.c | $(DEPS_OK)

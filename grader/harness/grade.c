@@ -28,6 +28,7 @@
 #define TEST_TIMEOUT_S 30.0   /* the whole suite; each test has its own, shorter one */
 #define RACE_TIMEOUT_S 20.0   /* Helgrind is 20-300x slower than native code */
 #define CT_TEST_TIMEOUT_S 5   /* each test's own limit: CT_SUITE in grader/lib/ct_test.h */
+#define RUNNER_NPROC 400      /* CT_RUNNER_NPROC in grader/lib/ct_test.h: above each test's own limit */
 
 static double now_s(void)
 {
@@ -168,7 +169,7 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		if (!sl->b.ok)
 			continue;
 		sl->running = true;
-		sl->test = (struct job){.untrusted = true, .as_mib = 2048, .nproc = 200, .timeout_s = TEST_TIMEOUT_S};
+		sl->test = (struct job){.untrusted = true, .as_mib = 2048, .nproc = RUNNER_NPROC, .timeout_s = TEST_TIMEOUT_S};
 		sl->race = (struct job){.untrusted = true, .as_mib = 8192, .nproc = 200, .timeout_s = RACE_TIMEOUT_S};
 		sl->test_dir = job_dir(tmp, sl->r->ex->name, "test", &sl->test, false);
 		sl->race_dir = job_dir(tmp, sl->r->ex->name, "race", &sl->race, false);

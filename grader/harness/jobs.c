@@ -67,11 +67,6 @@ int jobs_prepare_dir(const char *dir, struct job *j)
 	return 0;
 }
 
-static bool owned_by(const struct proc_info *p, void *uid) { return p->uid == *(uid_t *)uid; }
-
-/* Number of processes of user uid (for RLIMIT_NPROC). */
-static unsigned count_processes_of(uid_t uid) { return (unsigned)procs_count(owned_by, &uid); }
-
 static void set_limit(int resource, rlim_t value)
 {
 	struct rlimit rl = {value, value};
@@ -135,7 +130,7 @@ static int start_job(struct job *j)
 
 	assign_uid(j);
 	if (j->untrusted && geteuid() != 0)
-		nproc_limit += count_processes_of(getuid());
+		nproc_limit += (unsigned)procs_of_user(getuid());
 	fflush(NULL);
 	pid = fork();
 	if (pid == -1) {

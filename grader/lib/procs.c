@@ -62,3 +62,7 @@ int procs_count(bool (*fn)(const struct proc_info *p, void *ctx), void *ctx)
 	closedir(d);
 	return n;
 }
+
+static bool owned_by(const struct proc_info *p, void *uid) { return p->uid == *(uid_t *)uid; }
+
+int procs_of_user(uid_t uid) { return procs_count(owned_by, &uid); }

@@ -1,7 +1,7 @@
 /*
  * procs.h - a look at every process on the machine, through /proc: what the
  * sandbox needs to count a user's processes and to find what a job left
- * behind.
+ * behind, and what a test needs to set its own process limit.
  */
 #ifndef PROCS_H
 #define PROCS_H
@@ -23,5 +23,8 @@ bool procs_read(pid_t pid, struct proc_info *p);
  * many calls returned true.  Processes that end meanwhile are skipped.
  */
 int procs_count(bool (*fn)(const struct proc_info *p, void *ctx), void *ctx);
+
+/* Number of processes (not threads) whose owner is uid. */
+int procs_of_user(uid_t uid);
 
 #endif
