@@ -206,6 +206,18 @@ static int count_live(pid_t pgid, uid_t uid)
 }
 
 /*
+ * Kills process group pgid until nothing in it is alive: one kill() can
+ * miss the children of a process that was forking at that moment.
+ */
+static void kill_group(pid_t pgid)
+{
+	for (int round = 0; round < 1000 && count_live(pgid, 0) > 0; round++) {
+		kill(-pgid, SIGKILL);
+		usleep(1000);
+	}
+}
+
+/*
  * After job j's main process (pid) ended: whatever of its process group or
  * its uid is still alive was left behind.  Count it, then kill it.
  */
@@ -216,7 +228,7 @@ static void clean_up_after(struct job *j, pid_t pid)
 	if (!j->untrusted)
 		return;
 	j->leftovers += count_live(pid, uid);
-	kill(-pid, SIGKILL);
+	kill_group(pid);
 	if (uid)
 		kill_all_of_uid(uid);
 }
@@ -312,8 +324,8 @@ void jobs_run(struct job *jobs, int n, int parallel)
 			if (pids[i] <= 0 || jobs[i].timed_out || now_s() - started_at[i] < jobs[i].timeout_s)
 				continue;
 			jobs[i].timed_out = true;
-			kill(-pids[i], SIGKILL);
 			kill(pids[i], SIGKILL);
+			kill_group(pids[i]);
 			if (jobs[i].untrusted && geteuid() == 0)
 				kill_all_of_uid(jobs[i].uid);
 		}
@@ -321,6 +333,9 @@ void jobs_run(struct job *jobs, int n, int parallel)
 			sigtimedwait(&chld, NULL, &tick);
 	}
 	/* Orphans that escaped every process group (non-root case): blamed above when reaped. */
+	for (int i = 0; i < n; i++)
+		if (jobs[i].untrusted && pgids[i] > 0)
+			kill_group(pgids[i]);
 	for (int round = 0; round < 100; round++) {
 		pid_t self = getpid();
 		int status, killed = procs_count(kill_if_stray_child, &self);
