@@ -194,7 +194,7 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		free(tbin);
 		free(rbin);
 	}
-	jobs_run(run, nr, o->parallel * 2);
+	jobs_run(run, nr, jobs_parallel_limit(o->parallel * 2));
 	nr = 0;
 	struct job *explain = xcalloc((size_t)n * 2 + 1, sizeof *explain);
 	int ne = 0;
@@ -251,7 +251,7 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		free(xml);
 	}
 	/* Phase 4: explain what Helgrind found, in plain words. */
-	jobs_run(explain, ne, o->parallel * 2);
+	jobs_run(explain, ne, jobs_parallel_limit(o->parallel * 2));
 	for (int i = 0; i < n; i++) {
 		struct slot *sl = &s[i];
 		if (!sl->explaining)

@@ -53,6 +53,8 @@ int jobs_init(void)
 	return 0;
 }
 
+int jobs_parallel_limit(int wanted) { return geteuid() == 0 ? wanted : 1; }
+
 static void assign_uid(struct job *j)
 {
 	if (j->uid == 0 && geteuid() == 0)
@@ -175,10 +177,41 @@ static int kill_all_of_uid(uid_t uid)
 	return found;
 }
 
-/* A live child of ours (an orphan re-parented to us): kill it, count it. */
-static bool kill_if_stray_child(const struct proc_info *p, void *self)
+/* The jobs' main processes still running: our children that are not strays. */
+struct strays {
+	pid_t self;
+	const pid_t *running;
+	int n;
+};
+
+/* A live child of ours that is no job's main process: kill it, count it. */
+static bool kill_if_stray_child(const struct proc_info *p, void *ctx)
 {
-	return p->ppid == *(pid_t *)self && p->state != 'Z' && kill(p->pid, SIGKILL) == 0;
+	const struct strays *s = ctx;
+
+	if (p->ppid != s->self || p->state == 'Z')
+		return false;
+	for (int i = 0; i < s->n; i++)
+		if (s->running[i] == p->pid)
+			return false;
+	return kill(p->pid, SIGKILL) == 0;
+}
+
+/* Kills our stray children until none is left; returns how many. */
+static int kill_stray_children(const pid_t *running, int n)
+{
+	struct strays s = {getpid(), running, n};
+	int total = 0;
+
+	for (int round = 0; round < 100; round++) {
+		int killed = procs_count(kill_if_stray_child, &s);
+
+		if (!killed)
+			break;
+		total += killed;
+		usleep(1000);
+	}
+	return total;
 }
 
 struct live_query {
@@ -219,9 +252,13 @@ static void kill_group(pid_t pgid)
 
 /*
  * After job j's main process (pid) ended: whatever of its process group or
- * its uid is still alive was left behind.  Count it, then kill it.
+ * its uid is still alive was left behind.  Count it, then kill it.  When we
+ * are not root, processes that left the group (Criterion's workers start
+ * sessions of their own) are found instead as our stray children: the
+ * caller runs one sandboxed job at a time then (see jobs.h), so they are
+ * this job's.
  */
-static void clean_up_after(struct job *j, pid_t pid)
+static void clean_up_after(struct job *j, pid_t pid, const pid_t *running, int n)
 {
 	uid_t uid = geteuid() == 0 ? j->uid : 0;
 
@@ -231,6 +268,8 @@ static void clean_up_after(struct job *j, pid_t pid)
 	kill_group(pid);
 	if (uid)
 		kill_all_of_uid(uid);
+	else
+		j->leftovers += kill_stray_children(running, n);
 }
 
 /*
@@ -315,8 +354,8 @@ void jobs_run(struct job *jobs, int n, int parallel)
 				continue;
 			jobs[job].status = status;
 			jobs[job].wall_s = now_s() - started_at[job];
-			clean_up_after(&jobs[job], si.si_pid);
 			pids[job] = 0;
+			clean_up_after(&jobs[job], si.si_pid, pids, next);
 			running--;
 		}
 		/* Kill the jobs that ran out of time; they are reaped above. */
@@ -332,24 +371,13 @@ void jobs_run(struct job *jobs, int n, int parallel)
 		if (running > 0)
 			sigtimedwait(&chld, NULL, &tick);
 	}
-	/* Orphans that escaped every process group (non-root case): blamed above when reaped. */
+	/* Whatever is left, from any job; already counted where it could be told. */
 	for (int i = 0; i < n; i++)
 		if (jobs[i].untrusted && pgids[i] > 0)
 			kill_group(pgids[i]);
-	for (int round = 0; round < 100; round++) {
-		pid_t self = getpid();
-		int status, killed = procs_count(kill_if_stray_child, &self);
-		pid_t pid;
-
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-			;
-		if (!killed)
-			break;
-		for (int i = 0; i < n; i++)
-			if (jobs[i].untrusted)
-				jobs[i].leftovers += killed;
-		usleep(1000);
-	}
+	kill_stray_children(NULL, 0);
+	for (int status; waitpid(-1, &status, WNOHANG) > 0;)
+		;
 	free(pgids);
 	free(pids);
 	free(started_at);

@@ -14,7 +14,9 @@
  *     left behind, even ones that left its process group with setsid();
  *   - when we are not root: RLIMIT_NPROC set to the user's current number
  *     of processes plus a margin, and leftovers are found as our children
- *     (we are a child subreaper, so orphans are re-parented to us).
+ *     (we are a child subreaper, so orphans are re-parented to us).  That
+ *     cannot tell which job an orphan came from, so callers then run one
+ *     sandboxed job at a time (jobs_parallel_limit()).
  * After a job ends or times out, everything it started is killed and
  * reaped; the number killed is reported so a verdict can mention it.
  *
@@ -50,6 +52,9 @@ struct job {
  * and makes this process a child subreaper.  Returns 0 or -1 with errno.
  */
 int jobs_init(void);
+
+/* How many sandboxed jobs may run at once: `wanted` as root, else 1. */
+int jobs_parallel_limit(int wanted);
 
 /* Runs jobs[0..n), at most `parallel` at a time, until all have ended. */
 void jobs_run(struct job *jobs, int n, int parallel);
