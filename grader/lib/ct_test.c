@@ -6,31 +6,33 @@
 
 #include <stdio.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include "concur_todo.h"
-#include "procs.h"
 
 int ct_checks_run;
 
 /*
  * RLIMIT_NPROC counts every process of the user, and a process may fork only
- * while the count is below its own limit.  The test process (which runs the
- * student's code) gets a lower limit than Criterion's runner, so a fork bomb
- * in a test stops while the runner can still start the next test: when the
- * runner's own fork fails, Criterion 2.4 goes on to kill(-1, SIGKILL), which
- * would take every process of the user with it.
+ * while that count is below its own limit.  The harness starts Criterion's
+ * runner with a limit of (the user's processes then) + CT_RUNNER_NPROC; each
+ * test process, which runs the student's code, lowers its own limit, soft
+ * and hard, to CT_RUNNER_NPROC - CT_TEST_NPROC below that.  A fork bomb in a
+ * test, or the leftovers of earlier tests, then stop short of the runner's
+ * limit, and the runner can still start the next test.  (When the runner's
+ * own fork fails, Criterion 2.4 goes on to kill(-1, SIGKILL), which would
+ * take every process of the user with it.)
  */
 static void limit_processes(void)
 {
 	struct rlimit rl;
-	rlim_t want = (rlim_t)procs_of_user(getuid()) + CT_TEST_NPROC;
+	const rlim_t margin = CT_RUNNER_NPROC - CT_TEST_NPROC;
 
-	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && (rl.rlim_cur == RLIM_INFINITY || want < rl.rlim_cur)) {
-		rl.rlim_cur = want;
-		if (setrlimit(RLIMIT_NPROC, &rl) == -1)
-			perror("ct_test: setrlimit(RLIMIT_NPROC)");
-	}
+	if (getrlimit(RLIMIT_NPROC, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur <= margin)
+		return; /* not started by the harness */
+	rl.rlim_cur -= margin;
+	rl.rlim_max = rl.rlim_cur;
+	if (setrlimit(RLIMIT_NPROC, &rl) == -1)
+		perror("ct_test: setrlimit(RLIMIT_NPROC)");
 }
 
 void ct_test_init(void)

@@ -29,8 +29,8 @@
 #include "ct_timing.h"
 
 /*
- * Processes (and threads) a test may add to those its user already has; the
- * harness gives Criterion's runner CT_RUNNER_NPROC, comfortably more.
+ * Processes (and threads) that Criterion's runner, and each test, may add to
+ * those the user had when the harness started the runner (ct_test.c).
  */
 #define CT_TEST_NPROC 150
 #define CT_RUNNER_NPROC 400
