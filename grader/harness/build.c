@@ -204,7 +204,7 @@ bool build_prepare(struct build *b, const char *root, struct job *job)
 }
 
 /*
- * Compiler output with the lines about the student's file first, cut to
+ * Compiler output with the diagnostics about the student's file first, cut to
  * MAX_LOG_LINES (the first error matters most; the log file has the rest).
  */
 #define MAX_LOG_LINES 30
@@ -215,10 +215,15 @@ static char *student_lines_first(const char *log, const char *source, const char
 	const char *p = log;
 	int lines = 0;
 
+	bool student_block = false;
+
+	/* A diagnostic starts at an unindented line; its source excerpt follows, indented. */
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
-		strncat(strncmp(p, source, strlen(source)) == 0 ? first : rest, p, n);
+		if (*p != ' ')
+			student_block = strncmp(p, source, strlen(source)) == 0;
+		strncat(student_block ? first : rest, p, n);
 		p += n;
 		lines++;
 	}
@@ -334,7 +339,8 @@ int build_after_compile(struct build *b, const struct job *compile, struct job *
 
 	if (compile && !job_exited_with(compile, 0)) {
 		char how[128];
-		b->problem = xasprintf("%s does not compile (the compiler %s). Fix the first error first:",
+		b->problem = xasprintf("%s does not compile (the compiler %s): fix the first error in the "
+				       "compiler output below, then run make check again",
 				       b->source, job_describe(compile, how, sizeof how));
 		b->log = student_lines_first(log ? log : "", b->source, b->compile_log);
 		free(log);

@@ -94,10 +94,6 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 			continue;
 		fprintf(f, "\n%s%s%s: %s() in %s\n", color ? "\033[1m" : "", x->ex->name, color ? "\033[0m" : "",
 			x->ex->function, x->source);
-		if (x->build_log && *x->build_log && (failed || verbose)) {
-			fprintf(f, "  compiler output:\n");
-			print_indented(f, x->build_log, 4);
-		}
 		const char *shown_summary = NULL;
 		for (int c = 0; c < NCHECKS; c++) {
 			const struct check_result *cr = &x->checks[c];
@@ -115,6 +111,10 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 			if (cr->details)
 				print_indented(f, cr->details, 14);
 			shown_summary = cr->summary;
+		}
+		if (x->build_log && *x->build_log && (failed || verbose)) {
+			fprintf(f, "  compiler output:\n");
+			print_indented(f, x->build_log, 4);
 		}
 		if (failed)
 			fprintf(f, "  Stuck? Read lessons/%s.md, then run:  make hint LESSON=%d EXERCISE=%s\n", l->slug,
