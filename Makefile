@@ -67,7 +67,7 @@ LOAD ?=
 GRADE_OPTS = $(if $(LESSON),--lesson '$(LESSON)') $(if $(EXERCISE),--exercise '$(EXERCISE)') \
 	$(if $(filter 1 yes,$(SOLUTION)),--solution) $(if $(SRC),--src '$(SRC)') \
 	$(if $(filter 1 yes,$(VERBOSE)),--verbose) $(if $(JSON),--report-json '$(JSON)') \
-	$(if $(CSV),--report-csv '$(CSV)')
+	$(if $(CSV),--report-csv '$(CSV)') $(if $(filter 1,$(V)),--show-commands)
 # How students' files are compiled is the harness's business
 # (grader/harness/build.c); only the compiler is handed down.
 export CONCUR_CC := $(CC)

@@ -182,6 +182,12 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		sl->test.cwd = sl->test_dir;
 		sl->test.out_path = xasprintf("%s/stdout.txt", sl->test_dir);
 		sl->test.err_path = xasprintf("%s/stderr.txt", sl->test_dir);
+		/*
+		 * --child-silent-after-fork: children forked by the driver would
+		 * otherwise write into the same XML file and break it; races inside
+		 * those children are therefore not reported (lessons 01-02 run no
+		 * threads in children).
+		 */
 		sl->race.argv = argv_of(7, "/usr/bin/valgrind", "--tool=helgrind", "--xml=yes", "--xml-file=race.xml",
 					"--vgdb=no", "--child-silent-after-fork=yes", "./race");
 		sl->race.cwd = sl->race_dir;

@@ -30,6 +30,7 @@
 #define UIDS_PER_RUN 64u
 
 static uid_t next_uid;
+bool jobs_echo;
 
 static double now_s(void)
 {
@@ -131,6 +132,12 @@ static int start_job(struct job *j)
 	pid_t pid;
 
 	assign_uid(j);
+	if (jobs_echo) {
+		fprintf(stderr, "  [%s%s%s]", j->untrusted ? "sandboxed" : "run", j->cwd ? " in " : "", j->cwd ? j->cwd : "");
+		for (char **a = j->argv; *a; a++)
+			fprintf(stderr, " %s", *a);
+		fputc('\n', stderr);
+	}
 	if (j->untrusted && geteuid() != 0)
 		nproc_limit += (unsigned)procs_of_user(getuid());
 	fflush(NULL);

@@ -53,6 +53,9 @@ struct job {
  */
 int jobs_init(void);
 
+/* When true, every command is printed to stderr before it runs (make V=1). */
+extern bool jobs_echo;
+
 /* How many sandboxed jobs may run at once: `wanted` as root, else 1. */
 int jobs_parallel_limit(int wanted);
 

@@ -33,7 +33,7 @@ struct options {
 static void usage(FILE *f)
 {
 	fputs("usage: concur-grade [--lesson N] [--exercise NAME] [--solution | --src DIR | --source FILE]\n"
-	      "                    [--report-json FILE] [--report-csv FILE] [--verbose] [--jobs N]\n"
+	      "                    [--report-json FILE] [--report-csv FILE] [--verbose] [--jobs N] [--show-commands]\n"
 	      "       concur-grade --list\n"
 	      "       concur-grade --hint --lesson N --exercise NAME\n"
 	      "Usually run through make: make check LESSON=1, make list, make hint LESSON=1 EXERCISE=spawn\n",
@@ -122,7 +122,8 @@ int main(int argc, char **argv)
 		{"report-csv", required_argument, NULL, 'C'}, {"verbose", no_argument, NULL, 'v'},
 		{"list", no_argument, NULL, 'L'},           {"hint", no_argument, NULL, 'H'},
 		{"jobs", required_argument, NULL, 'j'},     {"root", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+		{"show-commands", no_argument, NULL, 'c'},  {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct options o = {.root = ".", .jobs = 0};
 	int c;
@@ -141,6 +142,7 @@ int main(int argc, char **argv)
 		case 'H': o.hint = true; break;
 		case 'j': o.jobs = atoi(optarg); break;
 		case 'r': o.root = optarg; break;
+		case 'c': jobs_echo = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
