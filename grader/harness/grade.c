@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include "grade.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@ struct slot {
 	bool compiling, running, explaining;
 };
 
+/* Keeps a report in the build directory for a curious student (best effort). */
 static void copy_back(const char *dir, const char *name, const char *to_dir)
 {
 	char *from = xasprintf("%s/%s", dir, name), *to = xasprintf("%s/%s", to_dir, name);
@@ -69,12 +71,15 @@ static void copy_back(const char *dir, const char *name, const char *to_dir)
 	free(to);
 }
 
-static char *job_dir(const char *tmp, const char *ex, const char *what, struct job *j, bool root_owned_ok)
+/* A fresh directory under tmp that job j (and only it) may write. */
+static char *job_dir(const char *tmp, const char *ex, const char *what, struct job *j)
 {
 	char *d = xasprintf("%s/%s-%s", tmp, ex, what);
 
-	if (mkdir(d, 0755) == -1 || (jobs_prepare_dir(d, j) == -1 && !root_owned_ok))
-		fprintf(stderr, "concur: cannot prepare %s\n", d);
+	if (mkdir(d, 0755) == -1 || jobs_prepare_dir(d, j) == -1) {
+		fprintf(stderr, "concur: cannot prepare %s: %s\n", d, strerror(errno));
+		exit(2);
+	}
 	return d;
 }
 
@@ -171,8 +176,8 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		sl->running = true;
 		sl->test = (struct job){.untrusted = true, .as_mib = 2048, .nproc = RUNNER_NPROC, .timeout_s = TEST_TIMEOUT_S};
 		sl->race = (struct job){.untrusted = true, .as_mib = 8192, .nproc = 200, .timeout_s = RACE_TIMEOUT_S};
-		sl->test_dir = job_dir(tmp, sl->r->ex->name, "test", &sl->test, false);
-		sl->race_dir = job_dir(tmp, sl->r->ex->name, "race", &sl->race, false);
+		sl->test_dir = job_dir(tmp, sl->r->ex->name, "test", &sl->test);
+		sl->race_dir = job_dir(tmp, sl->r->ex->name, "race", &sl->race);
 		char *tbin = xasprintf("%s/test", sl->test_dir), *rbin = xasprintf("%s/race", sl->race_dir);
 		if (copy_file(sl->b.test_bin, tbin) == -1 || copy_file(sl->b.driver_bin, rbin) == -1) {
 			perror("concur: copying the programs to run");
@@ -234,8 +239,8 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		if (sl->explaining) {
 			sl->explain[0] = (struct job){.untrusted = true, .as_mib = 8192, .nproc = 200, .timeout_s = RACE_TIMEOUT_S};
 			sl->explain[1] = sl->explain[0];
-			sl->explain_dir = job_dir(tmp, r->ex->name, "explain", &sl->explain[0], false);
-			sl->log_dir = job_dir(tmp, r->ex->name, "explain-log", &sl->explain[1], false);
+			sl->explain_dir = job_dir(tmp, r->ex->name, "explain", &sl->explain[0]);
+			sl->log_dir = job_dir(tmp, r->ex->name, "explain-log", &sl->explain[1]);
 			char *b1 = xasprintf("%s/race", sl->explain_dir), *b2 = xasprintf("%s/race", sl->log_dir);
 			copy_file(sl->b.driver_bin, b1);
 			copy_file(sl->b.driver_bin, b2);

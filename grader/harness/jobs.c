@@ -191,7 +191,11 @@ struct strays {
 	int n;
 };
 
-/* A live child of ours that is no job's main process: kill it, count it. */
+/*
+ * A live child of ours that is no job's main process: kill it together with
+ * its process group, so that a tree still forking (a fork bomb) dies at
+ * once instead of one generation per round; count it.
+ */
 static bool kill_if_stray_child(const struct proc_info *p, void *ctx)
 {
 	const struct strays *s = ctx;
@@ -201,6 +205,8 @@ static bool kill_if_stray_child(const struct proc_info *p, void *ctx)
 	for (int i = 0; i < s->n; i++)
 		if (s->running[i] == p->pid)
 			return false;
+	if (p->pgrp > 1 && p->pgrp != getpgrp())
+		kill(-p->pgrp, SIGKILL);
 	return kill(p->pid, SIGKILL) == 0;
 }
 

@@ -109,6 +109,26 @@ static char *explain_test(const char *status, json_t *messages, double timeout_s
 	return out;
 }
 
+/* The last n lines of a file (at most 64 KiB read), or "". */
+static char *last_lines(const char *path, int n)
+{
+	char *s = path ? read_file(path, 64 << 10) : NULL;
+	size_t len;
+
+	if (!s)
+		return xstrdup("");
+	len = strlen(s);
+	while (len && s[len - 1] == '\n')
+		s[--len] = '\0';
+	char *p = s + len;
+	for (int k = 0; p > s; p--)
+		if (p[-1] == '\n' && ++k == n)
+			break;
+	char *out = xstrdup(p);
+	free(s);
+	return out;
+}
+
 /* Reads Criterion's JSON report into the correctness and timing checks. */
 void judge_suite(struct exercise_result *r, const struct job *j, const char *json_path, double suite_timeout)
 {
@@ -127,8 +147,11 @@ void judge_suite(struct exercise_result *r, const struct job *j, const char *jso
 				      "code end the process, or start so many processes or threads that the test "
 				      "program could not run its own?",
 				      job_describe(j, how, sizeof how));
+		char *said = last_lines(j->err_path, 6);
 		for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++)
-			set_check(&r->checks[c], VERDICT_FAIL, xstrdup(why), NULL);
+			set_check(&r->checks[c], VERDICT_FAIL, xstrdup(why),
+				  *said ? xasprintf("its last words on stderr:\n%s", said) : NULL);
+		free(said);
 		free(why);
 		json_decref(root);
 		return;
