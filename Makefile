@@ -41,6 +41,11 @@ LESSONS := $(patsubst grader/%/lesson.json,%,$(sort $(wildcard grader/[0-9][0-9]
 LIB_SRC := $(wildcard grader/lib/*.c)
 TEST_SRC := $(foreach l,$(LESSONS),$(wildcard grader/$(l)/test_*.c))
 DRIVER_SRC := $(foreach l,$(LESSONS),$(wildcard grader/$(l)/race_*.c))
+# A lesson's other grader sources (shared task code) form its liblesson.a;
+# demo.c, if any, is the lesson's `make demo` program.
+support_src = $(filter-out grader/$(1)/test_% grader/$(1)/race_% grader/$(1)/demo.c,$(wildcard grader/$(1)/*.c))
+SUPPORT_SRC := $(foreach l,$(LESSONS),$(call support_src,$(l)))
+LESSON_LIBS := $(foreach l,$(LESSONS),$(KIT)/grader/$(l)/liblesson.a)
 HARNESS_SRC := $(wildcard grader/harness/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
@@ -52,7 +57,7 @@ HARNESS := $(KIT)/concur-grade
 KIT_TESTS := $(KIT)/kit-tests
 UNIT_BINS := $(patsubst tests/unit/%.c,$(KIT)/tests/unit/%,$(UNIT_SRC))
 DEPS_OK := $(BUILD)/.deps-ok
-KIT_ALL := $(HARNESS) $(LIBCT_TEST) $(LIBCT_DRIVER) $(call obj,$(TEST_SRC) $(DRIVER_SRC))
+KIT_ALL := $(HARNESS) $(LIBCT_TEST) $(LIBCT_DRIVER) $(call obj,$(TEST_SRC) $(DRIVER_SRC)) $(LESSON_LIBS)
 
 # ---- options of check/hint/bench -----------------------------------------
 LESSON ?=
@@ -85,7 +90,7 @@ help: ## show this help (the default)
 	@echo
 	@echo "Options: LESSON=3, 03 or 03-slug (default: all)  EXERCISE=name  SOLUTION=1 (grade the"
 	@echo "         reference solutions)  SRC=dir (grade another tree laid out like exercises/)"
-	@echo "         VERBOSE=1 (more detail)  JSON=file / CSV=file (write a report)  V=1 (show commands)"
+	@echo "         VERBOSE=1 (more detail, timelines)  JSON=file / CSV=file (write a report)  V=1 (show commands)"
 	@echo
 	@echo "Start here:  make list   then   make check LESSON=1"
 
@@ -104,7 +109,7 @@ test: $(KIT_ALL) $(UNIT_BINS) $(KIT_TESTS) ## the kit's own tests (solutions pas
 bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson on the solutions (RUNS=5)
 	$(Q)$(KIT_TESTS) --bench --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)')
 
-soak: $(KIT_ALL) $(KIT_TESTS) ## grade the solutions RUNS times (LOAD=1: one CPU busy); counts false failures
+soak: $(KIT_ALL) $(KIT_TESTS) ## false failures of the solutions and false passes of wrong variants, RUNS times (LOAD=1: a CPU kept busy)
 	$(Q)$(KIT_TESTS) --soak --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)') $(if $(filter 1 yes,$(LOAD)),--load)
 
 format: ## reformat the kit's C sources with clang-format
@@ -113,7 +118,7 @@ format: ## reformat the kit's C sources with clang-format
 clean: ## remove build/ (all compiled files, reports and saved hint progress)
 	$(Q)rm -rf $(BUILD)
 
-.PHONY: help check list hint test bench soak format clean deps
+.PHONY: help check list hint test bench soak demo format clean deps
 
 # ---- dependencies (Debian packages) --------------------------------------
 deps: $(DEPS_OK) ## install or check the Debian packages the kit needs
@@ -140,7 +145,7 @@ $(KIT)/grader/lib/%.o: grader/lib/%.c $(SENTINEL_H) | $(DEPS_OK)
 	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) -I$(KIT)/include -Igrader/lib -c $< -o $@
 
 LIB_COMMON := $(call obj,grader/lib/ct_clock.c grader/lib/ct_timing.c grader/lib/procs.c)
-$(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_test.c)
+$(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_test.c grader/lib/ct_timeline.c)
 $(LIBCT_DRIVER): $(LIB_COMMON) $(call obj,grader/lib/ct_driver.c)
 $(LIBCT_TEST) $(LIBCT_DRIVER):
 	$(say) AR $@
@@ -153,12 +158,33 @@ $(KIT)/grader/%.o: grader/%.c $(SENTINEL_H) | $(DEPS_OK)
 	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) -I$(KIT)/include -Igrader/lib \
 	  -Isolutions/$(word 2,$(subst /, ,$<)) -c $< -o $@
 
+define lesson_lib
+$(KIT)/grader/$(1)/liblesson.a: $(call obj,$(call support_src,$(1)))
+	$$(say) AR $$@
+	$$(Q)mkdir -p $$(@D) && rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LESSONS),$(eval $(call lesson_lib,$(l))))
+
+# make demo LESSON=N: grader/NN-slug/demo.c, linked with the reference solutions.
+DEMO_LESSON = $(firstword $(foreach l,$(LESSONS),$(if $(filter $(LESSON),$(l) $(firstword $(subst -, ,$(l))) $(patsubst 0%,%,$(firstword $(subst -, ,$(l))))),$(l))))
+DEMO_BIN = $(KIT)/demo-$(DEMO_LESSON)
+$(KIT)/demo-%: grader/%/demo.c $(wildcard solutions/*/*.c) $(LIBCT_TEST) $(LESSON_LIBS) | $(DEPS_OK)
+	$(say) LD $@
+	$(Q)$(CC) $(HOST_CFLAGS) -Igrader/lib -Igrader/$* -Isolutions/$* -I$(KIT)/include -o $@ grader/$*/demo.c \
+	  $(wildcard solutions/$*/*.c) $(KIT)/grader/$*/liblesson.a $(KIT)/grader/lib/ct_clock.o \
+	  $(KIT)/grader/lib/ct_timing.o $(KIT)/grader/lib/ct_timeline.o $(KIT)/grader/lib/ct_driver.o $(JANSSON_LIBS)
+
+demo: $(if $(wildcard grader/$(DEMO_LESSON)/demo.c),$(DEMO_BIN)) ## run a lesson's experiment: make demo LESSON=3
+	$(Q)if [ ! -f grader/$(DEMO_LESSON)/demo.c ]; then echo "concur: make demo LESSON=N, where N is one of:" \
+	  $(patsubst grader/%/demo.c,%,$(wildcard grader/*/demo.c)) >&2; exit 2; fi
+	$(Q)$(DEMO_BIN)
+
 HARNESS_OBJ := $(call obj,$(HARNESS_SRC))
 $(KIT)/grader/harness/%.o: grader/harness/%.c | $(DEPS_OK)
 	$(say) CC $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(XML_CFLAGS) -Igrader/harness -Igrader/lib -c $< -o $@
-$(HARNESS): $(HARNESS_OBJ) $(call obj,grader/lib/procs.c)
+$(HARNESS): $(HARNESS_OBJ) $(call obj,grader/lib/procs.c grader/lib/ct_timeline.c grader/lib/ct_clock.c grader/lib/ct_timing.c)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS) -ldl
 
@@ -172,7 +198,7 @@ $(KIT)/tests/%.o: tests/%.c | $(DEPS_OK)
 	  -Igrader/lib -Igrader/harness -c $< -o $@
 
 # Unit tests of the harness and the timing library (Criterion).
-UNIT_DEPS := $(filter-out $(KIT)/grader/harness/main.o,$(HARNESS_OBJ)) $(LIB_COMMON)
+UNIT_DEPS := $(filter-out $(KIT)/grader/harness/main.o,$(HARNESS_OBJ)) $(LIB_COMMON) $(call obj,grader/lib/ct_timeline.c)
 $(KIT)/tests/unit/%: $(KIT)/tests/unit/%.o $(UNIT_DEPS)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(CRITERION_LIBS) $(JANSSON_LIBS) $(XML_LIBS) -ldl

@@ -119,11 +119,11 @@ static int run(char *const argv[], const char *log, double timeout_s, double *wa
 
 /* Grades with the harness; returns the parsed JSON report or NULL. */
 static json_t *grade(const char *lesson, const char *exercise, const char *flag, const char *flag_arg,
-		     const char *name, double *wall, int *rc)
+		     const char *extra_flag, const char *name, double *wall, int *rc)
 {
 	char *report = xasprintf("%s/%s.json", out_dir, name);
 	char *log = xasprintf("%s/%s.log", out_dir, name);
-	char *argv[12];
+	char *argv[14];
 	int n = 0;
 
 	remove(report);
@@ -138,6 +138,8 @@ static json_t *grade(const char *lesson, const char *exercise, const char *flag,
 		argv[n++] = (char *)flag;
 	if (flag_arg)
 		argv[n++] = (char *)flag_arg;
+	if (extra_flag)
+		argv[n++] = (char *)extra_flag;
 	argv[n++] = "--report-json";
 	argv[n++] = report;
 	argv[n] = NULL;
@@ -171,7 +173,7 @@ static void test_solutions(const struct lesson *l)
 {
 	double wall;
 	int rc;
-	json_t *rep = grade(l->slug, NULL, "--solution", NULL, xasprintf("%s-solutions", l->slug), &wall, &rc);
+	json_t *rep = grade(l->slug, NULL, "--solution", NULL, NULL, xasprintf("%s-solutions", l->slug), &wall, &rc);
 	json_t *les = lesson_json(rep);
 	int pts = (int)json_integer_value(json_object_get(les, "points"));
 	int max = (int)json_integer_value(json_object_get(les, "max"));
@@ -196,7 +198,7 @@ static void test_solutions(const struct lesson *l)
 		free(files[i]);
 	}
 	free(files);
-	rep = grade(l->slug, NULL, "--src", copy_root, xasprintf("%s-copied-solutions", l->slug), &wall, &rc);
+	rep = grade(l->slug, NULL, "--src", copy_root, NULL, xasprintf("%s-copied-solutions", l->slug), &wall, &rc);
 	les = lesson_json(rep);
 	pts = (int)json_integer_value(json_object_get(les, "points"));
 	result(rep && rc == 0 && pts == max, "%s: solutions copied over the exercises get the same full marks (%d/%d)",
@@ -224,7 +226,7 @@ static void test_skeletons(const struct lesson *l)
 	}
 	double wall;
 	int rc;
-	json_t *rep = grade(l->slug, NULL, NULL, NULL, xasprintf("%s-skeletons", l->slug), &wall, &rc);
+	json_t *rep = grade(l->slug, NULL, NULL, NULL, NULL, xasprintf("%s-skeletons", l->slug), &wall, &rc);
 	for (int i = 0; i < l->nexercises; i++) {
 		const char *name = l->exercises[i].name;
 		json_t *ex = exercise_json(rep, name);
@@ -361,7 +363,7 @@ static void test_variants(const struct lesson *l)
 		char *name = xasprintf("%s-%s", l->slug, file);
 		double wall;
 		int rc;
-		json_t *rep = grade(l->slug, exname, "--source", src, name, &wall, &rc);
+		json_t *rep = grade(l->slug, exname, "--source", src, NULL, name, &wall, &rc);
 		json_t *ex = exercise_json(rep, exname);
 		char problem[600] = "";
 
@@ -457,55 +459,92 @@ static pid_t start_load(void)
 	return pid;
 }
 
+/* Prints the checks of one exercise that did not pass. */
+static void print_not_passed(json_t *ex)
+{
+	for (int c = 0; c < NCHECKS; c++) {
+		json_t *ck = check_json(ex, check_names[c]);
+		if (strcmp(str(ck, "verdict"), "pass") && strcmp(str(ck, "verdict"), "none") && strcmp(str(ck, "verdict"), "skip"))
+			printf("    %s %s: %s\n%s\n", str(ex, "name"), check_names[c], str(ck, "summary"), str(ck, "details"));
+	}
+}
+
 /*
- * Grades the reference solutions `runs` times (optionally with one CPU kept
- * busy) and counts every check that did not pass: a false failure.
+ * make soak: grades the reference solutions `runs` times (every check; a
+ * check that does not pass is a false failure), and every known-wrong
+ * variant that must fail its timing check `runs` times with the timing
+ * tests only (a timing check that passes is a false pass).  With load, a
+ * busy loop keeps another CPU busy throughout.
  */
 static int soak(struct lesson *ls, int n, const char *only, int runs, bool load)
 {
-	int false_fails = 0;
+	int false_fails = 0, false_passes = 0, solution_runs = 0, variant_runs = 0;
 	pid_t loader = load ? start_load() : 0;
 
-	printf("Grading the reference solutions %d times per lesson%s:\n", runs,
-	       load ? ", with a busy loop on another CPU" : "");
+	printf("Soak: %d runs each%s.\n", runs, load ? ", with a busy loop on another CPU" : "");
 	for (int i = 0; i < n; i++) {
 		if (only && !lesson_find(&ls[i], 1, only))
 			continue;
 		int bad = 0;
 		double worst = 0;
-		for (int r = 0; r < runs; r++) {
+		for (int r = 0; r < runs; r++, solution_runs++) {
 			double wall;
 			int rc;
-			json_t *rep = grade(ls[i].slug, NULL, "--solution", NULL, xasprintf("soak-%s", ls[i].slug), &wall, &rc);
-			json_t *les = lesson_json(rep);
+			json_t *rep = grade(ls[i].slug, NULL, "--solution", NULL, NULL, xasprintf("soak-%s", ls[i].slug), &wall, &rc);
+			json_t *les = lesson_json(rep), *ex;
+			size_t k;
 			if (!rep || rc != 0 || json_integer_value(json_object_get(les, "points")) !=
 						       json_integer_value(json_object_get(les, "max"))) {
-				json_t *ex;
-				size_t k;
 				bad++;
 				printf("  run %d of %s: exit %d\n", r + 1, ls[i].slug, rc);
-				json_array_foreach(json_object_get(les, "exercises"), k, ex) {
-					for (int c = 0; c < NCHECKS; c++) {
-						json_t *ck = check_json(ex, check_names[c]);
-						if (strcmp(str(ck, "verdict"), "pass") && strcmp(str(ck, "verdict"), "none"))
-							printf("    %s %s: %s\n%s\n", str(ex, "name"), check_names[c],
-							       str(ck, "summary"), str(ck, "details"));
-					}
-				}
+				json_array_foreach(json_object_get(les, "exercises"), k, ex)
+					print_not_passed(ex);
 			}
 			if (wall > worst)
 				worst = wall;
 			json_decref(rep);
 		}
-		printf("  %-16s %d runs, %d false failures, slowest %.1f s\n", ls[i].slug, runs, bad, worst);
+		printf("  %-16s solutions: %d runs, %d false failures, slowest %.1f s\n", ls[i].slug, runs, bad, worst);
 		false_fails += bad;
+
+		char *path = xasprintf("tests/%s/variants.json", ls[i].slug);
+		json_t *spec = json_load_file(path, 0, NULL), *v;
+		size_t k;
+		json_array_foreach(json_object_get(spec, "variants"), k, v) {
+			if (!listed(json_object_get(v, "fails"), "timing"))
+				continue;
+			char *src = xasprintf("tests/%s/%s", ls[i].slug, str(v, "file"));
+			int passes = 0;
+			for (int r = 0; r < runs; r++, variant_runs++) {
+				double wall;
+				int rc;
+				json_t *rep = grade(ls[i].slug, str(v, "exercise"), "--source", src, "--only-timing",
+						    xasprintf("soak-%s-%s", ls[i].slug, str(v, "file")), &wall, &rc);
+				json_t *ex = exercise_json(rep, str(v, "exercise"));
+				if (strcmp(str(check_json(ex, "timing"), "verdict"), "fail") != 0) {
+					passes++;
+					printf("  run %d of %s: timing was '%s'\n", r + 1, str(v, "file"),
+					       str(check_json(ex, "timing"), "verdict"));
+				}
+				json_decref(rep);
+			}
+			printf("  %-16s %s: %d runs, %d false passes of its timing check\n", ls[i].slug, str(v, "file"), runs,
+			       passes);
+			false_passes += passes;
+			free(src);
+		}
+		json_decref(spec);
+		free(path);
 	}
 	if (loader > 0) {
 		kill(loader, SIGKILL);
 		waitpid(loader, NULL, 0);
 	}
-	printf("%d passed, %d failed\n", false_fails ? 0 : 1, false_fails ? 1 : 0);
-	return false_fails ? 1 : 0;
+	printf("\nfalse failures: %d of %d solution runs; false passes: %d of %d variant runs\n", false_fails,
+	       solution_runs, false_passes, variant_runs);
+	printf("%d passed, %d failed\n", solution_runs + variant_runs - false_fails - false_passes,
+	       false_fails + false_passes);
+	return false_fails || false_passes ? 1 : 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -551,8 +590,8 @@ static void bench(struct lesson *ls, int n, const char *only, int runs)
 		free(json_arg);
 		free(log);
 	}
-	printf("\nHelgrind: median of the longest Helgrind run in each grading (they run in parallel with the\n"
-	       "Criterion suites), and its share of the wall time. Target: median <= 4 s per lesson.\n");
+	printf("\nHelgrind: median of the longest Helgrind run in each grading (they run after the Criterion\n"
+	       "suites, in parallel with each other), and its share of the wall time. Target: median <= 4 s per lesson.\n");
 }
 
 int main(int argc, char **argv)

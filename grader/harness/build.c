@@ -48,7 +48,7 @@ static void append(char ***argv, int *n, const char *w) { append_words(argv, n, 
 	"-Wl,--wrap=pthread_create -Wl,--wrap=pthread_join -Wl,--wrap=pthread_detach -Wl,--wrap=fork "        \
 	"-Wl,--wrap=waitpid -Wl,--wrap=wait -Wl,--wrap=pipe -Wl,--wrap=pthread_mutex_lock "                   \
 	"-Wl,--wrap=pthread_mutex_unlock -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc "              \
-	"-Wl,--wrap=free -lcriterion -pthread"
+	"-Wl,--wrap=free -lcriterion -ljansson -pthread"
 #define DEFAULT_DRIVER_LDFLAGS "-pthread"
 
 static const char *env_or(const char *name, const char *fallback)
@@ -360,6 +360,7 @@ int build_after_compile(struct build *b, const struct job *compile, struct job *
 	const char *kit = env_or("CONCUR_KIT", "build/kit");
 	char *suite = xasprintf("%s/grader/%s/test_%s.o", kit, b->lesson->slug, b->ex->name);
 	char *driver = xasprintf("%s/grader/%s/race_%s.o", kit, b->lesson->slug, b->ex->name);
+	char *liblesson = xasprintf("%s/grader/%s/liblesson.a", kit, b->lesson->slug);
 	char *libtest = xasprintf("%s/libct_test.a", kit);
 	char *libdriver = xasprintf("%s/libct_driver.a", kit);
 	struct {
@@ -371,7 +372,7 @@ int build_after_compile(struct build *b, const struct job *compile, struct job *
 	};
 	int nlinks = 0;
 	for (int i = 0; i < 2; i++) {
-		const char *ins[] = {b->object, prog[i].main_obj, prog[i].lib, NULL};
+		const char *ins[] = {b->object, prog[i].main_obj, prog[i].lib, liblesson, NULL};
 		if (newer_than_all(prog[i].out, ins))
 			continue;
 		char **argv = NULL;
@@ -381,6 +382,7 @@ int build_after_compile(struct build *b, const struct job *compile, struct job *
 		append(&argv, &n, prog[i].out);
 		append(&argv, &n, b->object);
 		append(&argv, &n, prog[i].main_obj);
+		append(&argv, &n, liblesson);
 		append(&argv, &n, prog[i].lib);
 		append_words(&argv, &n, prog[i].flags);
 		remove(prog[i].out);

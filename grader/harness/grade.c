@@ -2,11 +2,12 @@
  * grade.c - build, run and judge one lesson's exercises (see grade.h).
  *
  * DESIGN: the work of all exercises goes through jobs_run() in phases
- * (compile, link, run, explain), so exercises are graded in parallel while
- * each phase still sees the results of the one before.  The run phase
- * happens in a fresh directory under /tmp that the sandbox's user may write,
- * holding copies of the two programs.  The verdicts themselves are
- * judge.c's business.
+ * (compile, link, suites, Helgrind, explain), so exercises are graded in
+ * parallel while each phase still sees the results of the one before.  The
+ * suites run before Helgrind so that their timing checks have the CPUs to
+ * themselves.  The programs run in a fresh directory under /tmp that the
+ * sandbox's user may write, holding copies of them.  The verdicts
+ * themselves are judge.c's business.
  */
 #define _GNU_SOURCE
 #include "grade.h"
@@ -24,6 +25,7 @@
 #include "build.h"
 #include "jobs.h"
 #include "judge.h"
+#include "timeline.h"
 #include "util.h"
 
 #define TEST_TIMEOUT_S 30.0   /* the whole suite; each test has its own, shorter one */
@@ -116,45 +118,35 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		}
 		s[n].r = r;
 		s[n].b = (struct build){.lesson = l, .ex = e, .source = r->source,
-					.dir = xasprintf("%s/build/%s/%s/%s", o->root, o->build_tag, l->slug, e->name)};
+					.dir = strcmp(o->root, ".") == 0
+						       ? xasprintf("build/%s/%s/%s", o->build_tag, l->slug, e->name)
+						       : xasprintf("%s/build/%s/%s/%s", o->root, o->build_tag, l->slug, e->name)};
 		n++;
 	}
 	out->nresults = n;
 
 	/* Phase 1: compile what changed. */
-	struct job *jobs = xcalloc((size_t)n * 2 + 1, sizeof *jobs);
-	int nj = 0;
+	struct job **list = xcalloc((size_t)n * 2 + 1, sizeof *list);
+	int nl = 0;
 	for (int i = 0; i < n; i++) {
 		s[i].compiling = build_prepare(&s[i].b, o->root, &s[i].compile);
 		if (s[i].compiling)
-			jobs[nj++] = s[i].compile;
+			list[nl++] = &s[i].compile;
 	}
-	jobs_run(jobs, nj, o->parallel);
+	jobs_run(list, nl, o->parallel);
 	/* Phase 2: screen and link. */
-	nj = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i].compiling)
-			s[i].compile = jobs[nj++];
-	}
-	struct job *links = xcalloc((size_t)n * 2 + 1, sizeof *links);
-	int nl = 0;
+	nl = 0;
 	for (int i = 0; i < n; i++) {
 		if (s[i].b.problem)
 			continue;
 		s[i].nlinks = build_after_compile(&s[i].b, s[i].compiling ? &s[i].compile : NULL, s[i].links);
 		for (int k = 0; k < s[i].nlinks; k++)
-			links[nl++] = s[i].links[k];
+			list[nl++] = &s[i].links[k];
 	}
-	jobs_run(links, nl, o->parallel);
-	nl = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i].b.problem)
-			continue;
-		for (int k = 0; k < s[i].nlinks; k++)
-			s[i].links[k] = links[nl++];
-		build_after_link(&s[i].b, s[i].links, s[i].nlinks);
-	}
-	free(links);
+	jobs_run(list, nl, o->parallel);
+	for (int i = 0; i < n; i++)
+		if (!s[i].b.problem)
+			build_after_link(&s[i].b, s[i].links, s[i].nlinks);
 	for (int i = 0; i < n; i++) {
 		s[i].r->build_log = s[i].b.log;
 		if (s[i].b.problem)
@@ -167,8 +159,8 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		perror("concur: cannot create a directory under /tmp");
 		exit(2);
 	}
-	struct job *run = xcalloc((size_t)n * 2 + 1, sizeof *run);
-	int nr = 0;
+	struct job **suites = xcalloc((size_t)n + 1, sizeof *suites), **races = xcalloc((size_t)n + 1, sizeof *races);
+	int ns = 0, nr = 0;
 	for (int i = 0; i < n; i++) {
 		struct slot *sl = &s[i];
 		if (!sl->b.ok)
@@ -183,14 +175,21 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 			perror("concur: copying the programs to run");
 			exit(2);
 		}
-		sl->test.argv = argv_of(3, "./test", "--json=results.json", "-j2");
+		/* -j1: a suite's timing tests must not compete with each other for the CPUs. */
+		if (o->timing_only) {
+			char *filter = xasprintf("%s/timing_*", sl->r->ex->name);
+			sl->test.argv = argv_of(5, "./test", "--json=results.json", "-j1", "--filter", filter);
+			free(filter);
+		} else {
+			sl->test.argv = argv_of(3, "./test", "--json=results.json", "-j1");
+		}
 		sl->test.cwd = sl->test_dir;
 		sl->test.out_path = xasprintf("%s/stdout.txt", sl->test_dir);
 		sl->test.err_path = xasprintf("%s/stderr.txt", sl->test_dir);
 		/*
 		 * --child-silent-after-fork: children forked by the driver would
 		 * otherwise write into the same XML file and break it; races inside
-		 * those children are therefore not reported (lessons 01-02 run no
+		 * those children are therefore not reported (lessons 01-03 run no
 		 * threads in children).
 		 */
 		sl->race.argv = argv_of(7, "/usr/bin/valgrind", "--tool=helgrind", "--xml=yes", "--xml-file=race.xml",
@@ -198,24 +197,29 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		sl->race.cwd = sl->race_dir;
 		sl->race.out_path = xasprintf("%s/stdout.txt", sl->race_dir);
 		sl->race.err_path = xasprintf("%s/stderr.txt", sl->race_dir);
-		remaining_budget(deadline, &sl->test.timeout_s);
-		remaining_budget(deadline, &sl->race.timeout_s);
-		run[nr++] = sl->test;
-		run[nr++] = sl->race;
+		suites[ns++] = &sl->test;
+		if (!o->timing_only)
+			races[nr++] = &sl->race;
 		free(tbin);
 		free(rbin);
 	}
-	jobs_run(run, nr, jobs_parallel_limit(o->parallel * 2));
-	nr = 0;
-	struct job *explain = xcalloc((size_t)n * 2 + 1, sizeof *explain);
+	/*
+	 * The suites first, then Helgrind: the suites' timing checks measure CPU
+	 * time and speedup, which Helgrind's heavy use of the CPUs would disturb.
+	 */
+	for (int i = 0; i < ns; i++)
+		remaining_budget(deadline, &suites[i]->timeout_s);
+	jobs_run(suites, ns, jobs_parallel_limit(o->parallel));
+	for (int i = 0; i < nr; i++)
+		remaining_budget(deadline, &races[i]->timeout_s);
+	jobs_run(races, nr, jobs_parallel_limit(o->parallel));
+	struct job **explain = xcalloc((size_t)n * 2 + 1, sizeof *explain);
 	int ne = 0;
 	for (int i = 0; i < n; i++) {
 		struct slot *sl = &s[i];
 		struct exercise_result *r = sl->r;
 		if (!sl->running)
 			continue;
-		sl->test = run[nr++];
-		sl->race = run[nr++];
 		r->test_s = sl->test.wall_s;
 		r->race_s = sl->race.wall_s;
 		char *json = xasprintf("%s/results.json", sl->test_dir);
@@ -230,7 +234,14 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 						    "ends, even after each test's own time limit)",
 						    job_describe(&sl->test, how, sizeof how)),
 					  NULL);
-		judge_race_run(r, &sl->race, xml, sl->race.err_path, &sl->explaining);
+		if (sl->test.started && !sl->test.timed_out)
+			r->timelines = timelines_render(sl->test_dir, json, sl->b.dir, o->verbose);
+		if (o->timing_only) {
+			r->checks[CHECK_CORRECTNESS].verdict = r->checks[CHECK_RACES].verdict = VERDICT_NONE;
+			r->checks[CHECK_CORRECTNESS].max = r->checks[CHECK_RACES].max = 0;
+		} else {
+			judge_race_run(r, &sl->race, xml, sl->race.err_path, &sl->explaining);
+		}
 		copy_back(sl->test_dir, "results.json", sl->b.dir);
 		copy_back(sl->race_dir, "race.xml", sl->b.dir);
 		r->leftovers = (sl->test.timed_out ? 0 : sl->test.leftovers) + (sl->race.timed_out ? 0 : sl->race.leftovers);
@@ -255,14 +266,14 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 			sl->explain[1].cwd = sl->log_dir;
 			remaining_budget(deadline, &sl->explain[0].timeout_s);
 			remaining_budget(deadline, &sl->explain[1].timeout_s);
-			explain[ne++] = sl->explain[0];
-			explain[ne++] = sl->explain[1];
+			explain[ne++] = &sl->explain[0];
+			explain[ne++] = &sl->explain[1];
 		}
 		free(json);
 		free(xml);
 	}
 	/* Phase 4: explain what Helgrind found, in plain words. */
-	jobs_run(explain, ne, jobs_parallel_limit(o->parallel * 2));
+	jobs_run(explain, ne, jobs_parallel_limit(o->parallel));
 	for (int i = 0; i < n; i++) {
 		struct slot *sl = &s[i];
 		if (!sl->explaining)
@@ -280,8 +291,9 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 			out->max += s[i].r->checks[c].max;
 		}
 	out->wall_s = now_s() - t0;
-	free(run);
+	free(suites);
+	free(races);
 	free(explain);
-	free(jobs);
+	free(list);
 	free(s);
 }

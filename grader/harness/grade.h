@@ -30,6 +30,7 @@ struct exercise_result {
 	char *source;                       /* the student's file */
 	struct check_result checks[NCHECKS];
 	char *build_log;                    /* compiler errors or warnings, or NULL */
+	char *timelines;                    /* drawings of the workers' timelines to show, or NULL */
 	double test_s, race_s;              /* wall time of the suite and of Helgrind */
 	int leftovers;                      /* processes killed after the programs ended */
 };
@@ -48,6 +49,7 @@ struct grade_options {
 	const char *source;      /* one file to grade instead (needs one exercise), or NULL */
 	const char *build_tag;   /* build/<tag>/...: keeps trees apart */
 	bool verbose;
+	bool timing_only;        /* run only the timing tests (make soak): no Helgrind, no correctness */
 	int parallel;            /* jobs at once */
 };
 

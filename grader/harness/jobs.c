@@ -292,7 +292,7 @@ static void clean_up_after(struct job *j, pid_t pid, const pid_t *running, int n
  * escaped both (setsid() when we are not root) counts against every
  * sandboxed job still running.
  */
-static void blame_orphan(pid_t pid, struct job *jobs, const pid_t *pgids, const pid_t *running, int n)
+static void blame_orphan(pid_t pid, struct job *const *jobs, const pid_t *pgids, const pid_t *running, int n)
 {
 	struct proc_info p;
 	bool blamed = false;
@@ -300,25 +300,25 @@ static void blame_orphan(pid_t pid, struct job *jobs, const pid_t *pgids, const 
 	if (!procs_read(pid, &p))
 		return;
 	for (int i = 0; i < n; i++) {
-		if (!jobs[i].untrusted || !pgids[i])
+		if (!jobs[i]->untrusted || !pgids[i])
 			continue;
-		if (p.pgrp == pgids[i] || (geteuid() == 0 && p.uid == jobs[i].uid)) {
-			jobs[i].leftovers++;
+		if (p.pgrp == pgids[i] || (geteuid() == 0 && p.uid == jobs[i]->uid)) {
+			jobs[i]->leftovers++;
 			return;
 		}
 	}
 	for (int i = 0; i < n; i++)
-		if (jobs[i].untrusted && running[i] > 0) {
-			jobs[i].leftovers++;
+		if (jobs[i]->untrusted && running[i] > 0) {
+			jobs[i]->leftovers++;
 			blamed = true;
 		}
 	if (!blamed)
 		for (int i = 0; i < n; i++)
-			if (jobs[i].untrusted)
-				jobs[i].leftovers++;
+			if (jobs[i]->untrusted)
+				jobs[i]->leftovers++;
 }
 
-void jobs_run(struct job *jobs, int n, int parallel)
+void jobs_run(struct job *const *jobs, int n, int parallel)
 {
 	pid_t *pids = calloc((size_t)n, sizeof *pids);   /* main process while it runs, else 0 */
 	pid_t *pgids = calloc((size_t)n, sizeof *pgids); /* main process, kept: its process group */
@@ -337,7 +337,7 @@ void jobs_run(struct job *jobs, int n, int parallel)
 		parallel = 1;
 	while (next < n || running > 0) {
 		while (next < n && running < parallel) {
-			struct job *j = &jobs[next];
+			struct job *j = jobs[next];
 
 			pids[next] = start_job(j);
 			pgids[next] = pids[next] > 0 ? pids[next] : 0;
@@ -365,28 +365,28 @@ void jobs_run(struct job *jobs, int n, int parallel)
 				blame_orphan(si.si_pid, jobs, pgids, pids, next);
 			if (waitpid(si.si_pid, &status, 0) != si.si_pid || job == -1)
 				continue;
-			jobs[job].status = status;
-			jobs[job].wall_s = now_s() - started_at[job];
+			jobs[job]->status = status;
+			jobs[job]->wall_s = now_s() - started_at[job];
 			pids[job] = 0;
-			clean_up_after(&jobs[job], si.si_pid, pids, next);
+			clean_up_after(jobs[job], si.si_pid, pids, next);
 			running--;
 		}
 		/* Kill the jobs that ran out of time; they are reaped above. */
 		for (int i = 0; i < next; i++) {
-			if (pids[i] <= 0 || jobs[i].timed_out || now_s() - started_at[i] < jobs[i].timeout_s)
+			if (pids[i] <= 0 || jobs[i]->timed_out || now_s() - started_at[i] < jobs[i]->timeout_s)
 				continue;
-			jobs[i].timed_out = true;
+			jobs[i]->timed_out = true;
 			kill(pids[i], SIGKILL);
 			kill_group(pids[i]);
-			if (jobs[i].untrusted && geteuid() == 0)
-				kill_all_of_uid(jobs[i].uid);
+			if (jobs[i]->untrusted && geteuid() == 0)
+				kill_all_of_uid(jobs[i]->uid);
 		}
 		if (running > 0)
 			sigtimedwait(&chld, NULL, &tick);
 	}
 	/* Whatever is left, from any job; already counted where it could be told. */
 	for (int i = 0; i < n; i++)
-		if (jobs[i].untrusted && pgids[i] > 0)
+		if (jobs[i]->untrusted && pgids[i] > 0)
 			kill_group(pgids[i]);
 	kill_stray_children(NULL, 0);
 	for (int status; waitpid(-1, &status, WNOHANG) > 0;)

@@ -59,8 +59,8 @@ extern bool jobs_echo;
 /* How many sandboxed jobs may run at once: `wanted` as root, else 1. */
 int jobs_parallel_limit(int wanted);
 
-/* Runs jobs[0..n), at most `parallel` at a time, until all have ended. */
-void jobs_run(struct job *jobs, int n, int parallel);
+/* Runs *jobs[0..n), at most `parallel` at a time, until all have ended; results land in each job. */
+void jobs_run(struct job *const *jobs, int n, int parallel);
 
 /* Makes dir writable for the sandbox's uid (chown when root).  0 or -1. */
 int jobs_prepare_dir(const char *dir, struct job *j);

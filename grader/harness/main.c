@@ -26,7 +26,7 @@
 
 struct options {
 	const char *lesson, *exercise, *src, *source, *json, *csv, *root;
-	bool solution, verbose, list, hint;
+	bool solution, verbose, list, hint, timing_only;
 	int jobs;
 };
 
@@ -34,6 +34,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: concur-grade [--lesson N] [--exercise NAME] [--solution | --src DIR | --source FILE]\n"
 	      "                    [--report-json FILE] [--report-csv FILE] [--verbose] [--jobs N] [--show-commands]\n"
+	      "                    [--only-timing]\n"
 	      "       concur-grade --list\n"
 	      "       concur-grade --hint --lesson N --exercise NAME\n"
 	      "Usually run through make: make check LESSON=1, make list, make hint LESSON=1 EXERCISE=spawn\n",
@@ -122,7 +123,8 @@ int main(int argc, char **argv)
 		{"report-csv", required_argument, NULL, 'C'}, {"verbose", no_argument, NULL, 'v'},
 		{"list", no_argument, NULL, 'L'},           {"hint", no_argument, NULL, 'H'},
 		{"jobs", required_argument, NULL, 'j'},     {"root", required_argument, NULL, 'r'},
-		{"show-commands", no_argument, NULL, 'c'},  {"help", no_argument, NULL, 'h'},
+		{"show-commands", no_argument, NULL, 'c'},  {"only-timing", no_argument, NULL, 'T'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct options o = {.root = ".", .jobs = 0};
@@ -143,6 +145,7 @@ int main(int argc, char **argv)
 		case 'j': o.jobs = atoi(optarg); break;
 		case 'r': o.root = optarg; break;
 		case 'c': jobs_echo = true; break;
+		case 'T': o.timing_only = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -205,7 +208,7 @@ int main(int argc, char **argv)
 		perror("concur: setting up the sandbox");
 		return 2;
 	}
-	struct grade_options g = {.root = o.root, .verbose = o.verbose};
+	struct grade_options g = {.root = o.root, .verbose = o.verbose, .timing_only = o.timing_only};
 	g.parallel = o.jobs > 0 ? o.jobs : usable_cpus();
 	if (o.source) {
 		g.source = o.source;

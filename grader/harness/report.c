@@ -90,7 +90,7 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 
 		for (int c = 0; c < NCHECKS; c++)
 			failed |= x->checks[c].verdict == VERDICT_FAIL;
-		if (!failed && !verbose && !x->build_log)
+		if (!failed && !verbose && !x->build_log && !x->timelines)
 			continue;
 		fprintf(f, "\n%s%s%s: %s() in %s\n", color ? "\033[1m" : "", x->ex->name, color ? "\033[0m" : "",
 			x->ex->function, x->source);
@@ -100,7 +100,8 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 			if (cr->verdict == VERDICT_NONE || (cr->verdict == VERDICT_PASS && !verbose))
 				continue;
 			/* A build problem fails every check the same way: say it once. */
-			if (shown_summary && cr->summary && strcmp(shown_summary, cr->summary) == 0 && !cr->details) {
+			if (cr->verdict == VERDICT_FAIL && shown_summary && cr->summary &&
+			    strcmp(shown_summary, cr->summary) == 0 && !cr->details) {
 				fprintf(f, "  %-11s %s%s%s (same reason)\n", check_names[c], color ? color_of(cr->verdict) : "",
 					verdict_word(cr->verdict), color ? "\033[0m" : "");
 				continue;
@@ -111,6 +112,10 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 			if (cr->details)
 				print_indented(f, cr->details, 14);
 			shown_summary = cr->summary;
+		}
+		if (x->timelines) {
+			fprintf(f, "  what your workers did (one row per task, time to the right):\n");
+			print_indented(f, x->timelines, 4);
 		}
 		if (x->build_log && *x->build_log && (failed || verbose)) {
 			fprintf(f, "  compiler output:\n");

@@ -4,6 +4,7 @@
  */
 #include "ct_test.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/resource.h>
 
@@ -49,6 +50,24 @@ _Noreturn void ct_pass(void)
 		cr_assert_fail("grader error: this test checked nothing (please report it)");
 	fflush(NULL);
 	ct_exit_now(CT_SENTINEL);
+}
+
+void ct_skip(const char *fmt, ...)
+{
+	char path[300];
+	va_list ap;
+	FILE *f;
+
+	snprintf(path, sizeof path, "skipped-%s.txt", criterion_current_test->name);
+	f = fopen(path, "w");
+	if (f) {
+		va_start(ap, fmt);
+		vfprintf(f, fmt, ap);
+		va_end(ap);
+		fclose(f);
+	}
+	ct_checks_run++;
+	ct_pass();
 }
 
 void concur_todo(const char *file, int line, const char *func)

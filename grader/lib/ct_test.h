@@ -55,7 +55,14 @@ extern int ct_checks_run;
 void ct_test_init(void);
 /* The test's last line: proves the test ran to its end.  Never returns. */
 _Noreturn void ct_pass(void);
-/* Ends the test as skipped, with a reason shown to the student. */
-#define CT_SKIP(...) cr_skip_test(__VA_ARGS__)
+/*
+ * Ends the test without checking anything, because this machine cannot
+ * measure it (e.g. "needs 2 CPUs").  Criterion cannot mark a test skipped
+ * when it expects an exit status, so the test passes and leaves the reason
+ * in skipped-NAME.txt for the harness to show as "skipped: ...".  A note
+ * changes only how a test that passed is shown, never a verdict.
+ */
+_Noreturn void ct_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define CT_SKIP(...) ct_skip(__VA_ARGS__)
 
 #endif

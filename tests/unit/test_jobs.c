@@ -35,8 +35,10 @@ static struct job sh(const char *script, double timeout_s, const char *out)
 	argv[2] = (char *)script;
 	struct job j = {.argv = argv, .cwd = dir, .out_path = out, .timeout_s = timeout_s, .untrusted = true,
 			.as_mib = 1024, .nproc = 16};
+	struct job *list[] = {&j};
+
 	jobs_prepare_dir(dir, &j);
-	jobs_run(&j, 1, 1);
+	jobs_run(list, 1, 1);
 	return j;
 }
 
