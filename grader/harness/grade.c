@@ -4,8 +4,8 @@
  * DESIGN: the work of all exercises goes through jobs_run() in phases
  * (compile, link, suites, Helgrind, explain), so exercises are graded in
  * parallel while each phase still sees the results of the one before.  The
- * suites run before Helgrind so that their timing checks have the CPUs to
- * themselves.  The programs run in a fresh directory under /tmp that the
+ * suites run one at a time, before Helgrind, so that their timing checks
+ * have the CPUs to themselves.  The programs run in a fresh directory under /tmp that the
  * sandbox's user may write, holding copies of them.  The verdicts
  * themselves are judge.c's business.
  */
@@ -204,12 +204,13 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		free(rbin);
 	}
 	/*
-	 * The suites first, then Helgrind: the suites' timing checks measure CPU
-	 * time and speedup, which Helgrind's heavy use of the CPUs would disturb.
+	 * The suites first, one at a time, then Helgrind: the suites' timing
+	 * checks measure speedup on the CPUs, which another suite or Helgrind's
+	 * heavy use of them would disturb.
 	 */
 	for (int i = 0; i < ns; i++)
 		remaining_budget(deadline, &suites[i]->timeout_s);
-	jobs_run(suites, ns, jobs_parallel_limit(o->parallel));
+	jobs_run(suites, ns, 1);
 	for (int i = 0; i < nr; i++)
 		remaining_budget(deadline, &races[i]->timeout_s);
 	jobs_run(races, nr, jobs_parallel_limit(o->parallel));
