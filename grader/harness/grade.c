@@ -28,7 +28,7 @@
 #include "timeline.h"
 #include "util.h"
 
-#define TEST_TIMEOUT_S 30.0   /* the whole suite; each test has its own, shorter one */
+#define TEST_TIMEOUT_S 45.0   /* the whole suite (run with -j1); each test has its own, shorter one */
 #define RACE_TIMEOUT_S 20.0   /* Helgrind is 20-300x slower than native code */
 #define CT_TEST_TIMEOUT_S 5   /* each test's own limit: CT_SUITE in grader/lib/ct_test.h */
 #define RUNNER_NPROC 400      /* CT_RUNNER_NPROC in grader/lib/ct_test.h: above each test's own limit */
@@ -60,7 +60,7 @@ struct slot {
 	char *test_dir, *race_dir, *explain_dir, *log_dir;
 	struct job compile, links[2], test, race, explain[2];
 	int nlinks;
-	bool compiling, running, explaining;
+	bool compiling, running, racing, explaining;
 };
 
 /* Keeps a report in the build directory for a curious student (best effort). */
@@ -198,8 +198,6 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		sl->race.out_path = xasprintf("%s/stdout.txt", sl->race_dir);
 		sl->race.err_path = xasprintf("%s/stderr.txt", sl->race_dir);
 		suites[ns++] = &sl->test;
-		if (!o->timing_only)
-			races[nr++] = &sl->race;
 		free(tbin);
 		free(rbin);
 	}
@@ -211,8 +209,41 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 	for (int i = 0; i < ns; i++)
 		remaining_budget(deadline, &suites[i]->timeout_s);
 	jobs_run(suites, ns, 1);
-	for (int i = 0; i < nr; i++)
-		remaining_budget(deadline, &races[i]->timeout_s);
+	/* Judge the suites now: code that never ends is not also given to Helgrind. */
+	nr = 0;
+	for (int i = 0; i < n; i++) {
+		struct slot *sl = &s[i];
+		struct exercise_result *r = sl->r;
+		if (!sl->running)
+			continue;
+		char *json = xasprintf("%s/results.json", sl->test_dir);
+		char how[160];
+		r->test_s = sl->test.wall_s;
+		if (sl->test.started && !sl->test.timed_out) {
+			judge_suite(r, &sl->test, json, CT_TEST_TIMEOUT_S);
+			r->timelines = timelines_render(sl->test_dir, json, sl->b.dir, o->verbose);
+		} else {
+			for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++)
+				set_check(&r->checks[c], VERDICT_FAIL,
+					  xasprintf("the test program %s; no results (something in your code never "
+						    "ends, even after each test's own time limit)",
+						    job_describe(&sl->test, how, sizeof how)),
+					  NULL);
+		}
+		copy_back(sl->test_dir, "results.json", sl->b.dir);
+		if (o->timing_only) {
+			r->checks[CHECK_CORRECTNESS].verdict = r->checks[CHECK_RACES].verdict = VERDICT_NONE;
+			r->checks[CHECK_CORRECTNESS].max = r->checks[CHECK_RACES].max = 0;
+		} else if (sl->test.timed_out || r->hung) {
+			set_check(&r->checks[CHECK_RACES], VERDICT_FAIL,
+				  xstrdup("not checked: the tests found code that never ends; fix that first"), NULL);
+		} else {
+			sl->racing = true;
+			remaining_budget(deadline, &sl->race.timeout_s);
+			races[nr++] = &sl->race;
+		}
+		free(json);
+	}
 	jobs_run(races, nr, jobs_parallel_limit(o->parallel));
 	struct job **explain = xcalloc((size_t)n * 2 + 1, sizeof *explain);
 	int ne = 0;
@@ -221,31 +252,15 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		struct exercise_result *r = sl->r;
 		if (!sl->running)
 			continue;
-		r->test_s = sl->test.wall_s;
-		r->race_s = sl->race.wall_s;
-		char *json = xasprintf("%s/results.json", sl->test_dir);
-		char *xml = xasprintf("%s/race.xml", sl->race_dir);
-		char how[160];
-		if (sl->test.started && !sl->test.timed_out)
-			judge_suite(r, &sl->test, json, CT_TEST_TIMEOUT_S);
-		else
-			for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++)
-				set_check(&r->checks[c], VERDICT_FAIL,
-					  xasprintf("the test program %s; no results (something in your code never "
-						    "ends, even after each test's own time limit)",
-						    job_describe(&sl->test, how, sizeof how)),
-					  NULL);
-		if (sl->test.started && !sl->test.timed_out)
-			r->timelines = timelines_render(sl->test_dir, json, sl->b.dir, o->verbose);
-		if (o->timing_only) {
-			r->checks[CHECK_CORRECTNESS].verdict = r->checks[CHECK_RACES].verdict = VERDICT_NONE;
-			r->checks[CHECK_CORRECTNESS].max = r->checks[CHECK_RACES].max = 0;
-		} else {
+		if (sl->racing) {
+			char *xml = xasprintf("%s/race.xml", sl->race_dir);
+			r->race_s = sl->race.wall_s;
 			judge_race_run(r, &sl->race, xml, sl->race.err_path, &sl->explaining);
+			copy_back(sl->race_dir, "race.xml", sl->b.dir);
+			free(xml);
 		}
-		copy_back(sl->test_dir, "results.json", sl->b.dir);
-		copy_back(sl->race_dir, "race.xml", sl->b.dir);
-		r->leftovers = (sl->test.timed_out ? 0 : sl->test.leftovers) + (sl->race.timed_out ? 0 : sl->race.leftovers);
+		r->leftovers = (sl->test.timed_out ? 0 : sl->test.leftovers) +
+			       (sl->racing && !sl->race.timed_out ? sl->race.leftovers : 0);
 		if (r->leftovers)
 			fail_leftovers(r);
 		if (sl->explaining) {
@@ -270,8 +285,6 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 			explain[ne++] = &sl->explain[0];
 			explain[ne++] = &sl->explain[1];
 		}
-		free(json);
-		free(xml);
 	}
 	/* Phase 4: explain what Helgrind found, in plain words. */
 	jobs_run(explain, ne, jobs_parallel_limit(o->parallel));

@@ -33,6 +33,7 @@ struct exercise_result {
 	char *timelines;                    /* drawings of the workers' timelines to show, or NULL */
 	double test_s, race_s;              /* wall time of the suite and of Helgrind */
 	int leftovers;                      /* processes killed after the programs ended */
+	bool hung;                          /* some test ran out of its own time limit */
 };
 
 struct lesson_result {

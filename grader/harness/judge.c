@@ -201,7 +201,10 @@ void judge_suite(struct exercise_result *r, const struct job *j, const char *jso
 				continue;
 			}
 			failed[c]++;
-			char *why = explain_test(status, json_object_get(test, "messages"), suite_timeout);
+			json_t *msgs = json_object_get(test, "messages");
+			if (strcmp(status, "ERRORED") == 0 && strstr(json_string_value(json_array_get(msgs, 0)) ?: "", "timed out"))
+				r->hung = true;
+			char *why = explain_test(status, msgs, suite_timeout);
 			char *label = readable_test_name(name);
 			char *line = xasprintf("%s%s- %s: %s", details[c] ? details[c] : "", details[c] ? "\n" : "",
 					       label, why);
