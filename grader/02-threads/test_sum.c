@@ -128,14 +128,46 @@ CT_TEST(sum, correct_work_done_by_the_new_threads)
 	ct_pass();
 }
 
+/*
+ * parallel_sum runs in a helper thread that stays alive until every thread
+ * it started has ended: a thread that was never joined may still write into
+ * parallel_sum's frame after it returned, and must not hit the test's stack.
+ */
+struct sum_call {
+	int t, ret;
+	long total;
+	atomic_int stage; /* 1: parallel_sum returned; 2: the helper may end */
+};
+
+static void *call_sum(void *arg)
+{
+	struct sum_call *c = arg;
+
+	c->ret = parallel_sum(500, recording_term, c->t, &c->total);
+	atomic_store(&c->stage, 1);
+	while (atomic_load(&c->stage) != 2)
+		ct_sleep_ns(CT_MS);
+	return NULL;
+}
+
+static bool all_threads_ended(void)
+{
+	for (int i = 0; i < ct_threads_created(); i++)
+		if (ct_thread(i).end_ns == 0)
+			return false;
+	return true;
+}
+
 CT_TEST(sum, correct_every_thread_joined)
 {
-	int t = 5;
-	long total = 0;
+	static struct sum_call c = {.t = 5};
+	pthread_t helper;
 
-	/* The joins are checked before the total: a thread never joined may still be running. */
 	reset_records();
-	int ret = parallel_sum(500, recording_term, t, &total);
+	CT_CHECK(ct_real_pthread_create(&helper, NULL, call_sum, &c) == 0, "grader error: cannot create a thread");
+	for (uint64_t t0 = ct_now_ns(); atomic_load(&c.stage) != 1 && ct_now_ns() - t0 < 4000 * CT_MS;)
+		ct_sleep_ns(CT_MS);
+	CT_CHECK(atomic_load(&c.stage) == 1, "parallel_sum(500, term, %d, &total) did not return within 4 s", c.t);
 	int created = ct_threads_created();
 	for (int i = 0; i < created; i++) {
 		struct ct_thread_record r = ct_thread(i);
@@ -145,11 +177,15 @@ CT_TEST(sum, correct_every_thread_joined)
 			 "resources are freed",
 			 i + 1, created, r.detached || r.created_detached ? " (it was detached)" : "");
 	}
-	CT_CHECK(created == t, "parallel_sum(500, term, %d, &total) created %d threads; expected %d", t, created,
-		 t);
-	CT_CHECK(ret == 0 && total == expected_sum(500),
-		 "parallel_sum(500, term, %d, &total) returned %d and stored %ld; expected 0 and %ld", t, ret, total,
-		 expected_sum(500));
+	CT_CHECK(created == c.t, "parallel_sum(500, term, %d, &total) created %d threads; expected %d", c.t, created,
+		 c.t);
+	for (uint64_t t0 = ct_now_ns(); !all_threads_ended() && ct_now_ns() - t0 < 2000 * CT_MS;)
+		ct_sleep_ns(CT_MS);
+	atomic_store(&c.stage, 2);
+	ct_real_pthread_join(helper, NULL);
+	CT_CHECK(c.ret == 0 && c.total == expected_sum(500),
+		 "parallel_sum(500, term, %d, &total) returned %d and stored %ld; expected 0 and %ld", c.t, c.ret,
+		 c.total, expected_sum(500));
 	ct_pass();
 }
 
