@@ -1,0 +1,102 @@
+/*
+ * test_timeline.c - unit tests of the timeline drawings: the text drawing
+ * (grader/lib/ct_timeline.c) and the saved JSON drawn again by the harness
+ * as text and SVG (grader/harness/timeline.c).
+ */
+#include <criterion/criterion.h>
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ct_clock.h"
+#include "ct_timeline.h"
+#include "timeline.h"
+#include "util.h"
+
+/* The text drawing of groups, as a string. */
+static char *draw(const struct ct_timeline_group *g, int n, bool own_origin)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	ct_timeline_draw(f, "title", g, n, 10, own_origin);
+	fclose(f);
+	return text;
+}
+
+Test(timeline, draws_a_staircase_and_a_block)
+{
+	struct ct_interval serial[] = {{0 + 1, 5 * CT_MS + 1}, {5 * CT_MS + 1, 10 * CT_MS + 1}};
+	struct ct_interval par[] = {{100, 10 * CT_MS + 100}, {100, 10 * CT_MS + 100}};
+	struct ct_timeline_group g[] = {{"par", par, NULL, 2, 2}, {"serial", serial, NULL, 2, 2}};
+	char *text = draw(g, 2, true);
+
+	cr_assert(strstr(text, "par        0 |##########|"), "got:\n%s", text);
+	cr_assert(strstr(text, "           1 |##########|"), "got:\n%s", text);
+	cr_assert(strstr(text, "serial     0 |#####     |"), "got:\n%s", text);
+	cr_assert(strstr(text, "           1 |     #####|"), "got:\n%s", text);
+	free(text);
+}
+
+Test(timeline, puts_several_intervals_on_one_row)
+{
+	struct ct_interval segs[] = {{1, 2 * CT_MS + 1}, {6 * CT_MS + 1, 8 * CT_MS + 1}, {2 * CT_MS + 1, 10 * CT_MS + 1}};
+	int rows[] = {0, 0, 1};
+	struct ct_timeline_group g[] = {{"gil", segs, rows, 3, 2}};
+	char *text = draw(g, 1, false);
+
+	cr_assert(strstr(text, "gil        0 |##    ##  |"), "got:\n%s", text);
+	cr_assert(strstr(text, "           1 |  ########|"), "got:\n%s", text);
+	free(text);
+}
+
+Test(timeline, is_saved_and_drawn_again_as_text_and_svg)
+{
+	char dir[] = "/tmp/concur-timeline-XXXXXX";
+	struct ct_interval iv[] = {{1 * CT_MS, 3 * CT_MS}, {2 * CT_MS, 4 * CT_MS}};
+	struct ct_timeline_group g[] = {{"yours", iv, NULL, 2, 2}};
+	char *cwd = getcwd(NULL, 0);
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(chdir(dir), 0);
+	ct_timeline_save("timing_example", "Example & <title>", g, 1, true);
+	cr_assert_eq(write_file("results.json", "{\"test_suites\": [{\"name\": \"x\", \"tests\": "
+						 "[{\"name\": \"timing_example\", \"status\": \"FAILED\"}]}]}"),
+		     0);
+	char *text = timelines_render(".", "results.json", ".", false);
+	cr_assert_not_null(text, "a failed test's timeline must be shown");
+	cr_assert(strstr(text, "Example & <title>") && strstr(text, "yours"), "got:\n%s", text);
+	xmlDocPtr doc = xmlReadFile("timeline-timing_example.svg", NULL, XML_PARSE_NONET);
+	cr_assert_not_null(doc, "the SVG is not well-formed XML");
+	xmlFreeDoc(doc);
+	free(text);
+	cr_assert_eq(chdir(cwd), 0);
+	remove_tree(dir);
+	free(cwd);
+}
+
+Test(timeline, of_a_passed_test_is_shown_only_when_asked)
+{
+	char dir[] = "/tmp/concur-timeline-XXXXXX";
+	struct ct_interval iv[] = {{1, 2}};
+	struct ct_timeline_group g[] = {{"yours", iv, NULL, 1, 1}};
+	char *cwd = getcwd(NULL, 0);
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(chdir(dir), 0);
+	ct_timeline_save("timing_ok", "ok", g, 1, true);
+	cr_assert_eq(write_file("results.json", "{\"test_suites\": [{\"name\": \"x\", \"tests\": "
+						 "[{\"name\": \"timing_ok\", \"status\": \"PASSED\"}]}]}"),
+		     0);
+	cr_assert_null(timelines_render(".", "results.json", ".", false));
+	char *text = timelines_render(".", "results.json", ".", true);
+	cr_assert_not_null(text);
+	free(text);
+	cr_assert_eq(chdir(cwd), 0);
+	remove_tree(dir);
+	free(cwd);
+}
