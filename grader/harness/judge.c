@@ -222,7 +222,7 @@ void judge_suite(struct exercise_result *r, const struct job *j, const char *jso
 
 		if (total[c] == 0) {
 			if (cr->max)
-				set_check(cr, VERDICT_FAIL, xstrdup("no result: the report lists no test of this check"), NULL);
+				set_check(cr, VERDICT_FAIL, xstrdup("no result: the test report lists no test of this check (a fault in the kit: please report it)"), NULL);
 			continue;
 		}
 		if (failed[c]) {
@@ -336,7 +336,8 @@ void judge_race_run(struct exercise_result *r, const struct job *j, const char *
 		return;
 	}
 	if (!report_ok)
-		set_check(c, VERDICT_FAIL, xstrdup("Helgrind's report is missing or incomplete"), NULL);
+		set_check(c, VERDICT_FAIL, xstrdup("Helgrind's report is missing or incomplete: if make check says the same again, look for a "
+				  "crash or an exit() in your code"), NULL);
 	else
 		set_check(c, VERDICT_PASS, xstrdup("Helgrind found no data race or misuse of a lock"), NULL);
 }

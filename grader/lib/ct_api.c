@@ -27,12 +27,10 @@ void __real_free(void *p);
 
 struct ct_api_counts ct_api;
 
-/* table_lock protects nthreads, the creator-side fields of threads[], nchildren, children[]. */
+/* table_lock protects nthreads and the creator-side fields and end_ns of threads[]. */
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ct_thread_record threads[CT_MAX_THREADS];
 static int nthreads;
-static pid_t children[CT_MAX_CHILDREN];
-static int nchildren;
 static _Atomic uint64_t start_delay_ns;
 static _Thread_local int current_slot = -1;
 
@@ -58,7 +56,6 @@ void ct_api_reset(void)
 {
 	lock_table();
 	nthreads = 0;
-	nchildren = 0;
 	unlock_table();
 	__real_pthread_mutex_lock(&blocks_lock);
 	nblocks = 0;
@@ -100,31 +97,7 @@ static int find_locked(pthread_t id)
 	return -1;
 }
 
-int ct_thread_index(pthread_t id)
-{
-	lock_table();
-	int i = find_locked(id);
-	unlock_table();
-	return i;
-}
-
 void ct_set_thread_start_delay(uint64_t ns) { start_delay_ns = ns; }
-
-int ct_children_forked(void)
-{
-	lock_table();
-	int n = nchildren;
-	unlock_table();
-	return n;
-}
-
-pid_t ct_child(int i)
-{
-	lock_table();
-	pid_t p = (i >= 0 && i < nchildren && i < CT_MAX_CHILDREN) ? children[i] : -1;
-	unlock_table();
-	return p;
-}
 
 pid_t ct_real_fork(void) { return __real_fork(); }
 pid_t ct_real_waitpid(pid_t pid, int *status, int options) { return __real_waitpid(pid, status, options); }
@@ -239,14 +212,8 @@ pid_t __wrap_fork(void)
 {
 	pid_t pid = __real_fork();
 
-	if (pid > 0) {
+	if (pid > 0)
 		atomic_fetch_add(&ct_api.fork, 1);
-		lock_table();
-		if (nchildren < CT_MAX_CHILDREN)
-			children[nchildren] = pid;
-		nchildren++;
-		unlock_table();
-	}
 	return pid;
 }
 

@@ -5,7 +5,7 @@
  * every call the student's object makes reaches a __wrap_NAME here first.
  * The wrappers count calls, remember every thread created (its id, whether
  * it was created or later made detached, whether it was joined, and when it
- * ran) and every child forked, then call the real function.
+ * ran), then call the real function.
  *
  * malloc, calloc, realloc and free are wrapped too, so a test can tell how
  * much of the heap the student's code still holds (ct_heap_in_use).
@@ -30,7 +30,6 @@
 #include <sys/types.h>
 
 #define CT_MAX_THREADS 256
-#define CT_MAX_CHILDREN 256
 
 struct ct_api_counts {
 	atomic_int pthread_create, pthread_join, pthread_detach;
@@ -64,18 +63,12 @@ struct ct_thread_record ct_thread(int i);
  * thread has been joined, these indexes are never reused before a reset.
  */
 int ct_current_thread(void);
-/* Index of the record whose thread id equals id, or -1. */
-int ct_thread_index(pthread_t id);
 /*
  * Every new thread sleeps ns before it runs its start routine: a caller that
  * hands a thread a pointer into a frame that dies, or into a loop variable,
  * is then caught every time instead of once in a while.
  */
 void ct_set_thread_start_delay(uint64_t ns);
-
-/* Number of children forked since the reset, and their pids. */
-int ct_children_forked(void);
-pid_t ct_child(int i);
 
 /* Bytes (and, in *count if not NULL, blocks) allocated through the wrapped
  * calls since the reset and not yet freed. */

@@ -54,19 +54,43 @@ Test(timeline, puts_several_intervals_on_one_row)
 	free(text);
 }
 
-Test(timeline, is_saved_and_drawn_again_as_text_and_svg)
+/*
+ * In a fresh directory: saves a timeline for test `name` and a Criterion
+ * report in which that test has `status`.  Returns the directory to leave.
+ */
+static char *save_in_fresh_dir(const char *name, const char *title, const struct ct_timeline_group *g, int n,
+			       const char *status)
 {
-	char dir[] = "/tmp/concur-timeline-XXXXXX";
-	struct ct_interval iv[] = {{1 * CT_MS, 3 * CT_MS}, {2 * CT_MS, 4 * CT_MS}};
-	struct ct_timeline_group g[] = {{"yours", iv, NULL, 2, 2}};
+	static char dir[64];
 	char *cwd = getcwd(NULL, 0);
 
+	strcpy(dir, "/tmp/concur-timeline-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
 	cr_assert_eq(chdir(dir), 0);
-	ct_timeline_save("timing_example", "Example & <title>", g, 1, true);
-	cr_assert_eq(write_file("results.json", "{\"test_suites\": [{\"name\": \"x\", \"tests\": "
-						 "[{\"name\": \"timing_example\", \"status\": \"FAILED\"}]}]}"),
-		     0);
+	ct_timeline_save(name, title, g, n, true);
+	char *report = xasprintf("{\"test_suites\": [{\"name\": \"x\", \"tests\": [{\"name\": \"%s\", "
+				 "\"status\": \"%s\"}]}]}",
+				 name, status);
+	cr_assert_eq(write_file("results.json", report), 0);
+	free(report);
+	return cwd;
+}
+
+static void leave(char *cwd)
+{
+	char *dir = getcwd(NULL, 0);
+
+	cr_assert_eq(chdir(cwd), 0);
+	remove_tree(dir);
+	free(dir);
+	free(cwd);
+}
+
+Test(timeline, is_saved_and_drawn_again_as_text_and_svg)
+{
+	struct ct_interval iv[] = {{1 * CT_MS, 3 * CT_MS}, {2 * CT_MS, 4 * CT_MS}};
+	struct ct_timeline_group g[] = {{"yours", iv, NULL, 2, 2}};
+	char *cwd = save_in_fresh_dir("timing_example", "Example & <title>", g, 1, "FAILED");
 	char *text = timelines_render(".", "results.json", ".", false);
 	cr_assert_not_null(text, "a failed test's timeline must be shown");
 	cr_assert(strstr(text, "Example & <title>") && strstr(text, "yours"), "got:\n%s", text);
@@ -74,29 +98,18 @@ Test(timeline, is_saved_and_drawn_again_as_text_and_svg)
 	cr_assert_not_null(doc, "the SVG is not well-formed XML");
 	xmlFreeDoc(doc);
 	free(text);
-	cr_assert_eq(chdir(cwd), 0);
-	remove_tree(dir);
-	free(cwd);
+	leave(cwd);
 }
 
 Test(timeline, of_a_passed_test_is_shown_only_when_asked)
 {
-	char dir[] = "/tmp/concur-timeline-XXXXXX";
 	struct ct_interval iv[] = {{1, 2}};
 	struct ct_timeline_group g[] = {{"yours", iv, NULL, 1, 1}};
-	char *cwd = getcwd(NULL, 0);
+	char *cwd = save_in_fresh_dir("timing_ok", "ok", g, 1, "PASSED");
 
-	cr_assert_not_null(mkdtemp(dir));
-	cr_assert_eq(chdir(dir), 0);
-	ct_timeline_save("timing_ok", "ok", g, 1, true);
-	cr_assert_eq(write_file("results.json", "{\"test_suites\": [{\"name\": \"x\", \"tests\": "
-						 "[{\"name\": \"timing_ok\", \"status\": \"PASSED\"}]}]}"),
-		     0);
 	cr_assert_null(timelines_render(".", "results.json", ".", false));
 	char *text = timelines_render(".", "results.json", ".", true);
 	cr_assert_not_null(text);
 	free(text);
-	cr_assert_eq(chdir(cwd), 0);
-	remove_tree(dir);
-	free(cwd);
+	leave(cwd);
 }
