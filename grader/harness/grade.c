@@ -277,8 +277,10 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 						      "--xml-file=race.xml", "--read-var-info=yes", "--vgdb=no",
 						      "--child-silent-after-fork=yes", "./race");
 			sl->explain[0].cwd = sl->explain_dir;
-			sl->explain[1].argv = argv_of(6, "/usr/bin/valgrind", "--tool=helgrind", "--log-file=race.log",
-						      "--vgdb=no", "--child-silent-after-fork=yes", "./race");
+			/* The text log has the "Locks held" lines, and names each lock's variable. */
+			sl->explain[1].argv = argv_of(7, "/usr/bin/valgrind", "--tool=helgrind", "--log-file=race.log",
+						      "--read-var-info=yes", "--vgdb=no", "--child-silent-after-fork=yes",
+						      "./race");
 			sl->explain[1].cwd = sl->log_dir;
 			remaining_budget(deadline, &sl->explain[0].timeout_s);
 			remaining_budget(deadline, &sl->explain[1].timeout_s);

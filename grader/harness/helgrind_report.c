@@ -222,6 +222,7 @@ static void access_free(struct hg_access *a)
 	free(a->fn);
 	free(a->file);
 	free(a->locks_held);
+	free(a->locks_named);
 	free(a->top_fn);
 	access_init(a);
 }
@@ -842,9 +843,17 @@ struct log_race {
 	struct log_side now, before;
 };
 
+/* A lock's variable, from 'Lock at 0xADDR was first observed' and the 'Location ...' after it. */
+struct log_lock {
+	unsigned long addr;
+	char *name;
+};
+
 struct log {
 	struct log_race *v;
 	int n, cap;
+	struct log_lock *locks;
+	int nlocks, locks_cap;
 };
 
 static void log_free(struct log *lg)
@@ -861,6 +870,9 @@ static void log_free(struct log *lg)
 		}
 	}
 	free(lg->v);
+	for (int i = 0; i < lg->nlocks; i++)
+		free(lg->locks[i].name);
+	free(lg->locks);
 	memset(lg, 0, sizeof(*lg));
 }
 
@@ -948,6 +960,67 @@ static int parse_log_frame(const char *s, struct log_frame *fr)
 	return 0;
 }
 
+/*
+ * The variable in 'Location 0x.. is 0 bytes inside shared.lock,' or
+ * 'Address 0x.. is 0 bytes inside data symbol "shared"' (with the offset
+ * if it is not 0); NULL for anything else (a heap block, a stack).
+ */
+static char *lock_variable(const char *t)
+{
+	const char *in = strstr(t, " bytes inside ");
+	long off;
+
+	if (!in)
+		return NULL;
+	off = strtol(strstr(t, " is ") ? strstr(t, " is ") + 4 : "0", NULL, 10);
+	in += strlen(" bytes inside ");
+	if (starts_with(in, "data symbol \"")) {
+		const char *q = in + strlen("data symbol \""), *e = strchr(q, '"');
+		if (!e)
+			return NULL;
+		char *sym = xstrndup(q, (size_t)(e - q));
+		if (off == 0)
+			return sym;
+		char *out = xmalloc(strlen(sym) + 32);
+		sprintf(out, "%s+%ld", sym, off);
+		free(sym);
+		return out;
+	}
+	if (starts_with(in, "a block") || starts_with(in, "local var") || starts_with(in, "global var"))
+		return NULL;
+	size_t n = strcspn(in, ", \n");
+	return n ? xstrndup(in, n) : NULL;
+}
+
+/* The name of the lock at addr, or NULL. */
+static const char *lock_name_of(const struct log *lg, unsigned long addr)
+{
+	for (int i = 0; i < lg->nlocks; i++)
+		if (lg->locks[i].addr == addr)
+			return lg->locks[i].name;
+	return NULL;
+}
+
+/*
+ * The names of all the lock addresses in s ("1, at address 0x.." or
+ * "0x10C0A0"), joined with " and "; NULL unless every one is known.
+ */
+static char *name_locks(const struct log *lg, const char *s)
+{
+	struct sb b = { 0 };
+	int n = 0;
+
+	for (const char *p = s ? strstr(s, "0x") : NULL; p; p = strstr(p + 2, "0x")) {
+		const char *name = lock_name_of(lg, strtoul(p, NULL, 16));
+		if (!name) {
+			free(b.s);
+			return NULL;
+		}
+		sb_printf(&b, "%s%s", n++ ? " and " : "", name);
+	}
+	return n ? b.s : NULL;
+}
+
 /* Reads the races of a Helgrind text log into lg.  A missing file leaves lg empty. */
 static void read_log(const char *path, struct log *lg)
 {
@@ -956,6 +1029,7 @@ static void read_log(const char *path, struct log *lg)
 	size_t cap = 0;
 	struct log_race *cur = NULL; /* the race being read */
 	struct log_side *side = NULL; /* its access whose lines are being read */
+	unsigned long pending_lock = 0; /* a lock announced, whose location comes next */
 
 	if (!f)
 		return;
@@ -967,6 +1041,21 @@ static void read_log(const char *path, struct log *lg)
 			continue;
 		while (*t == ' ' || *t == '\t')
 			t++;
+		if (starts_with(t, "Lock at 0x") && strstr(t, "was first observed")) {
+			pending_lock = strtoul(t + strlen("Lock at "), NULL, 16);
+			side = NULL;
+			cur = NULL;
+			continue;
+		}
+		if (pending_lock && (starts_with(t, "Location 0x") || starts_with(t, "Address 0x"))) {
+			char *name = lock_variable(t);
+			if (name) {
+				grow((void **)&lg->locks, &lg->locks_cap, lg->nlocks, sizeof(*lg->locks));
+				lg->locks[lg->nlocks++] = (struct log_lock){ pending_lock, name };
+			}
+			pending_lock = 0;
+			continue;
+		}
 		if (starts_with(t, "Possible data race during ")) {
 			grow((void **)&lg->v, &lg->cap, lg->n, sizeof(*lg->v));
 			cur = &lg->v[lg->n++];
@@ -1085,6 +1174,7 @@ static void match_locks(struct hg_finding *f, int ordinal, const struct log *lg)
 		if (agree && locks) {
 			acc[s]->locks_held = xstrdup(locks);
 			acc[s]->nlocks = count_locks(locks);
+			acc[s]->locks_named = name_locks(lg, locks);
 		}
 	}
 	free(score);
@@ -1154,7 +1244,9 @@ static void put_locks(struct sb *b, const struct hg_access *a)
 		sb_printf(b, ", holding a lock");
 	else if (a->nlocks > 1)
 		sb_printf(b, ", holding %d locks", a->nlocks);
-	if (a->nlocks > 0 && addr)
+	if (a->nlocks > 0 && a->locks_named)
+		sb_printf(b, " (%s)", a->locks_named);
+	else if (a->nlocks > 0 && addr)
 		sb_printf(b, " (%s)", addr);
 }
 
@@ -1238,8 +1330,13 @@ static void explain_race(struct hg_finding *f, struct sb *b)
 			  name ? name : f->var_kind == HG_VAR_HEAP ? "this data" : "this memory");
 	} else if (f->now.nlocks >= 0 && f->before.nlocks >= 0 &&
 		   (f->now.nlocks == 0) != (f->before.nlocks == 0)) {
-		sb_printf(b, "One access is protected and the other is not: take the same mutex at "
-			     "both places.");
+		const char *named = f->now.nlocks == 1 ? f->now.locks_named : f->before.locks_named;
+		if ((f->now.nlocks == 1 || f->before.nlocks == 1) && named)
+			sb_printf(b, "One access is protected and the other is not: these two accesses "
+				     "need the same mutex, so take `%s` at both places.", named);
+		else
+			sb_printf(b, "One access is protected and the other is not: take the same mutex at "
+				     "both places.");
 	} else if (name) {
 		sb_printf(b, "Protect every access to %s with the same mutex, or give each thread "
 			     "its own %s and combine the results after pthread_join().", name,
@@ -1263,10 +1360,21 @@ static void explain_race(struct hg_finding *f, struct sb *b)
 	free(name);
 }
 
+/* "`accounts[1].lock`" for a named lock, the address or letter as it is otherwise. */
+static char *lock_label(const char *lock, const char *fallback)
+{
+	if (!lock)
+		return xstrdup(fallback);
+	if (starts_with(lock, "0x"))
+		return xstrdup(lock);
+	char *s = xmalloc(strlen(lock) + 3);
+	sprintf(s, "`%s`", lock);
+	return s;
+}
+
 static void explain_lock_order(struct hg_finding *f, struct sb *b)
 {
-	const char *x = f->lock_first ? f->lock_first : "A";
-	const char *y = f->lock_second ? f->lock_second : "B";
+	char *x = lock_label(f->lock_first, "A"), *y = lock_label(f->lock_second, "B");
 
 	sb_printf(b, "Lock order violated (a possible deadlock): ");
 	put_thread(b, f->now.thread);
@@ -1282,6 +1390,8 @@ static void explain_lock_order(struct hg_finding *f, struct sb *b)
 	}
 	sb_printf(b, ".\nTwo threads doing this at the same time can deadlock: each holds one lock "
 		     "and waits forever for the other. Always take the locks in one global order.");
+	free(x);
+	free(y);
 }
 
 /* A title and advice for the kinds that are not races or lock orders. */
@@ -1387,9 +1497,20 @@ int hg_report_load_ex(const char *xml_path, const char *log_path, const char *bu
 
 	if (log_path)
 		read_log(log_path, &lg);
-	for (int i = 0; i < raw.n; i++)
-		if (strcmp(raw.v[i].kind, "Race") == 0)
-			match_locks(&raw.v[i], ordinal++, &lg);
+	for (int i = 0; i < raw.n; i++) {
+		struct hg_finding *f = &raw.v[i];
+		if (strcmp(f->kind, "Race") == 0)
+			match_locks(f, ordinal++, &lg);
+		/* A lock order's two locks by their variables' names, when the log has them. */
+		char **order[] = { &f->lock_first, &f->lock_second };
+		for (int k = 0; k < 2; k++) {
+			char *name = *order[k] ? name_locks(&lg, *order[k]) : NULL;
+			if (name) {
+				free(*order[k]);
+				*order[k] = name;
+			}
+		}
+	}
 	log_free(&lg);
 
 	/* merge: raw findings move into out->findings, duplicates are freed */

@@ -45,6 +45,8 @@ struct hg_access {
 	int size;         /* bytes, 0 unknown */
 	/* additions */
 	int nlocks;       /* number of locks held, from locks_held; -1 if unknown */
+	/* The held locks' variables ("shared.lock"), when the text log names them all; else NULL. */
+	char *locks_named;
 	/*
 	 * Innermost named function of the whole stack, possibly a library's
 	 * (e.g. "memset"); NULL if none.  The only clue when fn/file are NULL.

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "helgrind_report.h"
+#include "symbolize.h"
 #include "util.h"
 
 #define DRIVER_TODO 3   /* grader/lib/ct_driver.h */
@@ -147,6 +148,51 @@ static char *skip_note(const char *json_path, const char *test)
 	return note;
 }
 
+/*
+ * The deadlock watchdog's picture for a test (grader/lib/ct_locks.c), read
+ * from deadlock-NAME.txt beside the report, with its code addresses turned
+ * into functions and lines of the test program; NULL if there is none.
+ * Its first line says "cycle" (threads waiting for each other) or "stuck"
+ * (a lock that will never be released); *stuck is set for the latter.  A
+ * note is only read for a test that failed, so it cannot make one pass.
+ */
+static char *deadlock_note(const char *json_path, const char *test, bool *stuck)
+{
+	char *dir = xstrdup(json_path), *slash = strrchr(dir, '/');
+
+	if (slash)
+		*slash = '\0';
+	const char *d = slash ? dir : ".";
+	char *path = xasprintf("%s/deadlock-%s.txt", d, test), *exe = xasprintf("%s/test", d);
+	char *note = read_file(path, 8192), *out = NULL;
+	if (note && strchr(note, '\n')) {
+		*stuck = strncmp(note, "stuck", 5) == 0;
+		char *picture = symbolize(exe, strchr(note, '\n') + 1);
+		size_t len = strlen(picture);
+		while (len && picture[len - 1] == '\n')
+			picture[--len] = '\0';
+		/* Indented under the test's own line. */
+		char *indented = NULL;
+		size_t ilen = 0;
+		FILE *f = open_memstream(&indented, &ilen);
+		if (f) {
+			fputs("    ", f);
+			for (const char *p = picture; *p; p++)
+				fputs(*p == '\n' ? "\n    " : (char[]){*p, '\0'}, f);
+			fclose(f);
+		}
+		out = xasprintf("deadlock: these threads are blocked for good (the grader stopped the test):\n%s",
+				indented ? indented : picture);
+		free(indented);
+		free(picture);
+	}
+	free(note);
+	free(path);
+	free(exe);
+	free(dir);
+	return out;
+}
+
 /* Reads Criterion's JSON report into the correctness and timing checks. */
 void judge_suite(struct exercise_result *r, const struct job *j, const char *json_path, double suite_timeout)
 {
@@ -204,7 +250,12 @@ void judge_suite(struct exercise_result *r, const struct job *j, const char *jso
 			json_t *msgs = json_object_get(test, "messages");
 			if (strcmp(status, "ERRORED") == 0 && strstr(json_string_value(json_array_get(msgs, 0)) ?: "", "timed out"))
 				r->hung = true;
-			char *why = explain_test(status, msgs, suite_timeout);
+			bool stuck = false;
+			char *why = deadlock_note(json_path, name, &stuck);
+			if (!why)
+				why = explain_test(status, msgs, suite_timeout);
+			if (stuck)
+				r->hung = true; /* the Helgrind driver would hang too */
 			char *label = readable_test_name(name);
 			char *line = xasprintf("%s%s- %s: %s", details[c] ? details[c] : "", details[c] ? "\n" : "",
 					       label, why);
@@ -242,11 +293,11 @@ void judge_suite(struct exercise_result *r, const struct job *j, const char *jso
 			free(details[c]);
 		} else if (skipped[c]) {
 			set_check(cr, VERDICT_PASS,
-				  xasprintf("%d tests passed, %d skipped", total[c] - skipped[c], skipped[c]), skip_notes[c]);
+				  xasprintf("%d test%s passed, %d skipped", total[c] - skipped[c], total[c] - skipped[c] == 1 ? "" : "s", skipped[c]), skip_notes[c]);
 			skip_notes[c] = NULL;
 			free(details[c]);
 		} else {
-			set_check(cr, VERDICT_PASS, xasprintf("%d tests passed", total[c]), NULL);
+			set_check(cr, VERDICT_PASS, xasprintf("%d test%s passed", total[c], total[c] == 1 ? "" : "s"), NULL);
 			free(details[c]);
 		}
 		free(skip_notes[c]);

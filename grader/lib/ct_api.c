@@ -235,19 +235,6 @@ int __wrap_pipe(int fds[2])
 	return __real_pipe(fds);
 }
 
-int __wrap_pthread_mutex_lock(pthread_mutex_t *m)
-{
-	atomic_fetch_add(&ct_api.mutex_lock, 1);
-	return __real_pthread_mutex_lock(m);
-}
-
-int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
-{
-	atomic_fetch_add(&ct_api.mutex_unlock, 1);
-	return __real_pthread_mutex_unlock(m);
-}
-
-
 static void remember_block(void *p, size_t size)
 {
 	if (!p)

@@ -10,6 +10,9 @@
  * malloc, calloc, realloc and free are wrapped too, so a test can tell how
  * much of the heap the student's code still holds (ct_heap_in_use).
  *
+ * The mutex calls are wrapped in ct_locks.c, which also tracks who holds
+ * which lock (ct_locks.h).
+ *
  * Grader code that must not be counted calls ct_real_fork() and friends.
  * Calls that bypass these counters (system, posix_spawn, clone, vfork,
  * syscall, thrd_create, ...) are refused before linking by the harness's
@@ -34,7 +37,7 @@
 struct ct_api_counts {
 	atomic_int pthread_create, pthread_join, pthread_detach;
 	atomic_int fork, waitpid, wait, pipe;
-	atomic_int mutex_lock, mutex_unlock;
+	atomic_int mutex_lock, mutex_trylock, mutex_unlock; /* counted in ct_locks.c */
 };
 
 struct ct_thread_record {

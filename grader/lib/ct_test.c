@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "concur_todo.h"
+#include "ct_locks.h"
 
 int ct_checks_run;
 
@@ -36,12 +37,32 @@ static void limit_processes(void)
 		perror("ct_test: setrlimit(RLIMIT_NPROC)");
 }
 
+const char *ct_message(const char *fmt, ...)
+{
+	static char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	for (char *p = buf; *p; p++)
+		if (*p == '"')
+			*p = '\'';
+		else if (*p == '\\')
+			*p = '/';
+		else if ((unsigned char)*p < ' ')
+			*p = ' ';
+	return buf;
+}
+
 void ct_test_init(void)
 {
 	limit_processes();
 	ct_checks_run = 0;
 	ct_api_reset();
+	ct_locks_reset();
 	ct_set_thread_start_delay(0);
+	ct_deadlock_watch_start(criterion_current_test->name);
 }
 
 _Noreturn void ct_pass(void)
@@ -72,5 +93,5 @@ void ct_skip(const char *fmt, ...)
 
 void concur_todo(const char *file, int line, const char *func)
 {
-	cr_assert_fail("not implemented: %s:%d: %s() still has its TODO; write it there", file, line, func);
+	cr_assert_fail("%s", ct_message("not implemented: %s:%d: %s() still has its TODO; write it there", file, line, func));
 }

@@ -1,0 +1,445 @@
+/*
+ * ct_locks.c - the mutex wrappers, lock knobs and deadlock watchdog behind
+ * ct_locks.h.
+ */
+#define _GNU_SOURCE
+#include "ct_locks.h"
+
+#include <dlfcn.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ct_api.h"
+#include "ct_clock.h"
+
+int __real_pthread_mutex_lock(pthread_mutex_t *m);
+int __real_pthread_mutex_trylock(pthread_mutex_t *m);
+int __real_pthread_mutex_unlock(pthread_mutex_t *m);
+
+/* Each field is written only by the thread the record describes. */
+struct lock_thread {
+	atomic_int slot; /* ct_current_thread() of the thread: -1 for the test's own thread */
+	_Atomic(const pthread_mutex_t *) waiting;
+	_Atomic uintptr_t waiting_pc;
+	atomic_int nheld;
+	struct {
+		_Atomic(const pthread_mutex_t *) m;
+		_Atomic uintptr_t pc;
+	} held[CT_MAX_HELD];
+};
+
+#define MAX_RECORDS (CT_MAX_THREADS + 64)
+static struct lock_thread records[MAX_RECORDS];
+static atomic_int nrecords;
+static _Thread_local struct lock_thread *me;
+
+/* The calling thread's log (ct_lock_log_start); only that thread touches it. */
+#define LOG_MAX 32
+static _Thread_local const pthread_mutex_t *lock_log[LOG_MAX];
+static _Thread_local int nlog;
+
+/* The calling thread's critical-section log (ct_cs_log_start); only that thread touches it. */
+static _Thread_local struct ct_interval *cs_log;
+static _Thread_local int cs_max, cs_count;
+static _Thread_local uint64_t cs_start;
+
+static _Atomic uint64_t hold_ns;
+static atomic_bool unlock_yield;
+
+/* Names, written by the test's thread before it starts workers; names_lock protects them. */
+#define MAX_NAMES 128
+static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	const pthread_mutex_t *m;
+	char name[48];
+} names[MAX_NAMES];
+static int nnames;
+
+void ct_locks_reset(void)
+{
+	__real_pthread_mutex_lock(&names_lock);
+	nnames = 0;
+	__real_pthread_mutex_unlock(&names_lock);
+	hold_ns = 0;
+	unlock_yield = false;
+	nlog = 0;
+}
+
+void ct_name_lock(const pthread_mutex_t *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	__real_pthread_mutex_lock(&names_lock);
+	int i = 0;
+	while (i < nnames && names[i].m != m)
+		i++;
+	if (i < MAX_NAMES) {
+		names[i].m = m;
+		va_start(ap, fmt);
+		vsnprintf(names[i].name, sizeof names[i].name, fmt, ap);
+		va_end(ap);
+		if (i == nnames)
+			nnames++;
+	}
+	__real_pthread_mutex_unlock(&names_lock);
+}
+
+const char *ct_lock_name(const pthread_mutex_t *m)
+{
+	const char *name = NULL;
+
+	__real_pthread_mutex_lock(&names_lock);
+	for (int i = 0; i < nnames && !name; i++)
+		if (names[i].m == m)
+			name = names[i].name; /* entries are never moved or rewritten while tests run */
+	__real_pthread_mutex_unlock(&names_lock);
+	return name;
+}
+
+const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len)
+{
+	const char *name = ct_lock_name(m);
+
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "a mutex at %p that the test did not give you (a lock of your own?)", (void *)m);
+	return buf;
+}
+
+void ct_set_lock_hold(uint64_t ns) { hold_ns = ns; }
+void ct_set_unlock_yield(bool on) { unlock_yield = on; }
+
+/* The calling thread's record, created on first use; NULL once the table is full. */
+static struct lock_thread *self(void)
+{
+	if (!me) {
+		int i = atomic_fetch_add(&nrecords, 1);
+		if (i >= MAX_RECORDS)
+			return NULL;
+		me = &records[i];
+		me->slot = ct_current_thread();
+	}
+	return me;
+}
+
+static void push_held(struct lock_thread *t, const pthread_mutex_t *m, uintptr_t pc)
+{
+	int n = t->nheld;
+
+	if (n == 0 && cs_log)
+		cs_start = ct_now_ns();
+
+	if (n < CT_MAX_HELD) {
+		t->held[n].pc = pc;
+		t->held[n].m = m;
+		t->nheld = n + 1;
+	}
+}
+
+/* Forgets the newest entry for m; false if the thread was not holding it. */
+static bool pop_held(struct lock_thread *t, const pthread_mutex_t *m)
+{
+	int n = t->nheld;
+
+	for (int i = n - 1; i >= 0; i--)
+		if (t->held[i].m == m) {
+			for (int k = i; k + 1 < n; k++) {
+				t->held[k].m = atomic_load(&t->held[k + 1].m);
+				t->held[k].pc = atomic_load(&t->held[k + 1].pc);
+			}
+			t->nheld = n - 1;
+			if (n == 1 && cs_log && cs_count < cs_max)
+				cs_log[cs_count++] = (struct ct_interval){cs_start, ct_now_ns()};
+			return true;
+		}
+	return false;
+}
+
+static void log_lock(const pthread_mutex_t *m)
+{
+	for (int i = 0; i < nlog; i++)
+		if (lock_log[i] == m)
+			return;
+	if (nlog < LOG_MAX)
+		lock_log[nlog++] = m;
+}
+
+/* In threads created through pthread_create only (see ct_locks.h). */
+static void after_taking(const pthread_mutex_t *m, uintptr_t pc, struct lock_thread *t)
+{
+	if (t)
+		push_held(t, m, pc);
+	log_lock(m);
+	uint64_t ns = hold_ns;
+	if (ns && ct_current_thread() >= 0)
+		ct_sleep_ns(ns);
+}
+
+int __wrap_pthread_mutex_lock(pthread_mutex_t *m)
+{
+	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
+	struct lock_thread *t = self();
+	int err;
+
+	atomic_fetch_add(&ct_api.mutex_lock, 1);
+	if (t) {
+		t->waiting_pc = pc;
+		t->waiting = m;
+	}
+	err = __real_pthread_mutex_lock(m);
+	if (t)
+		t->waiting = NULL;
+	if (!err)
+		after_taking(m, pc, t);
+	return err;
+}
+
+int __wrap_pthread_mutex_trylock(pthread_mutex_t *m)
+{
+	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
+	int err;
+
+	atomic_fetch_add(&ct_api.mutex_trylock, 1);
+	err = __real_pthread_mutex_trylock(m);
+	if (!err)
+		after_taking(m, pc, self());
+	return err;
+}
+
+int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	struct lock_thread *t = self();
+	int err;
+
+	atomic_fetch_add(&ct_api.mutex_unlock, 1);
+	/* Forget it first: for a moment nobody is seen holding it, never two threads. */
+	if (t)
+		pop_held(t, m);
+	err = __real_pthread_mutex_unlock(m);
+	if (unlock_yield && ct_current_thread() >= 0)
+		sched_yield();
+	return err;
+}
+
+int ct_locks_held(const pthread_mutex_t **out, int max)
+{
+	struct lock_thread *t = self();
+	int n = t ? t->nheld : 0;
+
+	for (int i = 0; i < n && i < max; i++)
+		out[i] = t->held[i].m;
+	return n;
+}
+
+void ct_lock_log_start(void) { nlog = 0; }
+
+void ct_cs_log_start(struct ct_interval *buf, int max)
+{
+	cs_log = buf;
+	cs_max = max;
+	cs_count = 0;
+}
+
+int ct_cs_log_count(void) { return cs_count; }
+
+int ct_lock_log(const pthread_mutex_t **out, int max)
+{
+	for (int i = 0; i < nlog && i < max; i++)
+		out[i] = lock_log[i];
+	return nlog;
+}
+
+/* ---- the watchdog -------------------------------------------------------- */
+
+/* "@0xOFFSET" for a code address in the test program, for the harness to resolve. */
+static void describe_pc(uintptr_t pc, char *buf, size_t len)
+{
+	Dl_info here, there;
+
+	if (pc && dladdr((void *)ct_deadlock_watch_start, &here) && dladdr((void *)(pc - 1), &there) &&
+	    here.dli_fbase == there.dli_fbase)
+		snprintf(buf, len, "@0x%lx", (unsigned long)(pc - 1 - (uintptr_t)here.dli_fbase));
+	else
+		snprintf(buf, len, "(in a library)");
+}
+
+static void describe_thread(const struct lock_thread *t, char *buf, size_t len)
+{
+	int slot = t->slot;
+
+	if (slot >= 0)
+		snprintf(buf, len, "thread %d", slot + 1);
+	else
+		snprintf(buf, len, "the test's own thread");
+}
+
+/* The record that holds m, and where it took it; -1 if none is seen holding it. */
+static int holder_of(const pthread_mutex_t *m, int n, uintptr_t *pc)
+{
+	for (int i = 0; i < n; i++) {
+		int k = records[i].nheld;
+		for (int h = 0; h < k && h < CT_MAX_HELD; h++)
+			if (records[i].held[h].m == m) {
+				*pc = records[i].held[h].pc;
+				return i;
+			}
+	}
+	return -1;
+}
+
+static bool has_ended(const struct lock_thread *t)
+{
+	int slot = t->slot;
+
+	return slot >= 0 && ct_thread(slot).end_ns != 0;
+}
+
+/*
+ * Writes the picture of the first group of threads found blocked for good
+ * into buf; returns false if there is none.
+ */
+static bool find_deadlock(char *buf, size_t len)
+{
+	int n = atomic_load(&nrecords), path[MAX_RECORDS];
+
+	if (n > MAX_RECORDS)
+		n = MAX_RECORDS;
+	for (int start = 0; start < n; start++) {
+		int depth = 0, cur = start;
+		const char *ending = NULL;
+
+		while (depth < n) {
+			const pthread_mutex_t *m = records[cur].waiting;
+			uintptr_t hpc = 0;
+			int h;
+
+			if (!m)
+				break;
+			path[depth++] = cur;
+			h = holder_of(m, n, &hpc);
+			if (h < 0)
+				break;
+			if (h == cur) {
+				ending = "self";
+				break;
+			}
+			if (has_ended(&records[h])) {
+				ending = "ended";
+				path[depth++] = h;
+				break;
+			}
+			bool seen = false;
+			for (int k = 0; k < depth && !seen; k++)
+				seen = path[k] == h;
+			if (seen) {
+				/* Keep only the cycle itself. */
+				int k = 0;
+				while (path[k] != h)
+					k++;
+				memmove(path, path + k, (size_t)(depth - k) * sizeof *path);
+				depth -= k;
+				ending = "cycle";
+				break;
+			}
+			cur = h;
+		}
+		if (!ending)
+			continue;
+
+		FILE *f = fmemopen(buf, len, "w");
+		if (!f)
+			return false;
+		fprintf(f, "%s\n", strcmp(ending, "cycle") == 0 ? "cycle" : "stuck");
+		for (int k = 0; k < depth; k++) {
+			const struct lock_thread *t = &records[path[k]];
+			const pthread_mutex_t *w = t->waiting;
+			char who[40], lock[120], where[40];
+			describe_thread(t, who, sizeof who);
+			if (!w) {
+				fprintf(f, "- %s has ended, still holding", who);
+			} else {
+				describe_pc(t->waiting_pc, where, sizeof where);
+				fprintf(f, "- %s waits for %s at %s, while holding", who,
+					ct_describe_lock(w, lock, sizeof lock), where);
+			}
+			int nh = t->nheld;
+			if (nh == 0)
+				fprintf(f, " no lock");
+			for (int i = 0; i < nh && i < CT_MAX_HELD; i++) {
+				describe_pc(t->held[i].pc, where, sizeof where);
+				fprintf(f, "%s %s (taken at %s)", i ? "," : "",
+					ct_describe_lock(t->held[i].m, lock, sizeof lock), where);
+			}
+			fprintf(f, "\n");
+		}
+		if (strcmp(ending, "cycle") == 0)
+			fprintf(f, "Each of these threads waits for a lock that the next one holds, so none of them can "
+				   "ever go on: a deadlock. Take locks in one global order everywhere (for example, the "
+				   "lower account number first), so that no such cycle can form.\n");
+		else if (strcmp(ending, "self") == 0)
+			fprintf(f, "A thread waits for a lock it already holds itself: a mutex locked twice by the same "
+				   "thread waits forever. It was locked and never unlocked: unlock on every path out of "
+				   "the function, including early returns.\n");
+		else
+			fprintf(f, "A thread waits for a lock held by a thread that has ended without unlocking it, "
+				   "so it will never be free: unlock on every path out of the function, including early "
+				   "returns.\n");
+		fclose(f);
+		return true;
+	}
+	return false;
+}
+
+static char test_name[256];
+
+static void *watch(void *unused)
+{
+	static char seen[4096], now[4096];
+
+	(void)unused;
+	seen[0] = '\0';
+	for (;;) {
+		ct_sleep_ns(100 * CT_MS);
+		if (!find_deadlock(now, sizeof now)) {
+			seen[0] = '\0';
+			continue;
+		}
+		/* Threads move between two looks unless they are really stuck. */
+		if (strcmp(now, seen) != 0) {
+			memcpy(seen, now, sizeof seen);
+			continue;
+		}
+		char path[300];
+		snprintf(path, sizeof path, "deadlock-%s.txt", test_name);
+		FILE *f = fopen(path, "w");
+		if (f) {
+			fputs(now, f);
+			fclose(f);
+		}
+		fprintf(stderr, "ct_locks: deadlock in %s:\n%s", test_name, now);
+		ct_exit_now(1);
+	}
+	return NULL;
+}
+
+void ct_deadlock_watch_start(const char *name)
+{
+	static atomic_bool started;
+	pthread_t t;
+	pthread_attr_t a;
+
+	if (atomic_exchange(&started, true))
+		return;
+	snprintf(test_name, sizeof test_name, "%s", name);
+	if (pthread_attr_init(&a) == 0) {
+		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+		int err = ct_real_pthread_create(&t, &a, watch, NULL);
+		if (err)
+			fprintf(stderr, "ct_locks: cannot start the deadlock watchdog: %s\n", strerror(err));
+		pthread_attr_destroy(&a);
+	}
+}

@@ -1,0 +1,83 @@
+/*
+ * ct_locks.h - what the student's code does with mutexes, and a deadlock
+ * watchdog that draws who holds and who waits for which lock.
+ *
+ * Test programs are linked with -Wl,--wrap for pthread_mutex_lock,
+ * pthread_mutex_trylock and pthread_mutex_unlock (see ct_api.h), so every
+ * lock and unlock the student's object makes passes through ct_locks.c,
+ * which records, per thread:
+ *   - the mutexes it holds, each with the code address of the call that
+ *     took it;
+ *   - the mutex it is waiting for right now, if any, and where;
+ *   - since ct_lock_log_start(), every distinct mutex it locked.
+ * Grader code that wants to name a mutex in messages calls ct_name_lock().
+ *
+ * Two knobs make timing bugs show every time instead of once in a while;
+ * they act only in threads created through pthread_create (the student's
+ * threads and the test's workers), never in the test's own thread:
+ *   - ct_set_lock_hold(ns): after taking any mutex, sleep ns while holding
+ *     it, so critical sections overlap, or visibly take turns;
+ *   - ct_set_unlock_yield(true): sched_yield() after every unlock, so a gap
+ *     between two critical sections that should have been one is entered
+ *     by another thread.
+ *
+ * The watchdog (started for every test by ct_test_init) looks every 100 ms
+ * at the wait-for graph.  If some threads are blocked for good (a cycle of
+ * threads each waiting for a lock the next one holds, or a thread waiting
+ * for a lock that its holder will never release because the holder is the
+ * thread itself or has ended), and the same picture is seen twice in a
+ * row, it writes the picture to deadlock-TEST.txt and ends the test with a
+ * failure.  Code addresses in the picture are written as "@0xOFFSET" (an
+ * offset into the test program) for the harness to turn into
+ * function, file and line (grader/harness/symbolize.c).
+ *
+ * Thread records: each thread writes only its own record; the watchdog reads
+ * all of them without locking (every field is atomic), and only trusts a
+ * picture it has seen twice.
+ */
+#ifndef CT_LOCKS_H
+#define CT_LOCKS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ct_timing.h"
+
+/* A thread holds at most this many tracked mutexes at once (more are not tracked). */
+#define CT_MAX_HELD 16
+
+/* Forgets lock names, knobs and logs.  Call with no student thread running. */
+void ct_locks_reset(void);
+/* Gives mutex m a name for messages ("accounts[3].lock"); up to 128 names. */
+void ct_name_lock(const pthread_mutex_t *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The name given to m, or NULL. */
+const char *ct_lock_name(const pthread_mutex_t *m);
+/* Describes m into buf: its name, or "a mutex at 0x... that the test did not give you (...)". */
+const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len);
+
+void ct_set_lock_hold(uint64_t ns);
+void ct_set_unlock_yield(bool on);
+
+/* The tracked mutexes the calling thread holds now; returns how many (fills up to max). */
+int ct_locks_held(const pthread_mutex_t **out, int max);
+/* Starts (empties) the calling thread's log of mutexes it locks. */
+void ct_lock_log_start(void);
+/* The distinct mutexes the calling thread locked since ct_lock_log_start(). */
+int ct_lock_log(const pthread_mutex_t **out, int max);
+
+/*
+ * Records the calling thread's critical sections from now on: each time it
+ * goes from holding no tracked mutex to holding one, an interval starts;
+ * when it holds none again, the interval ends and is stored in buf (at most
+ * max).  Intervals from several threads then show whether their critical
+ * sections overlapped (ct_concurrency) whatever the number of locks taken.
+ */
+void ct_cs_log_start(struct ct_interval *buf, int max);
+/* Number of critical sections the calling thread has recorded since ct_cs_log_start(). */
+int ct_cs_log_count(void);
+
+/* Starts the deadlock watchdog for the running test (once per process). */
+void ct_deadlock_watch_start(const char *test_name);
+
+#endif

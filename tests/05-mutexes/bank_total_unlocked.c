@@ -1,0 +1,75 @@
+/*
+ * bank.c - lesson 05, exercise "bank".  Read lessons/05-mutexes.md first.
+ *
+ * Goal: transfers between accounts that keep every invariant (money is
+ * never created or lost, no balance goes negative) while many threads run
+ * them at once, with one lock per account, no deadlock, and short critical
+ * sections.  The contract is in bank.h.
+ * Check your work with:  make check LESSON=5 EXERCISE=bank
+ */
+#include "bank.h"
+
+#include <errno.h>
+
+#include "concur_todo.h"
+
+int bank_init(struct bank *b, int n, long initial, bank_audit audit)
+{
+	if (n < 1 || n > BANK_MAX_ACCOUNTS || initial < 0)
+		return EINVAL;
+	b->n = n;
+	b->audit = audit;
+	for (int i = 0; i < n; i++) {
+		int err = pthread_mutex_init(&b->accounts[i].lock, NULL);
+		if (err) {
+			while (i-- > 0)
+				pthread_mutex_destroy(&b->accounts[i].lock);
+			return err;
+		}
+		b->accounts[i].balance = initial;
+	}
+	return 0;
+}
+
+enum transfer_result transfer(struct bank *b, int from, int to, long amount)
+{
+	if (from < 0 || from >= b->n || to < 0 || to >= b->n || from == to || amount <= 0)
+		return TRANSFER_INVALID;
+
+	/* The global lock order: lower account index first, in every function. */
+	struct account *first = &b->accounts[from < to ? from : to];
+	struct account *second = &b->accounts[from < to ? to : from];
+	enum transfer_result result = TRANSFER_NO_FUNDS;
+
+	pthread_mutex_lock(&first->lock);
+	pthread_mutex_lock(&second->lock);
+	/* Critical section: both balances, checked and changed together. */
+	if (b->accounts[from].balance >= amount) {
+		b->accounts[from].balance -= amount;
+		b->accounts[to].balance += amount;
+		result = TRANSFER_OK;
+	}
+	pthread_mutex_unlock(&second->lock);
+	pthread_mutex_unlock(&first->lock);
+
+	/* Slow work outside the critical section, with no lock held. */
+	if (result == TRANSFER_OK && b->audit)
+		b->audit(from, to, amount);
+	return result;
+}
+
+/* KNOWN WRONG: adds up the balances without any lock while transfers change them. */
+long bank_total(struct bank *b)
+{
+	long total = 0;
+
+	for (int i = 0; i < b->n; i++)
+		total += b->accounts[i].balance;
+	return total;
+}
+
+void bank_destroy(struct bank *b)
+{
+	for (int i = 0; i < b->n; i++)
+		pthread_mutex_destroy(&b->accounts[i].lock);
+}
