@@ -15,10 +15,7 @@
 
 int bank_init(struct bank *b, int n, long initial, bank_audit audit)
 {
-	/*
-	 * TODO: check n and initial (EINVAL), remember n and audit, give each of
-	 * the n accounts the initial balance and initialise its lock.
-	 */
+	/* TODO: set up n accounts holding `initial` each, ready for concurrent transfers (see bank.h). */
 	(void)b;
 	(void)n;
 	(void)initial;
@@ -29,9 +26,10 @@ int bank_init(struct bank *b, int n, long initial, bank_audit audit)
 enum transfer_result transfer(struct bank *b, int from, int to, long amount)
 {
 	/*
-	 * TODO: reject bad arguments; lock both accounts, lower index first;
-	 * check the balance and move the money; unlock both; then, for a
-	 * transfer that happened, call b->audit if it is set.
+	 * TODO: move amount from `from` to `to` if `from` holds enough, so that
+	 * any number of threads can transfer at once and every promise of
+	 * bank.h holds: money is never created or lost, no balance goes
+	 * negative, no deadlock, and transfers between other accounts go on.
 	 */
 	(void)b;
 	(void)from;
@@ -42,7 +40,7 @@ enum transfer_result transfer(struct bank *b, int from, int to, long amount)
 
 long bank_total(struct bank *b)
 {
-	/* TODO: lock every account in index order, add up, unlock them all. */
+	/* TODO: the sum of all balances, as one consistent snapshot while transfers run. */
 	(void)b;
 	return CONCUR_TODO(-1);
 }

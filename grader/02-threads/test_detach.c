@@ -73,6 +73,8 @@ static int wait_until(int (*pred)(void), unsigned ms)
 	pthread_mutex_lock(&lock);
 	while (!(ok = pred()) && ct_now_ns() < deadline) {
 		pthread_mutex_unlock(&lock);
+		/* Again before each sleep: the calls above may have reused the dead frames. */
+		overwrite_dead_frames();
 		ct_sleep_ns(2 * CT_MS);
 		pthread_mutex_lock(&lock);
 	}

@@ -65,6 +65,9 @@ char *symbolize(const char *exe, const char *text)
 			free(cmd);
 			cmd = more;
 		}
+		char *quiet = xasprintf("%s 2>/dev/null", cmd);
+		free(cmd);
+		cmd = quiet;
 		FILE *f = popen(cmd, "r");
 		char func[512], file[1024];
 		for (int i = 0; f && i < n && fgets(func, sizeof func, f) && fgets(file, sizeof file, f); i++) {

@@ -616,3 +616,28 @@ Test(helgrind_report, display_path)
 	free(dir);
 	free(cwd);
 }
+
+/*
+ * With --read-var-info=yes the text log announces each lock with its
+ * variable ("Lock at 0x.. was first observed ... Location 0x.. is 0 bytes
+ * inside shared.lock"), so the held lock is named, and so is the advice.
+ */
+Test(helgrind_report, race_names_the_lock_held)
+{
+	struct hg_report r;
+	struct hg_finding *f;
+
+	load(&r, FIX "hg_race_named_lock.xml", FIX "hg_race_named_lock.log");
+	cr_assert_eq(r.nfindings, 1);
+	f = &r.findings[0];
+	assert_str(f->variable, "shared.value");
+	const struct hg_access *locked = f->now.nlocks == 1 ? &f->now : &f->before;
+	const struct hg_access *bare = f->now.nlocks == 1 ? &f->before : &f->now;
+	cr_assert_eq(locked->nlocks, 1);
+	cr_assert_eq(bare->nlocks, 0);
+	assert_str(locked->locks_named, "shared.lock");
+	cr_assert_null(bare->locks_named);
+	assert_has(f->explanation, "holding a lock (shared.lock)");
+	assert_has(f->explanation, "these two accesses need the same mutex, so take `shared.lock` at both places");
+	hg_report_free(&r);
+}
