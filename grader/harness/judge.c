@@ -69,6 +69,30 @@ static char *readable_test_name(const char *name)
 	return s;
 }
 
+/* CT_NEWLINE in grader/lib/ct_test.h: a line break inside a test's message. */
+#define TEST_NEWLINE "\xc2\xb6"
+
+/* The message with each TEST_NEWLINE turned back into a line break, indented under the test's line. */
+static char *restore_lines(const char *m)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return xstrdup(m);
+	for (const char *p = m; *p;) {
+		if (strncmp(p, TEST_NEWLINE, strlen(TEST_NEWLINE)) == 0) {
+			fputs("\n    ", f);
+			p += strlen(TEST_NEWLINE);
+		} else {
+			fputc(*p++, f);
+		}
+	}
+	fclose(f);
+	return out;
+}
+
 /* Drops Criterion's "file.c:123: " prefix from an assertion message. */
 static const char *strip_location(const char *m)
 {
@@ -101,10 +125,12 @@ static char *explain_test(const char *status, json_t *messages, double timeout_s
 	if (!first)
 		return xstrdup("the test did not reach its last line: the code under test ended the process "
 			       "early (did it call exit() or _exit() in the calling process?)");
-	char *out = xstrdup(strip_location(first));
+	char *out = restore_lines(strip_location(first));
 	for (size_t i = 1; i < n; i++) {
-		char *more = xasprintf("%s\n%s", out, strip_location(json_string_value(json_array_get(messages, i))));
+		char *line = restore_lines(strip_location(json_string_value(json_array_get(messages, i))));
+		char *more = xasprintf("%s\n%s", out, line);
 		free(out);
+		free(line);
 		out = more;
 	}
 	return out;

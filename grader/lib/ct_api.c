@@ -49,6 +49,12 @@ static struct {
 } blocks[MAX_BLOCKS];
 static int nblocks;
 
+/* Children forked through the wrapper, in order; forks_lock protects them. */
+#define MAX_FORKS 256
+static pthread_mutex_t forks_lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t forked[MAX_FORKS];
+static int nforked;
+
 static void lock_table(void) { __real_pthread_mutex_lock(&table_lock); }
 static void unlock_table(void) { __real_pthread_mutex_unlock(&table_lock); }
 
@@ -60,6 +66,9 @@ void ct_api_reset(void)
 	__real_pthread_mutex_lock(&blocks_lock);
 	nblocks = 0;
 	__real_pthread_mutex_unlock(&blocks_lock);
+	__real_pthread_mutex_lock(&forks_lock);
+	nforked = 0;
+	__real_pthread_mutex_unlock(&forks_lock);
 	ct_api = (struct ct_api_counts){0};
 }
 
@@ -212,9 +221,27 @@ pid_t __wrap_fork(void)
 {
 	pid_t pid = __real_fork();
 
-	if (pid > 0)
+	if (pid > 0) {
 		atomic_fetch_add(&ct_api.fork, 1);
+		__real_pthread_mutex_lock(&forks_lock);
+		if (nforked < MAX_FORKS)
+			forked[nforked++] = pid;
+		__real_pthread_mutex_unlock(&forks_lock);
+	} else if (pid == 0) {
+		/* The child starts with no children of its own. */
+		nforked = 0;
+	}
 	return pid;
+}
+
+int ct_forked(pid_t *out, int max)
+{
+	__real_pthread_mutex_lock(&forks_lock);
+	int n = nforked;
+	for (int i = 0; i < n && i < max; i++)
+		out[i] = forked[i];
+	__real_pthread_mutex_unlock(&forks_lock);
+	return n;
 }
 
 pid_t __wrap_waitpid(pid_t pid, int *status, int options)

@@ -73,6 +73,9 @@ int ct_current_thread(void);
  */
 void ct_set_thread_start_delay(uint64_t ns);
 
+/* The pids of the children forked through fork() since the reset, in order (fills up to max); returns how many. */
+int ct_forked(pid_t *out, int max);
+
 /* Bytes (and, in *count if not NULL, blocks) allocated through the wrapped
  * calls since the reset and not yet freed. */
 size_t ct_heap_in_use(int *count);

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "concur_todo.h"
@@ -39,19 +40,26 @@ static void limit_processes(void)
 
 const char *ct_message(const char *fmt, ...)
 {
-	static char buf[2048];
+	static char raw[2048], buf[4096];
 	va_list ap;
+	size_t k = 0;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	for (char *p = buf; *p; p++)
-		if (*p == '"')
-			*p = '\'';
-		else if (*p == '\\')
-			*p = '/';
-		else if ((unsigned char)*p < ' ')
-			*p = ' ';
+	for (const char *p = raw; *p && k + 4 < sizeof buf; p++) {
+		if (*p == '\n') {
+			memcpy(buf + k, CT_NEWLINE, strlen(CT_NEWLINE)); /* the harness turns it back into a line break */
+			k += strlen(CT_NEWLINE);
+		} else if (*p == '"') {
+			buf[k++] = '\'';
+		} else if (*p == '\\') {
+			buf[k++] = '/';
+		} else {
+			buf[k++] = (unsigned char)*p < ' ' ? ' ' : *p;
+		}
+	}
+	buf[k] = '\0';
 	return buf;
 }
 

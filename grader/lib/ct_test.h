@@ -52,7 +52,13 @@
 			cr_assert_fail("%s", ct_message(__VA_ARGS__)); \
 	} while (0)
 
-/* The formatted message, with characters that JSON would need escaped replaced (static buffer). */
+/*
+ * The formatted message, with characters that JSON would need escaped
+ * replaced (static buffer): '"' by '\'', '\\' by '/', other control
+ * characters by spaces, and each line break by CT_NEWLINE, which the
+ * harness turns back into a line break (grader/harness/judge.c).
+ */
+#define CT_NEWLINE "\xc2\xb6" /* the pilcrow sign, in UTF-8 */
 const char *ct_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Number of CT_CHECKs run in this test process. */

@@ -1,0 +1,373 @@
+/*
+ * ct_ipc.c - descriptors, unreaped children and "where is everyone
+ * blocked" pictures, read from /proc (ct_ipc.h).
+ */
+#define _GNU_SOURCE
+#include "ct_ipc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ct_api.h"
+#include "ct_clock.h"
+
+#define MAX_CHILDREN 64
+
+/* Appends to a fixed buffer, never overflowing it. */
+struct out {
+	char *buf;
+	size_t len, used;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->used + 1 >= o->len)
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->used += (size_t)n < o->len - o->used ? (size_t)n : o->len - o->used - 1;
+}
+
+/* What descriptor fd of the process whose /proc directory is dir refers to; "" if none. */
+static void fd_target(const char *dir, int fd, char *buf, size_t len)
+{
+	char path[96];
+
+	snprintf(path, sizeof path, "%s/fd/%d", dir, fd);
+	ssize_t n = readlink(path, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* O_RDONLY, O_WRONLY or O_RDWR for descriptor fd of dir's process; -1 if unknown. */
+static int fd_mode(const char *dir, int fd)
+{
+	char path[96], line[128];
+	int mode = -1;
+
+	snprintf(path, sizeof path, "%s/fdinfo/%d", dir, fd);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "flags:", 6) == 0)
+			mode = (int)(strtol(line + 6, NULL, 8) & O_ACCMODE);
+	fclose(f);
+	return mode;
+}
+
+static const char *end_name(const char *dir, int fd)
+{
+	int mode = fd_mode(dir, fd);
+
+	return mode == O_WRONLY ? "write end of " : mode == O_RDONLY ? "read end of " : "";
+}
+
+void ct_fds_snapshot(struct ct_fdset *s)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	s->n = 0;
+	if (!d)
+		return;
+	int own = dirfd(d);
+	while ((e = readdir(d)) != NULL && s->n < CT_MAX_FDS) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		int fd = atoi(e->d_name);
+		if (fd == own)
+			continue;
+		s->fd[s->n] = fd;
+		fd_target("/proc/self", fd, s->target[s->n], sizeof s->target[s->n]);
+		s->n++;
+	}
+	closedir(d);
+}
+
+int ct_fds_leaked(const struct ct_fdset *before, const struct ct_fdset *after, char *buf, size_t len)
+{
+	struct out o = {buf, len, 0};
+	int leaked = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < after->n; i++) {
+		bool known = false;
+		for (int k = 0; k < before->n && !known; k++)
+			known = before->fd[k] == after->fd[i] && strcmp(before->target[k], after->target[i]) == 0;
+		if (known)
+			continue;
+		put(&o, "%sfd %d (%s%s)", leaked ? ", " : "", after->fd[i], end_name("/proc/self", after->fd[i]),
+		    after->target[i]);
+		leaked++;
+	}
+	return leaked;
+}
+
+/* "the producer (child 1)" style names; names may be NULL. */
+static void child_name(const char *const *names, int nnames, int k, pid_t pid, char *buf, size_t len)
+{
+	if (k < nnames && names && names[k])
+		snprintf(buf, len, "%s (pid %d)", names[k], (int)pid);
+	else
+		snprintf(buf, len, "child %d (pid %d)", k + 1, (int)pid);
+}
+
+/* Whether the child has been waited for already (it is no longer our child). */
+static bool reaped(pid_t pid)
+{
+	siginfo_t info;
+
+	memset(&info, 0, sizeof info);
+	return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == -1 && errno == ECHILD;
+}
+
+int ct_unreaped_children(const char *const *names, int nnames, char *buf, size_t len)
+{
+	pid_t pids[MAX_CHILDREN];
+	int n = ct_forked(pids, MAX_CHILDREN), count = 0;
+	struct out o = {buf, len, 0};
+	char who[96];
+
+	buf[0] = '\0';
+	for (int k = 0; k < n && k < MAX_CHILDREN; k++) {
+		siginfo_t info;
+		memset(&info, 0, sizeof info);
+		if (waitid(P_PID, (id_t)pids[k], &info, WEXITED | WNOHANG | WNOWAIT) == -1)
+			continue; /* waited for: not our child any more */
+		child_name(names, nnames, k, pids[k], who, sizeof who);
+		put(&o, "%s%s %s", count ? "; " : "", who,
+		    info.si_pid == pids[k] ? "has ended but was never waited for (a zombie)"
+					   : "is still running and was never waited for");
+		count++;
+	}
+	return count;
+}
+
+/* ---- where is everyone blocked? ----------------------------------------- */
+
+/* A process to look at: its /proc directory and how to call it. */
+struct proc {
+	char dir[48];
+	char who[96];
+};
+
+/* "A (fd 4), B (fd 5)": who holds pipe `target` open for `mode`. */
+static void holders(struct out *o, const struct proc *procs, int nprocs, const char *target, int mode)
+{
+	int found = 0;
+
+	for (int p = 0; p < nprocs; p++) {
+		char path[64], link[64];
+		snprintf(path, sizeof path, "%s/fd", procs[p].dir);
+		DIR *d = opendir(path);
+		struct dirent *e;
+		if (!d)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			if (e->d_name[0] < '0' || e->d_name[0] > '9')
+				continue;
+			int fd = atoi(e->d_name);
+			fd_target(procs[p].dir, fd, link, sizeof link);
+			if (strcmp(link, target) == 0 && fd_mode(procs[p].dir, fd) == mode)
+				put(o, "%s%s (fd %d)", found++ ? ", " : "", procs[p].who, fd);
+		}
+		closedir(d);
+	}
+	if (!found)
+		put(o, "no process");
+}
+
+/* The name of process pid among procs, or "pid N". */
+static const char *name_of_pid(const struct proc *procs, int nprocs, long pid, char *buf, size_t len)
+{
+	char dir[48];
+
+	snprintf(dir, sizeof dir, "/proc/%ld", pid);
+	for (int p = 0; p < nprocs; p++)
+		if (strcmp(procs[p].dir, dir) == 0)
+			return procs[p].who;
+	snprintf(buf, len, "pid %ld", pid);
+	return buf;
+}
+
+/*
+ * One line about where `who` is: task is the /proc directory of the thread
+ * (for stat and syscall), procs[self] the process (for descriptors).
+ */
+static void describe(struct out *o, const char *task, const struct proc *procs, int nprocs, int self)
+{
+	char path[96], text[256], target[64], other[64];
+	const char *who = procs[self].who, *dir = procs[self].dir;
+
+	snprintf(path, sizeof path, "%s/stat", task);
+	FILE *f = fopen(path, "re");
+	char state = '?';
+	if (f) {
+		if (fgets(text, sizeof text, f)) {
+			char *rp = strrchr(text, ')');
+			if (rp && rp[1] == ' ')
+				state = rp[2];
+		}
+		fclose(f);
+	}
+	if (state == 'Z') {
+		put(o, "- %s has ended, but nobody has waited for it yet\n", who);
+		return;
+	}
+	snprintf(path, sizeof path, "%s/syscall", task);
+	f = fopen(path, "re");
+	text[0] = '\0';
+	if (f) {
+		if (!fgets(text, sizeof text, f))
+			text[0] = '\0';
+		fclose(f);
+	}
+	long nr = -1;
+	unsigned long arg[3] = {0};
+	if (strncmp(text, "running", 7) == 0 || sscanf(text, "%ld %lx %lx %lx", &nr, &arg[0], &arg[1], &arg[2]) < 2) {
+		put(o, "- %s is running (not blocked)\n", who);
+		return;
+	}
+	switch (nr) {
+	case 0:  /* read */
+	case 1:  /* write */
+	case 17: /* pread64 */
+	case 19: /* readv */
+	case 20: /* writev */ {
+		bool reading = nr == 0 || nr == 17 || nr == 19;
+		int fd = (int)arg[0];
+		fd_target(dir, fd, target, sizeof target);
+		put(o, "- %s is blocked in %s(fd %d), %s%s", who, reading ? "read" : "write", fd, end_name(dir, fd),
+		    target[0] ? target : "a closed descriptor");
+		if (strncmp(target, "pipe:", 5) == 0) {
+			if (reading) {
+				put(o, ": it waits for data, or for end of file, which comes only once every write end "
+				       "is closed; the write end is open in: ");
+				holders(o, procs, nprocs, target, O_WRONLY);
+			} else {
+				put(o, ": the pipe is full (it holds about 64 KiB) and waits for a reader; the read end "
+				       "is open in: ");
+				holders(o, procs, nprocs, target, O_RDONLY);
+			}
+		}
+		put(o, "\n");
+		return;
+	}
+	case 61:  /* wait4 */
+	case 247: /* waitid */ {
+		long pid = nr == 61 ? (long)(int)arg[0] : (long)(int)arg[1];
+		if (nr == 61 && pid > 0)
+			put(o, "- %s is blocked in waitpid() for %s\n", who,
+			    name_of_pid(procs, nprocs, pid, other, sizeof other));
+		else
+			put(o, "- %s is blocked waiting for a child to end\n", who);
+		return;
+	}
+	case 7:   /* poll */
+	case 23:  /* select */
+	case 270: /* pselect6 */
+	case 271: /* ppoll */
+		put(o, "- %s is blocked in poll() or select(), waiting for a descriptor to be ready\n", who);
+		return;
+	case 202:
+		put(o, "- %s is blocked on a mutex or condition variable\n", who);
+		return;
+	case 35:
+	case 230:
+		put(o, "- %s is sleeping\n", who);
+		return;
+	default:
+		put(o, "- %s is blocked in system call %ld\n", who, nr);
+	}
+}
+
+struct helper {
+	void (*fn)(void *);
+	void *arg;
+	atomic_bool done;
+	atomic_int tid;
+};
+
+static void *run_helper(void *p)
+{
+	struct helper *h = p;
+
+	h->tid = gettid();
+	h->fn(h->arg);
+	h->done = true;
+	return NULL;
+}
+
+static bool wait_done(struct helper *h, uint64_t ns)
+{
+	uint64_t until = ct_now_ns() + ns;
+
+	while (!h->done && ct_now_ns() < until)
+		ct_sleep_ns(2 * CT_MS);
+	return h->done;
+}
+
+bool ct_run_within(void (*fn)(void *), void *arg, uint64_t timeout_ns, const char *caller,
+		   const char *const *names, int nnames, char *why, size_t len)
+{
+	static struct helper h; /* static: it may outlive this call if fn never returns */
+	pthread_t t;
+	struct out o = {why, len, 0};
+
+	why[0] = '\0';
+	h = (struct helper){fn, arg, false, 0};
+	int err = ct_real_pthread_create(&t, NULL, run_helper, &h);
+	if (err) {
+		put(&o, "grader error: cannot start a thread (%s)", strerror(err));
+		return false;
+	}
+	if (wait_done(&h, timeout_ns)) {
+		ct_real_pthread_join(t, NULL);
+		return true;
+	}
+
+	/* The caller's thread, then every child not yet waited for. */
+	struct proc procs[MAX_CHILDREN + 1];
+	pid_t pids[MAX_CHILDREN];
+	int n = ct_forked(pids, MAX_CHILDREN), np = 1;
+	snprintf(procs[0].dir, sizeof procs[0].dir, "/proc/self");
+	snprintf(procs[0].who, sizeof procs[0].who, "the caller (%s)", caller);
+	for (int k = 0; k < n && k < MAX_CHILDREN; k++) {
+		if (reaped(pids[k]))
+			continue;
+		snprintf(procs[np].dir, sizeof procs[np].dir, "/proc/%d", (int)pids[k]);
+		child_name(names, nnames, k, pids[k], procs[np].who, sizeof procs[np].who);
+		np++;
+	}
+	char task[64];
+	snprintf(task, sizeof task, "/proc/self/task/%d", (int)h.tid);
+	describe(&o, task, procs, np, 0);
+	for (int p = 1; p < np; p++)
+		describe(&o, procs[p].dir, procs, np, p);
+
+	/* Stop the children so that fn can return, and reap what it does not. */
+	for (int p = 1; p < np; p++)
+		kill((pid_t)atoi(procs[p].dir + strlen("/proc/")), SIGKILL);
+	wait_done(&h, 1000 * CT_MS);
+	for (int p = 1; p < np; p++)
+		while (ct_real_waitpid((pid_t)atoi(procs[p].dir + strlen("/proc/")), NULL, 0) == -1 && errno == EINTR)
+			;
+	if (h.done)
+		ct_real_pthread_join(t, NULL);
+	return false;
+}

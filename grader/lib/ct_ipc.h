@@ -1,0 +1,56 @@
+/*
+ * ct_ipc.h - what the student's processes hold and wait for: descriptors,
+ * children not waited for, and, when a call does not return, where every
+ * process is blocked.
+ *
+ * Everything here reads /proc (fd, fdinfo, stat, syscall) of the test
+ * process and of the children forked through the wrapped fork()
+ * (ct_forked() in ct_api.h); nothing depends on the student's cooperation.
+ * The pictures are plain text for CT_CHECK messages, one item per line.
+ */
+#ifndef CT_IPC_H
+#define CT_IPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CT_MAX_FDS 256
+
+/* The descriptors open in the calling process, with what each refers to. */
+struct ct_fdset {
+	int n;
+	int fd[CT_MAX_FDS];
+	char target[CT_MAX_FDS][64]; /* "pipe:[1234]", "/dev/null", ... */
+};
+
+void ct_fds_snapshot(struct ct_fdset *s);
+/*
+ * The descriptors open in `after` that were not open (to the same thing) in
+ * `before`, described into buf ("fd 5 (write end of pipe:[1234])", ...);
+ * returns how many.
+ */
+int ct_fds_leaked(const struct ct_fdset *before, const struct ct_fdset *after, char *buf, size_t len);
+
+/*
+ * The children forked since the reset that nobody has waited for yet,
+ * described into buf ("child 2 (pid 123) has ended but was never waited
+ * for"); names[k] names the k-th child forked (NULL: "child k+1").  Returns
+ * how many.  Does not reap them.
+ */
+int ct_unreaped_children(const char *const *names, int nnames, char *buf, size_t len);
+
+/*
+ * Runs fn(arg) in a helper thread and waits up to timeout_ns for it to
+ * return.  Returns true if it did.  If it did not, writes into why where
+ * the helper thread (called `caller`, e.g. "pool_map") and every child
+ * forked since the reset are blocked: in which system call, on which
+ * descriptor and pipe, and, for a pipe being read, which processes still
+ * hold its write end open (for one being written, who holds its read
+ * end).  It then kills those children, reaps them, and waits a little for
+ * fn to return; returns false.
+ */
+bool ct_run_within(void (*fn)(void *), void *arg, uint64_t timeout_ns, const char *caller,
+		   const char *const *names, int nnames, char *why, size_t len);
+
+#endif
