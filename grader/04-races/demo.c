@@ -29,9 +29,9 @@
 #include "lazy.h"
 
 #define NTHREADS 4
-#define ADDS 1000000L
-#define RUNS 5
-#define NLAZY 6
+#define ADDS	 1000000L
+#define RUNS	 5
+#define NLAZY	 6
 #define BUILD_MS 20
 
 static void check(int err, const char *what)
@@ -53,8 +53,8 @@ static void barrier_wait(pthread_barrier_t *b)
 /* ---- 1. lost updates ------------------------------------------------- */
 
 static volatile long racy_value; /* shared, protected by nothing: the bug */
-static struct counter safe;      /* the reference counter */
-static pthread_barrier_t start;  /* NTHREADS workers + main */
+static struct counter safe;	 /* the reference counter */
+static pthread_barrier_t start;	 /* NTHREADS workers + main */
 
 /* BROKEN on purpose: a load, an add and a store that other threads slip between. */
 __attribute__((noinline)) static void racy_add(volatile long *value)
@@ -99,9 +99,10 @@ static void lost_updates(void)
 	const long expected = NTHREADS * ADDS;
 	uint64_t racy_ns = 0, safe_ns = 0;
 
-	printf("1. Lost updates: %d threads each add 1 to one counter %ld times (expected %ld).\n\n",
-	       NTHREADS, ADDS, expected);
-	printf("   %-3s | %-34s | %-34s\n", "", "racy_add: volatile long, no lock", "counter_add: the reference (mutex)");
+	printf("1. Lost updates: %d threads each add 1 to one counter %ld times (expected %ld).\n\n", NTHREADS, ADDS,
+	       expected);
+	printf("   %-3s | %-34s | %-34s\n", "", "racy_add: volatile long, no lock",
+	       "counter_add: the reference (mutex)");
 	printf("   %-3s | %9s %9s %6s %7s | %9s %9s %6s %7s\n", "run", "got", "lost", "lost%", "time", "got", "lost",
 	       "lost%", "time");
 	check(pthread_barrier_init(&start, NULL, NTHREADS + 1), "pthread_barrier_init");
@@ -161,7 +162,7 @@ static pthread_barrier_t lazy_start; /* NLAZY workers */
 
 static void *racy_lazy_get(struct racy_lazy *l)
 {
-	if (l->value == NULL)                 /* check ...                          */
+	if (l->value == NULL)		     /* check ...                          */
 		l->value = l->build(l->arg); /* ... act, while the others check too */
 	return l->value;
 }
@@ -232,7 +233,8 @@ int main(void)
 	int ncpus = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
 
 	printf("concur lesson 04 demo: race conditions, with the reference solutions, on a machine where\n"
-	       "this process may use %d CPU(s).\n\n", ncpus);
+	       "this process may use %d CPU(s).\n\n",
+	       ncpus);
 	lost_updates();
 	check_then_act();
 	printf("\nWhat to look for: the racy counter loses updates, a different number every run (or, now\n"

@@ -2,10 +2,11 @@
  * test_counter.c - grader suite for lesson 04, exercise "counter" (counter.h).
  *
  * The stress test starts its threads together at a rendezvous and turns on
- * ct_set_unlock_yield(): every thread gives up the CPU right after each
- * unlock, so a read-modify-write split into two critical sections, or a
- * read done outside the lock, is entered by another thread between its
- * halves and loses updates in every run, not once in a while.  A missing
+ * ct_set_yield_at_locks(): every thread gives up the CPU just before each
+ * lock and just after each unlock, so a read-modify-write split into two
+ * critical sections, or a read done outside the lock, is entered by
+ * another thread between its halves and loses updates in every run, not
+ * once in a while, even when the threads share one CPU.  A missing
  * lock is also Helgrind's business (race_counter.c).
  */
 #include <pthread.h>
@@ -94,7 +95,7 @@ CT_TEST(counter, correct_no_update_lost_under_stress)
 	pthread_t t[THREADS];
 
 	init(&shared);
-	ct_set_unlock_yield(true);
+	ct_set_yield_at_locks(true);
 	ct_rendezvous_init(&start, THREADS, 500 * CT_MS);
 	for (int i = 0; i < THREADS; i++) {
 		int err = pthread_create(&t[i], NULL, adder, NULL);

@@ -246,7 +246,7 @@ CT_TEST(bank, correct_money_is_conserved_under_stress)
 	const long initial = 200; /* small against the amounts, so that accounts often run low */
 
 	open_bank(STRESS_ACCOUNTS, initial, NULL);
-	ct_set_unlock_yield(true);
+	ct_set_yield_at_locks(true);
 	run_workers(STRESS_THREADS, stress, workers);
 	long sum = 0;
 	for (int a = 0; a < STRESS_ACCOUNTS; a++) {

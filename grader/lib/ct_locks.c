@@ -47,7 +47,7 @@ static _Thread_local int cs_max, cs_count;
 static _Thread_local uint64_t cs_start;
 
 static _Atomic uint64_t hold_ns;
-static atomic_bool unlock_yield;
+static atomic_bool yield_at_locks;
 
 /* Names, written by the test's thread before it starts workers; names_lock protects them. */
 #define MAX_NAMES 128
@@ -64,7 +64,7 @@ void ct_locks_reset(void)
 	nnames = 0;
 	__real_pthread_mutex_unlock(&names_lock);
 	hold_ns = 0;
-	unlock_yield = false;
+	yield_at_locks = false;
 	nlog = 0;
 }
 
@@ -111,7 +111,7 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len)
 }
 
 void ct_set_lock_hold(uint64_t ns) { hold_ns = ns; }
-void ct_set_unlock_yield(bool on) { unlock_yield = on; }
+void ct_set_yield_at_locks(bool on) { yield_at_locks = on; }
 
 /* The calling thread's record, created on first use; NULL once the table is full. */
 static struct lock_thread *self(void)
@@ -186,6 +186,8 @@ int __wrap_pthread_mutex_lock(pthread_mutex_t *m)
 	int err;
 
 	atomic_fetch_add(&ct_api.mutex_lock, 1);
+	if (yield_at_locks && ct_current_thread() >= 0)
+		sched_yield();
 	if (t) {
 		t->waiting_pc = pc;
 		t->waiting = m;
@@ -220,7 +222,7 @@ int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 	if (t)
 		pop_held(t, m);
 	err = __real_pthread_mutex_unlock(m);
-	if (unlock_yield && ct_current_thread() >= 0)
+	if (yield_at_locks && ct_current_thread() >= 0)
 		sched_yield();
 	return err;
 }

@@ -17,9 +17,11 @@
  * threads and the test's workers), never in the test's own thread:
  *   - ct_set_lock_hold(ns): after taking any mutex, sleep ns while holding
  *     it, so critical sections overlap, or visibly take turns;
- *   - ct_set_unlock_yield(true): sched_yield() after every unlock, so a gap
- *     between two critical sections that should have been one is entered
- *     by another thread.
+ *   - ct_set_yield_at_locks(true): sched_yield() before every lock and after
+ *     every unlock, so that another thread runs in any gap just before or
+ *     after a critical section: a read made before taking the lock, or a
+ *     read-modify-write split into two critical sections, then loses
+ *     updates even when all the threads share one CPU.
  *
  * The watchdog (started for every test by ct_test_init) looks every 100 ms
  * at the wait-for graph.  If some threads are blocked for good (a cycle of
@@ -57,7 +59,7 @@ const char *ct_lock_name(const pthread_mutex_t *m);
 const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len);
 
 void ct_set_lock_hold(uint64_t ns);
-void ct_set_unlock_yield(bool on);
+void ct_set_yield_at_locks(bool on);
 
 /* The tracked mutexes the calling thread holds now; returns how many (fills up to max). */
 int ct_locks_held(const pthread_mutex_t **out, int max);
