@@ -986,6 +986,10 @@ static char *lock_variable(const char *t)
 		free(sym);
 		return out;
 	}
+	if (starts_with(in, "global var \"")) {
+		const char *q = in + strlen("global var \""), *e = strchr(q, '"');
+		return e && off == 0 ? xstrndup(q, (size_t)(e - q)) : NULL;
+	}
 	if (starts_with(in, "a block") || starts_with(in, "local var") || starts_with(in, "global var"))
 		return NULL;
 	size_t n = strcspn(in, ", \n");

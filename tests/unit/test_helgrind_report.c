@@ -641,3 +641,16 @@ Test(helgrind_report, race_names_the_lock_held)
 	assert_has(f->explanation, "these two accesses need the same mutex, so take `shared.lock` at both places");
 	hg_report_free(&r);
 }
+
+/* With --read-var-info=yes, a plain global lock is announced as 'inside global var "a"'. */
+Test(helgrind_report, lock_order_names_global_vars)
+{
+	struct hg_report r;
+
+	load(&r, FIX "hg_lock_order.xml", FIX "hg_lock_order_varinfo.log");
+	cr_assert_eq(r.nfindings, 1);
+	assert_str(r.findings[0].lock_first, "a");
+	assert_str(r.findings[0].lock_second, "b");
+	assert_has(r.findings[0].explanation, "thread #3 acquired lock `b` and then lock `a`");
+	hg_report_free(&r);
+}
