@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ct_clock.h"
+#include "ct_signals.h"
 
 pid_t __real_fork(void);
 pid_t __real_waitpid(pid_t pid, int *status, int options);
@@ -55,6 +56,9 @@ static pthread_mutex_t forks_lock = PTHREAD_MUTEX_INITIALIZER;
 static pid_t forked[MAX_FORKS];
 static int nforked;
 
+static bool forked_child;              /* this process was forked through the wrapper */
+static void (*fork_child_hook)(int k); /* runs in each child forked through the wrapper */
+
 static void lock_table(void) { __real_pthread_mutex_lock(&table_lock); }
 static void unlock_table(void) { __real_pthread_mutex_unlock(&table_lock); }
 
@@ -70,6 +74,7 @@ void ct_api_reset(void)
 	nforked = 0;
 	__real_pthread_mutex_unlock(&forks_lock);
 	ct_api = (struct ct_api_counts){0};
+	fork_child_hook = NULL;
 }
 
 int ct_threads_created(void)
@@ -217,8 +222,12 @@ int __wrap_pthread_detach(pthread_t t)
 	return err;
 }
 
+bool ct_in_forked_child(void) { return forked_child; }
+void ct_set_fork_child_hook(void (*hook)(int k)) { fork_child_hook = hook; }
+
 pid_t __wrap_fork(void)
 {
+	int k = nforked; /* the child's rank among the children of this process */
 	pid_t pid = __real_fork();
 
 	if (pid > 0) {
@@ -230,6 +239,9 @@ pid_t __wrap_fork(void)
 	} else if (pid == 0) {
 		/* The child starts with no children of its own. */
 		nforked = 0;
+		forked_child = true;
+		if (fork_child_hook)
+			fork_child_hook(k);
 	}
 	return pid;
 }
@@ -262,6 +274,13 @@ int __wrap_pipe(int fds[2])
 	return __real_pipe(fds);
 }
 
+int __real_socketpair(int domain, int type, int protocol, int sv[2]);
+int __wrap_socketpair(int domain, int type, int protocol, int sv[2])
+{
+	atomic_fetch_add(&ct_api.socketpair, 1);
+	return __real_socketpair(domain, type, protocol, sv);
+}
+
 static void remember_block(void *p, size_t size)
 {
 	if (!p)
@@ -290,6 +309,7 @@ static void forget_block(void *p)
 
 void *__wrap_malloc(size_t size)
 {
+	ct_note_unsafe("malloc");
 	void *p = __real_malloc(size);
 
 	remember_block(p, size);
@@ -298,6 +318,7 @@ void *__wrap_malloc(size_t size)
 
 void *__wrap_calloc(size_t n, size_t size)
 {
+	ct_note_unsafe("calloc");
 	void *p = __real_calloc(n, size);
 
 	remember_block(p, n * size);
@@ -306,6 +327,7 @@ void *__wrap_calloc(size_t n, size_t size)
 
 void *__wrap_realloc(void *old, size_t size)
 {
+	ct_note_unsafe("realloc");
 	void *p = __real_realloc(old, size);
 
 	if (p || size == 0)
@@ -316,6 +338,7 @@ void *__wrap_realloc(void *old, size_t size)
 
 void __wrap_free(void *p)
 {
+	ct_note_unsafe("free");
 	forget_block(p);
 	__real_free(p);
 }

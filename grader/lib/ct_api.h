@@ -36,7 +36,7 @@
 
 struct ct_api_counts {
 	atomic_int pthread_create, pthread_join, pthread_detach;
-	atomic_int fork, waitpid, wait, pipe;
+	atomic_int fork, waitpid, wait, pipe, socketpair;
 	atomic_int mutex_lock, mutex_trylock, mutex_unlock; /* counted in ct_locks.c */
 };
 
@@ -72,6 +72,15 @@ int ct_current_thread(void);
  * is then caught every time instead of once in a while.
  */
 void ct_set_thread_start_delay(uint64_t ns);
+
+/* Whether the calling process is a child forked through the wrapped fork(). */
+bool ct_in_forked_child(void);
+/*
+ * hook(k) runs in every child forked through fork() from now on, right
+ * after the fork and before the student's code goes on; k is the child's
+ * rank (0 for the first child of its parent).  NULL: none (the default).
+ */
+void ct_set_fork_child_hook(void (*hook)(int k));
 
 /* The pids of the children forked through fork() since the reset, in order (fills up to max); returns how many. */
 int ct_forked(pid_t *out, int max);

@@ -113,6 +113,9 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len)
 void ct_set_lock_hold(uint64_t ns) { hold_ns = ns; }
 void ct_set_yield_at_locks(bool on) { yield_at_locks = on; }
 
+/* The knobs act in threads created through pthread_create and in forked children (ct_locks.h). */
+static bool knobs_apply(void) { return ct_current_thread() >= 0 || ct_in_forked_child(); }
+
 /* The calling thread's record, created on first use; NULL once the table is full. */
 static struct lock_thread *self(void)
 {
@@ -168,14 +171,13 @@ static void log_lock(const pthread_mutex_t *m)
 		lock_log[nlog++] = m;
 }
 
-/* In threads created through pthread_create only (see ct_locks.h). */
 static void after_taking(const pthread_mutex_t *m, uintptr_t pc, struct lock_thread *t)
 {
 	if (t)
 		push_held(t, m, pc);
 	log_lock(m);
 	uint64_t ns = hold_ns;
-	if (ns && ct_current_thread() >= 0)
+	if (ns && knobs_apply())
 		ct_sleep_ns(ns);
 }
 
@@ -186,7 +188,7 @@ int __wrap_pthread_mutex_lock(pthread_mutex_t *m)
 	int err;
 
 	atomic_fetch_add(&ct_api.mutex_lock, 1);
-	if (yield_at_locks && ct_current_thread() >= 0)
+	if (yield_at_locks && knobs_apply())
 		sched_yield();
 	if (t) {
 		t->waiting_pc = pc;
@@ -222,7 +224,7 @@ int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 	if (t)
 		pop_held(t, m);
 	err = __real_pthread_mutex_unlock(m);
-	if (yield_at_locks && ct_current_thread() >= 0)
+	if (yield_at_locks && knobs_apply())
 		sched_yield();
 	return err;
 }

@@ -14,7 +14,8 @@
  *
  * Two knobs make timing bugs show every time instead of once in a while;
  * they act only in threads created through pthread_create (the student's
- * threads and the test's workers), never in the test's own thread:
+ * threads and the test's workers) and in processes forked through fork(),
+ * never in the test's own thread:
  *   - ct_set_lock_hold(ns): after taking any mutex, sleep ns while holding
  *     it, so critical sections overlap, or visibly take turns;
  *   - ct_set_yield_at_locks(true): sched_yield() before every lock and after

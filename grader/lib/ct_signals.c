@@ -1,0 +1,180 @@
+/*
+ * ct_signals.c - the sigaction/signal wrappers, the handler trampoline and
+ * the wrappers of calls that are not async-signal-safe (ct_signals.h).
+ *
+ * The per-signal table of student handlers is written by sigaction/signal
+ * (in the thread that installs) and read by the trampoline (in whichever
+ * thread the signal interrupts): every field is atomic, and a handler's
+ * entry is written before the trampoline is installed for it.
+ */
+#define _GNU_SOURCE
+#include "ct_signals.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int __real_sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+__sighandler_t __real_signal(int sig, __sighandler_t handler);
+int __real_puts(const char *s);
+int __real_fputs(const char *s, FILE *f);
+int __real_putchar(int c);
+void __real_perror(const char *s);
+_Noreturn void __real_exit(int status);
+
+#define NSIG_TABLE 65
+static struct {
+	_Atomic(void (*)(int)) plain;                   /* sa_handler of the student */
+	_Atomic(void (*)(int, siginfo_t *, void *)) info; /* sa_sigaction of the student (SA_SIGINFO) */
+} installed[NSIG_TABLE];
+
+static atomic_int in_handler; /* handlers running now (they may nest) */
+static atomic_int handler_runs;
+static _Atomic(const char *) first_unsafe;
+
+void ct_signals_reset(void)
+{
+	handler_runs = 0;
+	first_unsafe = NULL;
+}
+
+const char *ct_unsafe_in_handler(void) { return first_unsafe; }
+int ct_handler_runs(void) { return handler_runs; }
+
+void ct_note_unsafe(const char *name)
+{
+	const char *none = NULL;
+
+	if (in_handler > 0)
+		atomic_compare_exchange_strong(&first_unsafe, &none, name);
+}
+
+static void trampoline(int sig, siginfo_t *info, void *ctx)
+{
+	in_handler++;
+	handler_runs++;
+	if (sig > 0 && sig < NSIG_TABLE) {
+		void (*with_info)(int, siginfo_t *, void *) = installed[sig].info;
+		void (*plain)(int) = installed[sig].plain;
+		if (with_info)
+			with_info(sig, info, ctx);
+		else if (plain)
+			plain(sig);
+	}
+	in_handler--;
+}
+
+static bool is_handler(void (*h)(int)) { return h != SIG_DFL && h != SIG_IGN && h != SIG_ERR; }
+
+/* Puts the student's handler back into what the kernel reports as old. */
+static void report_student(int sig, struct sigaction *old)
+{
+	if (!old || sig <= 0 || sig >= NSIG_TABLE || old->sa_sigaction != trampoline)
+		return;
+	if (installed[sig].info)
+		old->sa_sigaction = installed[sig].info;
+	else
+		old->sa_handler = installed[sig].plain;
+}
+
+int __wrap_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	struct sigaction mine;
+	void (*prev_plain)(int) = NULL;
+	void (*prev_info)(int, siginfo_t *, void *) = NULL;
+	bool ours = false;
+
+	if (act && sig > 0 && sig < NSIG_TABLE &&
+	    ((act->sa_flags & SA_SIGINFO) ? act->sa_sigaction != NULL : is_handler(act->sa_handler))) {
+		prev_plain = installed[sig].plain;
+		prev_info = installed[sig].info;
+		mine = *act;
+		if (act->sa_flags & SA_SIGINFO) {
+			installed[sig].info = act->sa_sigaction;
+			installed[sig].plain = NULL;
+		} else {
+			installed[sig].plain = act->sa_handler;
+			installed[sig].info = NULL;
+		}
+		mine.sa_sigaction = trampoline;
+		mine.sa_flags |= SA_SIGINFO;
+		act = &mine;
+		ours = true;
+	}
+	int r = __real_sigaction(sig, act, old);
+	if (r == 0 && old && old->sa_sigaction == trampoline && ours) {
+		/* old describes the handler replaced just now: report it as the student wrote it */
+		if (prev_info)
+			old->sa_sigaction = prev_info;
+		else
+			old->sa_handler = prev_plain;
+	} else {
+		report_student(sig, old);
+	}
+	return r;
+}
+
+__sighandler_t __wrap_signal(int sig, __sighandler_t handler)
+{
+	struct sigaction act = {.sa_handler = handler, .sa_flags = SA_RESTART}, old;
+
+	sigemptyset(&act.sa_mask);
+	if (__wrap_sigaction(sig, &act, &old) == -1)
+		return SIG_ERR;
+	return old.sa_handler;
+}
+
+int __wrap_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	ct_note_unsafe("printf");
+	va_start(ap, fmt);
+	int r = vprintf(fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int __wrap_fprintf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	ct_note_unsafe("fprintf");
+	va_start(ap, fmt);
+	int r = vfprintf(f, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int __wrap_puts(const char *s)
+{
+	ct_note_unsafe("puts (what printf with a plain string becomes)");
+	return __real_puts(s);
+}
+
+int __wrap_fputs(const char *s, FILE *f)
+{
+	ct_note_unsafe("fputs");
+	return __real_fputs(s, f);
+}
+
+int __wrap_putchar(int c)
+{
+	ct_note_unsafe("putchar (what printf of one character becomes)");
+	return __real_putchar(c);
+}
+
+void __wrap_perror(const char *s)
+{
+	ct_note_unsafe("perror");
+	__real_perror(s);
+}
+
+_Noreturn void __wrap_exit(int status)
+{
+	ct_note_unsafe("exit (use _exit in a handler)");
+	__real_exit(status);
+}
