@@ -472,8 +472,8 @@ static void print_not_passed(json_t *ex)
 /*
  * make soak: grades the reference solutions `runs` times (every check; a
  * check that does not pass is a false failure), and every known-wrong
- * variant that must fail its timing check (and not every check: cheats and
- * hangs say nothing about timing) `runs` times with the timing tests only
+ * variant that must fail its timing check (and not every check that has
+ * points: cheats and hangs say nothing about timing) `runs` times with the timing tests only
  * (a timing check that passes is a false pass).  With load, a
  * busy loop keeps another CPU busy throughout.
  */
@@ -512,9 +512,18 @@ static int soak(struct lesson *ls, int n, const char *only, int runs, bool load)
 		json_t *spec = json_load_file(path, 0, NULL), *v;
 		size_t k;
 		json_array_foreach(json_object_get(spec, "variants"), k, v) {
-			/* Variants that fail every check (cheats, hangs) say nothing about timing. */
+			/*
+			 * Variants that fail every check with points (cheats, hangs)
+			 * say nothing about timing.
+			 */
 			json_t *fails = json_object_get(v, "fails");
-			if (!listed(fails, "timing") || (listed(fails, "correctness") && listed(fails, "races")))
+			struct exercise *e = exercise_find(&ls[i], str(v, "exercise"));
+			bool all = e != NULL;
+			static const char *const check_names[NCHECKS] = {"correctness", "timing", "races"};
+			for (int c = 0; c < NCHECKS && e; c++)
+				if (e->points[c] && !listed(fails, check_names[c]))
+					all = false;
+			if (!listed(fails, "timing") || all)
 				continue;
 			char *src = xasprintf("tests/%s/%s", ls[i].slug, str(v, "file"));
 			int passes = 0;

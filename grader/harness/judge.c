@@ -287,8 +287,11 @@ void judge_suite(struct exercise_result *r, const struct job *j, const char *jso
 					       label, why);
 			free(details[c]);
 			details[c] = line;
-			if (!first_failure[c])
+			/* An unimplemented skeleton is the whole story, whichever test said so first. */
+			if (!first_failure[c] || (!strstr(first_failure[c], "not implemented:") && strstr(why, "not implemented:"))) {
+				free(first_failure[c]);
 				first_failure[c] = xstrdup(why);
+			}
 			free(label);
 			free(why);
 		}

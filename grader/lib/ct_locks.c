@@ -241,6 +241,14 @@ int ct_locks_held(const pthread_mutex_t **out, int max)
 
 void ct_lock_log_start(void) { nlog = 0; }
 
+bool ct_lock_log_has(const pthread_mutex_t *m)
+{
+	for (int i = 0; i < nlog; i++)
+		if (lock_log[i] == m)
+			return true;
+	return false;
+}
+
 void ct_cs_log_start(struct ct_interval *buf, int max)
 {
 	cs_log = buf;

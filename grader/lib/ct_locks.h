@@ -68,6 +68,8 @@ int ct_locks_held(const pthread_mutex_t **out, int max);
 void ct_lock_log_start(void);
 /* The distinct mutexes the calling thread locked since ct_lock_log_start(). */
 int ct_lock_log(const pthread_mutex_t **out, int max);
+/* Whether the calling thread locked m since ct_lock_log_start(). */
+bool ct_lock_log_has(const pthread_mutex_t *m);
 
 /*
  * Records the calling thread's critical sections from now on: each time it
