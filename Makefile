@@ -57,7 +57,7 @@ HARNESS := $(KIT)/concur-grade
 KIT_TESTS := $(KIT)/kit-tests
 UNIT_BINS := $(patsubst tests/unit/%.c,$(KIT)/tests/unit/%,$(UNIT_SRC))
 DEPS_OK := $(BUILD)/.deps-ok
-KIT_ALL := $(HARNESS) $(LIBCT_TEST) $(LIBCT_DRIVER) $(call obj,$(TEST_SRC) $(DRIVER_SRC)) $(LESSON_LIBS)
+KIT_ALL := $(HARNESS) $(LIBCT_TEST) $(LIBCT_DRIVER) $(call obj,$(TEST_SRC) $(DRIVER_SRC) grader/lib/ct_demo.c) $(LESSON_LIBS)
 
 # ---- options of check/hint/bench -----------------------------------------
 LESSON ?=
@@ -168,11 +168,12 @@ $(foreach l,$(LESSONS),$(eval $(call lesson_lib,$(l))))
 # make demo LESSON=N: grader/NN-slug/demo.c, linked with the reference solutions.
 DEMO_LESSON = $(firstword $(foreach l,$(LESSONS),$(if $(filter $(LESSON),$(l) $(firstword $(subst -, ,$(l))) $(patsubst 0%,%,$(firstword $(subst -, ,$(l))))),$(l))))
 DEMO_BIN = $(KIT)/demo-$(DEMO_LESSON)
-$(KIT)/demo-%: grader/%/demo.c $(wildcard solutions/*/*.c) $(LIBCT_TEST) $(LESSON_LIBS) | $(DEPS_OK)
+$(KIT)/demo-%: grader/%/demo.c $(wildcard solutions/*/*.c) $(LIBCT_TEST) $(LESSON_LIBS) $(KIT)/grader/lib/ct_demo.o | $(DEPS_OK)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -Igrader/lib -Igrader/$* -Isolutions/$* -I$(KIT)/include -o $@ grader/$*/demo.c \
 	  $(wildcard solutions/$*/*.c) $(KIT)/grader/$*/liblesson.a $(KIT)/grader/lib/ct_clock.o \
-	  $(KIT)/grader/lib/ct_timing.o $(KIT)/grader/lib/ct_timeline.o $(KIT)/grader/lib/ct_driver.o $(JANSSON_LIBS)
+	  $(KIT)/grader/lib/ct_timing.o $(KIT)/grader/lib/ct_timeline.o $(KIT)/grader/lib/ct_driver.o \
+	  $(KIT)/grader/lib/ct_demo.o $(JANSSON_LIBS)
 
 demo: $(if $(wildcard grader/$(DEMO_LESSON)/demo.c),$(DEMO_BIN)) ## run a lesson's experiment: make demo LESSON=3
 	$(Q)if [ ! -f grader/$(DEMO_LESSON)/demo.c ]; then echo "concur: make demo LESSON=N, where N is one of:" \

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "ct_clock.h"
+#include "ct_demo.h"
 #include "pool.h"
 
 #define CHUNK	 4096 /* part 2: bytes per write */
@@ -52,50 +53,12 @@
 #define TINY	 5000 /* part 4: trivial inputs */
 #define REPEAT	 5    /* part 4: runs of each; the median is shown */
 
-static void die(const char *what)
-{
-	fprintf(stderr, "demo: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static void xpipe(int fds[2])
-{
-	if (pipe(fds) == -1)
-		die("pipe");
-}
-
-static void xclose(int fd)
-{
-	if (close(fd) == -1)
-		die("close");
-}
-
-static pid_t xfork(void)
-{
-	fflush(stdout); /* so the child inherits no unprinted output */
-	pid_t pid = fork();
-	if (pid == -1)
-		die("fork");
-	return pid;
-}
-
-/* Waits for pid (retrying after EINTR); returns its wait status. */
-static int xwait(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			die("waitpid");
-	return status;
-}
-
 static void set_nonblock(int fd)
 {
 	int flags = fcntl(fd, F_GETFL);
 
 	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
-		die("fcntl(O_NONBLOCK)");
+		demo_die("fcntl(O_NONBLOCK)");
 }
 
 /* Bytes waiting in the pipe that fd is an end of. */
@@ -104,7 +67,7 @@ static int pipe_holds(int fd)
 	int n;
 
 	if (ioctl(fd, FIONREAD, &n) == -1)
-		die("ioctl(FIONREAD)");
+		demo_die("ioctl(FIONREAD)");
 	return n;
 }
 
@@ -145,10 +108,10 @@ static void read_all(int fd, void *buf, size_t len)
 		ssize_t r = read(fd, (char *)buf + done, len - done);
 		if (r == 0) {
 			errno = EPIPE;
-			die("read (early end of file)");
+			demo_die("read (early end of file)");
 		}
 		if (r == -1 && errno != EINTR)
-			die("read");
+			demo_die("read");
 		if (r > 0)
 			done += (size_t)r;
 	}
@@ -162,7 +125,7 @@ static size_t part_capacity(void)
 	int fds[2];
 	size_t bytes = 0;
 
-	xpipe(fds);
+	demo_pipe(fds);
 	set_nonblock(fds[1]);
 	for (;;) {
 		ssize_t w = write(fds[1], "x", 1);
@@ -171,18 +134,18 @@ static size_t part_capacity(void)
 		else if (w == -1 && errno == EAGAIN) /* full: a blocking write would sleep here */
 			break;
 		else if (w == -1 && errno != EINTR)
-			die("write");
+			demo_die("write");
 	}
 	int size = fcntl(fds[1], F_GETPIPE_SZ);
 	if (size == -1)
-		die("fcntl(F_GETPIPE_SZ)");
+		demo_die("fcntl(F_GETPIPE_SZ)");
 	printf("1. Capacity of a pipe\n"
 	       "   one-byte writes accepted before EAGAIN:  %zu bytes (%zu KiB)\n"
 	       "   fcntl(F_GETPIPE_SZ):                     %d bytes\n"
 	       "   PIPE_BUF (largest write that is atomic): %d bytes\n\n",
 	       bytes, bytes / 1024, size, PIPE_BUF);
-	xclose(fds[0]);
-	xclose(fds[1]);
+	demo_close(fds[0]);
+	demo_close(fds[1]);
 	return bytes;
 }
 
@@ -211,16 +174,16 @@ static pid_t start_echo(int *to, int *from)
 {
 	int down[2], up[2];
 
-	xpipe(down);
-	xpipe(up);
-	pid_t pid = xfork();
+	demo_pipe(down);
+	demo_pipe(up);
+	pid_t pid = demo_fork();
 	if (pid == 0) {
 		close(down[1]); /* the child keeps only down[0] and up[1] */
 		close(up[0]);
 		echo(down[0], up[1]);
 	}
-	xclose(down[0]);
-	xclose(up[1]);
+	demo_close(down[0]);
+	demo_close(up[1]);
 	*to = down[1];
 	*from = up[0];
 	return pid;
@@ -249,11 +212,11 @@ static void part_deadlock(size_t capacity)
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1 && errno != EAGAIN)
-			die("write");
+			demo_die("write");
 		struct pollfd p = {.fd = to, .events = POLLOUT};
 		int k = poll(&p, 1, STALL_MS); /* room within STALL_MS, or never? */
 		if (k == -1 && errno != EINTR)
-			die("poll");
+			demo_die("poll");
 		if (k == 0)
 			break;
 	}
@@ -266,32 +229,32 @@ static void part_deadlock(size_t capacity)
 		       sent, echo_bytes, STALL_MS, b, a, sent - (size_t)a - (size_t)b, wchan(pid, where, sizeof where));
 	else
 		printf("   write all, then read:   not stuck this time (the child read fast enough)\n");
-	xclose(to); /* the child's write now fails with EPIPE and it exits */
-	xclose(from);
-	xwait(pid);
+	demo_close(to); /* the child's write now fails with EPIPE and it exits */
+	demo_close(from);
+	demo_wait(pid);
 
 	/* Right: one chunk out, the same chunk back, and again. */
 	pid = start_echo(&to, &from);
 	uint64_t t0 = ct_now_ns();
 	for (sent = 0; sent < echo_bytes; sent += CHUNK) {
 		if (write_all(to, out, CHUNK) == -1)
-			die("write");
+			demo_die("write");
 		read_all(from, back, CHUNK);
 		if (memcmp(out, back, CHUNK) != 0) {
 			fprintf(stderr, "demo: the echo child changed the data\n");
 			exit(1);
 		}
 	}
-	xclose(to); /* end of file: the child exits */
-	xclose(from);
-	xwait(pid);
+	demo_close(to); /* end of file: the child exits */
+	demo_close(from);
+	demo_wait(pid);
 	printf("   write a chunk, read it: done, %zu of %zu bytes echoed in %.1f ms\n", sent, echo_bytes,
 	       (double)(ct_now_ns() - t0) / 1e6);
 
 	/* Wrong again: waitpid() before reading a child's output larger than the pipe. */
 	int fds[2];
-	xpipe(fds);
-	pid = xfork();
+	demo_pipe(fds);
+	pid = demo_fork();
 	if (pid == 0) {
 		close(fds[0]);
 		for (size_t done = 0; done < child_bytes; done += CHUNK)
@@ -299,23 +262,23 @@ static void part_deadlock(size_t capacity)
 				_exit(1);
 		_exit(0);
 	}
-	xclose(fds[1]);
+	demo_close(fds[1]);
 	/* SIGALRM every STALL_MS from now: each interrupts waitpid (EINTR). */
 	struct itimerval tick = {{0, STALL_MS * 1000}, {0, STALL_MS * 1000}}, off = {{0, 0}, {0, 0}};
 	if (setitimer(ITIMER_REAL, &tick, NULL) == -1)
-		die("setitimer");
+		demo_die("setitimer");
 	pid_t r = waitpid(pid, NULL, 0);
 	int err = errno;
 	if (setitimer(ITIMER_REAL, &off, NULL) == -1)
-		die("setitimer");
+		demo_die("setitimer");
 	if (r == pid) {
 		printf("   waitpid, then read:     not stuck this time (the output fit in the pipe)\n");
-		xclose(fds[0]);
+		demo_close(fds[0]);
 		return;
 	}
 	errno = err;
 	if (r != -1 || errno != EINTR)
-		die("waitpid");
+		demo_die("waitpid");
 	printf("   waitpid, then read:     STUCK: after %d ms waitpid had not returned; the child (%zu KiB\n"
 	       "     to write) sleeps in %s, the pipe holds %d bytes\n",
 	       STALL_MS, child_bytes / 1024, wchan(pid, where, sizeof where), pipe_holds(fds[0]));
@@ -326,13 +289,13 @@ static void part_deadlock(size_t capacity)
 		if (k == 0)
 			break;
 		if (k == -1 && errno != EINTR)
-			die("read");
+			demo_die("read");
 		if (k > 0)
 			got += (size_t)k;
 	}
-	xclose(fds[0]);
+	demo_close(fds[0]);
 	t0 = ct_now_ns();
-	xwait(pid); /* ... then wait */
+	demo_wait(pid); /* ... then wait */
 	printf("   read, then waitpid:     done, %zu bytes read, then waitpid returned in %.3f ms\n\n", got,
 	       (double)(ct_now_ns() - t0) / 1e6);
 }
@@ -369,7 +332,7 @@ static int open_fds(void)
 	int n = 0;
 
 	if (!d)
-		die("opendir(/proc/self/fd)");
+		demo_die("opendir(/proc/self/fd)");
 	while (readdir(d))
 		n++;
 	closedir(d);
@@ -389,7 +352,7 @@ static uint64_t run(int workers, pool_fn fn, size_t n, long (*input)(size_t), lo
 		for (size_t i = 0; i < n; i++)
 			results[i] = fn(input(i));
 	} else if (pool_map(workers, fn, input, n, results) == -1) {
-		die("pool_map");
+		demo_die("pool_map");
 	}
 	uint64_t wall = ct_now_ns() - t0;
 	if (cpu)
@@ -511,10 +474,10 @@ int main(void)
 
 	/* No SA_RESTART: the alarm makes a blocked waitpid return -1 with EINTR. */
 	if (sigaction(SIGPIPE, &ignore, NULL) == -1 || sigaction(SIGALRM, &alarm, NULL) == -1)
-		die("sigaction");
+		demo_die("sigaction");
 	cpu_set_t cpus;
 	if (sched_getaffinity(0, sizeof cpus, &cpus) == -1)
-		die("sched_getaffinity");
+		demo_die("sched_getaffinity");
 	printf("concur lesson 06 demo: pipes, measured on a machine where this process may use %d CPU(s).\n\n",
 	       CPU_COUNT(&cpus));
 	part_deadlock(part_capacity());

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "ct_clock.h"
+#include "ct_demo.h"
 #include "rpc.h"
 #include "shmcounter.h"
 
@@ -56,54 +57,13 @@
 #define REPEAT	    5	   /* part 2: runs of each: median, fastest, slowest */
 #define ADDS	    200000 /* part 2: shm_counter_add calls per run */
 
-static void die(const char *what)
-{
-	fprintf(stderr, "demo: %s: %s\n", what, strerror(errno));
-	exit(1); /* every fork flushes stdout first, so a child prints nothing twice */
-}
-
-static void xpipe(int fds[2])
-{
-	if (pipe(fds) == -1)
-		die("pipe");
-}
-
-static void xclose(int fd)
-{
-	if (close(fd) == -1)
-		die("close");
-}
-
-static pid_t xfork(void)
-{
-	fflush(stdout); /* so the child inherits no unprinted output */
-	pid_t pid = fork();
-	if (pid == -1)
-		die("fork");
-	return pid;
-}
-
-/* Waits for pid (retrying after EINTR); dies unless it exited with 0. */
-static void xwait(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			die("waitpid");
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		errno = ECHILD;
-		die("a child failed");
-	}
-}
-
 /* Writes exactly len bytes; dies on failure. */
 static void write_all(int fd, const void *buf, size_t len)
 {
 	for (size_t done = 0; done < len;) {
 		ssize_t w = write(fd, (const char *)buf + done, len - done);
 		if (w == -1 && errno != EINTR)
-			die("write");
+			demo_die("write");
 		if (w > 0)
 			done += (size_t)w;
 	}
@@ -117,7 +77,7 @@ static int read_all(int fd, void *buf, size_t len)
 		if (r == 0)
 			return 0;
 		if (r == -1 && errno != EINTR)
-			die("read");
+			demo_die("read");
 		if (r > 0)
 			done += (size_t)r;
 	}
@@ -139,7 +99,7 @@ static void add_kib(const char *path, const char *key, long *sum)
 	FILE *f = fopen(path, "r");
 
 	if (!f)
-		die(path);
+		demo_die(path);
 	while (fgets(line, sizeof line, f))
 		if (strncmp(line, key, klen) == 0) {
 			*sum += strtol(line + klen, NULL, 10);
@@ -148,7 +108,7 @@ static void add_kib(const char *path, const char *key, long *sum)
 		}
 	fclose(f);
 	errno = ENOENT;
-	die(key);
+	demo_die(key);
 }
 
 static void add_process(pid_t pid, struct mem *m)
@@ -178,15 +138,15 @@ static void work(const struct lab *l)
 	if (l->touch) {
 		mem = mmap(NULL, l->touch, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (mem == MAP_FAILED)
-			die("mmap");
+			demo_die("mmap");
 		memset(mem, 1, l->touch); /* a page is only resident once it is touched */
 	}
 	write_all(l->ready_w, &me, sizeof me); /* one record, well under PIPE_BUF: atomic */
 	while (read(l->go_r, &c, 1) != 0)      /* blocks, asleep, until end of file */
 		if (errno != EINTR)
-			die("read");
+			demo_die("read");
 	if (mem && munmap(mem, l->touch) == -1)
-		die("munmap");
+		demo_die("munmap");
 }
 
 static void *work_thread(void *arg)
@@ -206,9 +166,9 @@ static _Noreturn void run_lab(int threads, int n, struct lab *l)
 			int err = pthread_create(&tids[i], NULL, work_thread, l);
 			if (err) {
 				errno = err;
-				die("pthread_create");
+				demo_die("pthread_create");
 			}
-		} else if ((pids[i] = xfork()) == 0) {
+		} else if ((pids[i] = demo_fork()) == 0) {
 			work(l);
 			_exit(0);
 		}
@@ -217,16 +177,16 @@ static _Noreturn void run_lab(int threads, int n, struct lab *l)
 	char c;
 	while (read(l->go_r, &c, 1) != 0) /* the lab sleeps too, until "go home" */
 		if (errno != EINTR)
-			die("read");
+			demo_die("read");
 	for (int i = 0; i < n; i++) {
 		if (threads) {
 			int err = pthread_join(tids[i], NULL);
 			if (err) {
 				errno = err;
-				die("pthread_join");
+				demo_die("pthread_join");
 			}
 		} else {
-			xwait(pids[i]);
+			demo_wait_ok(pids[i]);
 		}
 	}
 	_exit(0);
@@ -239,30 +199,30 @@ static struct mem measure(int threads, int n, size_t touch)
 	pid_t who[MAX_WORKERS + 1];
 	struct mem m = {0, 0, 0};
 
-	xpipe(ready);
-	xpipe(go);
-	pid_t lab = xfork();
+	demo_pipe(ready);
+	demo_pipe(go);
+	pid_t lab = demo_fork();
 	if (lab == 0) {
 		struct lab l = {touch, ready[1], go[0]};
-		xclose(ready[0]);
-		xclose(go[1]);
+		demo_close(ready[0]);
+		demo_close(go[1]);
 		run_lab(threads, n, &l);
 	}
-	xclose(ready[1]);
-	xclose(go[0]);
+	demo_close(ready[1]);
+	demo_close(go[0]);
 	/* n + 1 records: each worker's and the lab's.  Then everyone sleeps. */
 	if (!read_all(ready[0], who, (size_t)(n + 1) * sizeof who[0])) {
 		errno = ECHILD;
-		die("the lab ended early");
+		demo_die("the lab ended early");
 	}
 	add_process(lab, &m);
 	if (!threads)
 		for (int i = 0; i <= n; i++)
 			if (who[i] != lab)
 				add_process(who[i], &m);
-	xclose(go[1]); /* end of file: every worker goes home */
-	xwait(lab);
-	xclose(ready[0]);
+	demo_close(go[1]); /* end of file: every worker goes home */
+	demo_wait_ok(lab);
+	demo_close(ready[0]);
 	return m;
 }
 
@@ -325,7 +285,7 @@ static double ping_fd(int to, int from)
 		write_all(to, &i, sizeof i);
 		if (!read_all(from, &back, sizeof back) || back != i) {
 			errno = EPROTO;
-			die("echo");
+			demo_die("echo");
 		}
 	}
 	return (double)(ct_now_ns() - t0) / ROUNDS;
@@ -335,20 +295,20 @@ static double trip_pipes(void)
 {
 	int down[2], up[2];
 
-	xpipe(down);
-	xpipe(up);
-	pid_t pid = xfork();
+	demo_pipe(down);
+	demo_pipe(up);
+	pid_t pid = demo_fork();
 	if (pid == 0) {
-		xclose(down[1]);
-		xclose(up[0]);
+		demo_close(down[1]);
+		demo_close(up[0]);
 		echo_fd(down[0], up[1]);
 	}
-	xclose(down[0]);
-	xclose(up[1]);
+	demo_close(down[0]);
+	demo_close(up[1]);
 	double ns = ping_fd(down[1], up[0]);
-	xclose(down[1]);
-	xclose(up[0]);
-	xwait(pid);
+	demo_close(down[1]);
+	demo_close(up[0]);
+	demo_wait_ok(pid);
 	return ns;
 }
 
@@ -357,16 +317,16 @@ static double trip_socketpair(void)
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
-		die("socketpair");
-	pid_t pid = xfork();
+		demo_die("socketpair");
+	pid_t pid = demo_fork();
 	if (pid == 0) {
-		xclose(sv[0]);
+		demo_close(sv[0]);
 		echo_fd(sv[1], sv[1]); /* one descriptor, both directions */
 	}
-	xclose(sv[1]);
+	demo_close(sv[1]);
 	double ns = ping_fd(sv[0], sv[0]);
-	xclose(sv[0]);
-	xwait(pid);
+	demo_close(sv[0]);
+	demo_wait_ok(pid);
 	return ns;
 }
 
@@ -376,9 +336,9 @@ static mqd_t open_queue(const char *name)
 	mqd_t q = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
 
 	if (q == (mqd_t)-1)
-		die("mq_open");
+		demo_die("mq_open");
 	if (mq_unlink(name) == -1) /* the name goes now; the queue lives while it is open */
-		die("mq_unlink");
+		demo_die("mq_unlink");
 	return q;
 }
 
@@ -392,32 +352,32 @@ static double trip_mqueue(void)
 		snprintf(name[k], sizeof name[k], "/concur-demo7-%d-%d", (int)getpid(), k);
 		q[k] = open_queue(name[k]);
 	}
-	pid_t pid = xfork();
+	pid_t pid = demo_fork();
 	if (pid == 0) { /* echo; the parent's "stop" is the message -1 */
 		do {
 			if (mq_receive(q[0], (char *)&x, sizeof x, NULL) != sizeof x)
-				die("mq_receive");
+				demo_die("mq_receive");
 			if (mq_send(q[1], (const char *)&x, sizeof x, 0) == -1)
-				die("mq_send");
+				demo_die("mq_send");
 		} while (x != -1);
 		_exit(0);
 	}
 	uint64_t t0 = ct_now_ns();
 	for (long i = 0; i < ROUNDS; i++) {
 		if (mq_send(q[0], (const char *)&i, sizeof i, 0) == -1)
-			die("mq_send");
+			demo_die("mq_send");
 		if (mq_receive(q[1], (char *)&x, sizeof x, NULL) != sizeof x || x != i)
-			die("mq_receive");
+			demo_die("mq_receive");
 	}
 	double ns = (double)(ct_now_ns() - t0) / ROUNDS;
 	x = -1;
 	if (mq_send(q[0], (const char *)&x, sizeof x, 0) == -1 ||
 	    mq_receive(q[1], (char *)&x, sizeof x, NULL) != sizeof x)
-		die("mq stop");
-	xwait(pid);
+		demo_die("mq stop");
+	demo_wait_ok(pid);
 	for (int k = 0; k < 2; k++)
 		if (mq_close(q[k]) == -1)
-			die("mq_close");
+			demo_die("mq_close");
 	return ns;
 }
 
@@ -431,7 +391,7 @@ static void xsem_wait(sem_t *s)
 {
 	while (sem_wait(s) == -1)
 		if (errno != EINTR)
-			die("sem_wait");
+			demo_die("sem_wait");
 }
 
 static double trip_semaphores(void)
@@ -439,10 +399,10 @@ static double trip_semaphores(void)
 	struct sem_box *b = mmap(NULL, sizeof *b, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	if (b == MAP_FAILED)
-		die("mmap");
+		demo_die("mmap");
 	if (sem_init(&b->request, 1, 0) == -1 || sem_init(&b->reply, 1, 0) == -1) /* 1: between processes */
-		die("sem_init");
-	pid_t pid = xfork();
+		demo_die("sem_init");
+	pid_t pid = demo_fork();
 	if (pid == 0) {
 		long v;
 		do {
@@ -450,7 +410,7 @@ static double trip_semaphores(void)
 			v = -b->value; /* the "echo": proves the child saw the value */
 			b->value = v;
 			if (sem_post(&b->reply) == -1)
-				die("sem_post");
+				demo_die("sem_post");
 		} while (v != 1); /* -1 arrived: stop (b->value is the parent's again) */
 		_exit(0);
 	}
@@ -458,19 +418,19 @@ static double trip_semaphores(void)
 	for (long i = 0; i <= ROUNDS; i++) {
 		b->value = i < ROUNDS ? i + 2 : -1;
 		if (sem_post(&b->request) == -1)
-			die("sem_post");
+			demo_die("sem_post");
 		xsem_wait(&b->reply);
 		if (b->value != -(i < ROUNDS ? i + 2 : -1)) {
 			errno = EPROTO;
-			die("semaphore echo");
+			demo_die("semaphore echo");
 		}
 	}
 	double ns = (double)(ct_now_ns() - t0) / (ROUNDS + 1);
-	xwait(pid);
+	demo_wait_ok(pid);
 	if (sem_destroy(&b->request) == -1 || sem_destroy(&b->reply) == -1)
-		die("sem_destroy");
+		demo_die("sem_destroy");
 	if (munmap(b, sizeof *b) == -1)
-		die("munmap");
+		demo_die("munmap");
 	return ns;
 }
 
@@ -487,12 +447,12 @@ static double trip_rpc(void)
 		req[i] = i;
 	uint64_t t0 = ct_now_ns();
 	if (rpc_call_all(negate, req, rep, ROUNDS) == -1)
-		die("rpc_call_all");
+		demo_die("rpc_call_all");
 	double ns = (double)(ct_now_ns() - t0) / ROUNDS;
 	for (long i = 0; i < ROUNDS; i++)
 		if (rep[i] != -i) {
 			errno = EPROTO;
-			die("rpc_call_all replies");
+			demo_die("rpc_call_all replies");
 		}
 	return ns;
 }
@@ -503,21 +463,21 @@ static double add_cost(int procs)
 	struct shm_counter *c = shm_counter_create();
 
 	if (!c)
-		die("shm_counter_create");
+		demo_die("shm_counter_create");
 	uint64_t t0 = ct_now_ns();
 	if (procs == 0) {
 		for (long i = 0; i < ADDS; i++)
 			shm_counter_add(c, 1);
 	} else if (count_in_processes(c, procs, ADDS / procs) == -1) {
-		die("count_in_processes");
+		demo_die("count_in_processes");
 	}
 	double ns = (double)(ct_now_ns() - t0) / ADDS;
 	if (shm_counter_get(c) != ADDS) {
 		errno = EPROTO;
-		die("the shared counter lost updates");
+		demo_die("the shared counter lost updates");
 	}
 	if (shm_counter_destroy(c) == -1)
-		die("shm_counter_destroy");
+		demo_die("shm_counter_destroy");
 	return ns;
 }
 
@@ -575,7 +535,7 @@ int main(void)
 
 	sigemptyset(&ign.sa_mask);
 	if (sigaction(SIGPIPE, &ign, NULL) == -1)
-		die("sigaction");
+		demo_die("sigaction");
 	printf("concur lesson 07 demo: threads or processes, and the price of IPC.\n\n");
 	part_memory();
 	part_round_trips();
