@@ -43,8 +43,15 @@ static void usage(FILE *f)
 
 static void print_lessons(FILE *f, const struct lesson *ls, int n)
 {
+	int slug_w = 0, title_w = 0;
+
 	for (int i = 0; i < n; i++) {
-		fprintf(f, "  %-18s %-28s exercises:", ls[i].slug, ls[i].title);
+		int s = (int)strlen(ls[i].slug), t = (int)strlen(ls[i].title);
+		slug_w = s > slug_w ? s : slug_w;
+		title_w = t > title_w ? t : title_w;
+	}
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "  %-*s  %-*s  exercises:", slug_w, ls[i].slug, title_w, ls[i].title);
 		for (int k = 0; k < ls[i].nexercises; k++)
 			fprintf(f, " %s", ls[i].exercises[k].name);
 		fprintf(f, "   (%d points)\n", lesson_max_points(&ls[i]));
