@@ -50,7 +50,8 @@ static void append(char ***argv, int *n, const char *w) { append_words(argv, n, 
 	"-Wl,--wrap=pthread_mutex_trylock -Wl,--wrap=pthread_mutex_unlock -Wl,--wrap=malloc "                 \
 	"-Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=free -Wl,--wrap=socketpair -Wl,--wrap=sigaction "     \
 	"-Wl,--wrap=signal -Wl,--wrap=printf -Wl,--wrap=fprintf -Wl,--wrap=puts -Wl,--wrap=fputs "            \
-	"-Wl,--wrap=putchar -Wl,--wrap=perror -Wl,--wrap=exit -lcriterion -ljansson -pthread"
+	"-Wl,--wrap=putchar -Wl,--wrap=perror -Wl,--wrap=exit -Wl,--wrap=vprintf -Wl,--wrap=vfprintf "         \
+	"-Wl,--wrap=dprintf -Wl,--wrap=fwrite -lcriterion -ljansson -pthread"
 #define DEFAULT_DRIVER_LDFLAGS "-pthread"
 
 static const char *env_or(const char *name, const char *fallback)

@@ -24,6 +24,9 @@ int __real_fputs(const char *s, FILE *f);
 int __real_putchar(int c);
 void __real_perror(const char *s);
 _Noreturn void __real_exit(int status);
+int __real_vprintf(const char *fmt, va_list ap);
+int __real_vfprintf(FILE *f, const char *fmt, va_list ap);
+size_t __real_fwrite(const void *p, size_t size, size_t n, FILE *f);
 
 #define NSIG_TABLE 65
 static struct {
@@ -133,7 +136,7 @@ int __wrap_printf(const char *fmt, ...)
 
 	ct_note_unsafe("printf");
 	va_start(ap, fmt);
-	int r = vprintf(fmt, ap);
+	int r = __real_vprintf(fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -144,9 +147,38 @@ int __wrap_fprintf(FILE *f, const char *fmt, ...)
 
 	ct_note_unsafe("fprintf");
 	va_start(ap, fmt);
-	int r = vfprintf(f, fmt, ap);
+	int r = __real_vfprintf(f, fmt, ap);
 	va_end(ap);
 	return r;
+}
+
+int __wrap_vprintf(const char *fmt, va_list ap)
+{
+	ct_note_unsafe("vprintf");
+	return __real_vprintf(fmt, ap);
+}
+
+int __wrap_vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	ct_note_unsafe("vfprintf");
+	return __real_vfprintf(f, fmt, ap);
+}
+
+int __wrap_dprintf(int fd, const char *fmt, ...)
+{
+	va_list ap;
+
+	ct_note_unsafe("dprintf");
+	va_start(ap, fmt);
+	int r = vdprintf(fd, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+size_t __wrap_fwrite(const void *p, size_t size, size_t n, FILE *f)
+{
+	ct_note_unsafe("fwrite");
+	return __real_fwrite(p, size, n, f);
 }
 
 int __wrap_puts(const char *s)

@@ -6,8 +6,9 @@
  * marks "inside a handler" around the call of the student's handler, and
  * the student's handler is what a later sigaction(sig, NULL, &old) reports.
  * The calls a handler must not make because they are not
- * async-signal-safe (printf, fprintf, puts, fputs, putchar, perror,
- * malloc, calloc, realloc, free, exit) are wrapped too: one made while a
+ * async-signal-safe (printf, fprintf, dprintf, vprintf, vfprintf, puts,
+ * fputs, fwrite, putchar, perror, malloc, calloc, realloc, free, exit) are
+ * wrapped too: one made while a
  * handler runs is remembered, for the test to report.
  */
 #ifndef CT_SIGNALS_H
