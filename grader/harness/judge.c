@@ -219,6 +219,35 @@ static char *deadlock_note(const char *json_path, const char *test, bool *stuck)
 	return out;
 }
 
+/*
+ * s with the numbers that differ from one run of a program to the next
+ * (those after "pid ", "fd ", "pipe:[" and "socket:[") replaced by '#'.
+ */
+static char *digits_blurred(const char *s)
+{
+	static const char *const before[] = {"pid ", "fd ", "pipe:[", "socket:["};
+	char *out = xstrdup(s), *w = out;
+
+	for (const char *p = s; *p;) {
+		size_t k = 0;
+		for (; k < sizeof before / sizeof before[0]; k++)
+			if (strncmp(p, before[k], strlen(before[k])) == 0)
+				break;
+		if (k == sizeof before / sizeof before[0]) {
+			*w++ = *p++;
+			continue;
+		}
+		for (size_t i = 0; i < strlen(before[k]); i++)
+			*w++ = *p++;
+		if (*p >= '0' && *p <= '9')
+			*w++ = '#';
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	*w = '\0';
+	return out;
+}
+
 /* Reads Criterion's JSON report into the correctness and timing checks. */
 void judge_suite(struct exercise_result *r, const struct job *j, const char *json_path, double suite_timeout)
 {
@@ -231,6 +260,7 @@ void judge_suite(struct exercise_result *r, const struct job *j, const char *jso
 	char *details[NCHECKS] = {NULL};
 	char *first_failure[NCHECKS] = {NULL};
 	char *skip_notes[NCHECKS] = {NULL};
+	char *shapes[NCHECKS] = {NULL}; /* the reasons given so far, digits blurred, each ended by \x1e */
 
 	if (!root || !json_is_array(suites)) {
 		char how[160];
@@ -283,8 +313,17 @@ void judge_suite(struct exercise_result *r, const struct job *j, const char *jso
 			if (stuck)
 				r->hung = true; /* the Helgrind driver would hang too */
 			char *label = readable_test_name(name);
+			/* A long reason already given word for word (but for pids and descriptors) is not repeated. */
+			char *shape = digits_blurred(why);
+			bool repeated = strlen(why) > 200 && shapes[c] && strstr(shapes[c], shape);
 			char *line = xasprintf("%s%s- %s: %s", details[c] ? details[c] : "", details[c] ? "\n" : "",
-					       label, why);
+					       label, repeated ? "the same reason as above" : why);
+			if (!repeated) {
+				char *more = xasprintf("%s%s\x1e", shapes[c] ? shapes[c] : "", shape);
+				free(shapes[c]);
+				shapes[c] = more;
+			}
+			free(shape);
 			free(details[c]);
 			details[c] = line;
 			/* An unimplemented skeleton is the whole story, whichever test said so first. */
@@ -331,6 +370,7 @@ void judge_suite(struct exercise_result *r, const struct job *j, const char *jso
 		}
 		free(skip_notes[c]);
 		free(first_failure[c]);
+		free(shapes[c]);
 	}
 }
 
