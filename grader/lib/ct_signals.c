@@ -34,7 +34,7 @@ static struct {
 	_Atomic(void (*)(int, siginfo_t *, void *)) info; /* sa_sigaction of the student (SA_SIGINFO) */
 } installed[NSIG_TABLE];
 
-static atomic_int in_handler; /* handlers running now (they may nest) */
+static _Thread_local int in_handler; /* handlers running now in this thread (they may nest) */
 static atomic_int handler_runs;
 static _Atomic(const char *) first_unsafe;
 
