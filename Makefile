@@ -23,6 +23,11 @@ else
   say = @printf '  %-7s %s\n'
 endif
 
+# Build on every CPU unless told otherwise (make -jN), and never while cleaning.
+ifeq ($(filter -j%,$(MAKEFLAGS))$(filter clean,$(MAKECMDGOALS)),)
+  MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
+
 BUILD := build
 KIT := $(BUILD)/kit
 CC := gcc
@@ -58,6 +63,8 @@ KIT_TESTS := $(KIT)/kit-tests
 UNIT_BINS := $(patsubst tests/unit/%.c,$(KIT)/tests/unit/%,$(UNIT_SRC))
 DEPS_OK := $(BUILD)/.deps-ok
 KIT_ALL := $(HARNESS) $(LIBCT_TEST) $(LIBCT_DRIVER) $(call obj,$(TEST_SRC) $(DRIVER_SRC) grader/lib/ct_demo.c) $(LESSON_LIBS)
+# What grading lesson $(1) needs besides the harness and the libraries: its suites, drivers and liblesson.a.
+lesson_kit = $(call obj,$(wildcard grader/$(1)/test_*.c grader/$(1)/race_*.c)) $(KIT)/grader/$(1)/liblesson.a
 
 # ---- options of check/hint/bench -----------------------------------------
 LESSON ?=
@@ -94,7 +101,13 @@ help: ## show this help (the default)
 	@echo
 	@echo "Start here:  make list   then   make check LESSON=1"
 
-check: $(KIT_ALL) ## grade your exercises: make check LESSON=1 [EXERCISE=spawn]
+# make check LESSON=N builds only what lesson N needs; an unknown LESSON builds nothing
+# lesson-specific and leaves the message to the harness.
+LESSON_SLUG = $(firstword $(foreach l,$(LESSONS),$(if $(filter $(LESSON),$(l) $(firstword $(subst -, ,$(l))) $(patsubst 0%,%,$(firstword $(subst -, ,$(l))))),$(l))))
+CHECK_LESSONS = $(if $(filter-out all,$(LESSON)),$(LESSON_SLUG),$(LESSONS))
+CHECK_KIT = $(HARNESS) $(LIBCT_TEST) $(LIBCT_DRIVER) $(foreach l,$(CHECK_LESSONS),$(call lesson_kit,$(l)))
+
+check: $(CHECK_KIT) ## grade your exercises: make check LESSON=1 [EXERCISE=spawn]
 	$(Q)$(HARNESS) $(GRADE_OPTS)
 
 list: $(HARNESS) ## list the lessons and their exercises

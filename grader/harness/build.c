@@ -5,23 +5,13 @@
 #include "build.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "screen.h"
 #include "util.h"
-
-/* Calls that would run work the grader cannot see or limit. */
-static const char *const forbidden_calls[] = {
-	"system", "popen", "posix_spawn", "posix_spawnp", "vfork", "clone", "clone3", "__clone",
-	"syscall", "thrd_create", "execve", "execv", "execvp", "execvpe", "execl", "execlp",
-	"execle", "fexecve", "dlopen", "dlsym", "dlvsym", "ptrace", "prctl", "setrlimit",
-	"prlimit", "prlimit64", "daemon", NULL,
-};
-/* Prefixes of the grader's own symbols, which student code must not touch. */
-static const char *const grader_prefixes[] = {"ct_", "cr_", "criterion_", "__wrap_", "__real_", NULL};
 
 /* Splits a space-separated string into a NULL-terminated argv, appended to argv[0..*n). */
 static void append_words(char ***argv, int *n, const char *s)
@@ -133,7 +123,91 @@ static int update_file(const char *dst, const char *content)
 	return same ? 0 : write_file(dst, content);
 }
 
-bool build_prepare(struct build *b, const char *root, struct job *job)
+/*
+ * Writes the command line argv into stamp (only if it changed, so that
+ * the stamp's mtime is when the command last changed).  0 or -1.
+ */
+static int write_stamp(const char *stamp, char **argv)
+{
+	char *text = xstrdup("");
+
+	for (char **a = argv; *a; a++) {
+		char *more = xasprintf("%s%s\n", text, *a);
+		free(text);
+		text = more;
+	}
+	int rc = update_file(stamp, text);
+	free(text);
+	return rc;
+}
+
+/*
+ * The files listed in a make dependency file ("obj: a.c b.h \\\n c.h"),
+ * NULL-terminated, or NULL if it cannot be read.  Spaces in names are
+ * escaped as "\\ ".
+ */
+static char **read_depfile(const char *path)
+{
+	char *text = read_file(path, 1 << 20);
+	char **files = NULL, *w;
+	int n = 0;
+
+	if (!text)
+		return NULL;
+	char *p = strchr(text, ':');
+	if (!p) {
+		free(text);
+		return NULL;
+	}
+	char *name = xcalloc(strlen(p) + 1, 1);
+	for (p++; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || (*p == '\\' && p[1] == '\n'))
+			p += *p == '\\' ? 2 : 1;
+		if (!*p)
+			break;
+		for (w = name; *p && *p != ' ' && *p != '\t' && *p != '\n'; p++) {
+			if (*p == '\\' && p[1] == ' ')
+				p++;
+			else if (*p == '\\' && p[1] == '\n')
+				break;
+			*w++ = *p;
+		}
+		*w = '\0';
+		if (*name) {
+			files = xrealloc(files, (size_t)(n + 2) * sizeof *files);
+			files[n++] = xstrdup(name);
+			files[n] = NULL;
+		}
+	}
+	free(name);
+	free(text);
+	return files ? files : xcalloc(1, sizeof *files);
+}
+
+static void free_list(char **list)
+{
+	for (char **p = list; p && *p; p++)
+		free(*p);
+	free(list);
+}
+
+/* Whether out is newer than every file the compiler read (dependency file) and the stamp. */
+static bool object_current(const struct build *b, const char *stamp)
+{
+	char **deps = read_depfile(b->depfile);
+	bool current = deps != NULL && file_exists(b->compile_log);
+
+	for (char **d = deps; current && *d; d++) {
+		const char *one[] = {*d, NULL};
+		current = newer_than_all(b->object, one);
+	}
+	const char *ins[] = {b->copy, stamp, NULL};
+	current = current && newer_than_all(b->object, ins);
+	free_list(deps);
+	return current;
+}
+
+int build_prepare(struct build *b, const char *root, struct job *job)
 {
 	char *src_dir = xasprintf("%s/src", b->dir);
 	char *text;
@@ -142,19 +216,20 @@ bool build_prepare(struct build *b, const char *root, struct job *job)
 
 	b->copy = xasprintf("%s/%s.c", src_dir, b->ex->name);
 	b->object = xasprintf("%s/student.o", b->dir);
+	b->depfile = xasprintf("%s/student.d", b->dir);
 	b->test_bin = xasprintf("%s/test", b->dir);
 	b->driver_bin = xasprintf("%s/race", b->dir);
 	b->compile_log = xasprintf("%s/compile.log", b->dir);
-	b->link_log = xasprintf("%s/link.log", b->dir);
-	b->link_race_log = xasprintf("%s/link-race.log", b->dir);
 	if (make_dirs(src_dir) == -1) {
 		b->problem = xasprintf("cannot create %s", src_dir);
-		return false;
+		free(src_dir);
+		return 0;
 	}
 	text = read_file(b->source, 4 << 20);
 	if (!text) {
 		missing_source(b, root);
-		return false;
+		free(src_dir);
+		return 0;
 	}
 	/* The copy: #line keeps diagnostics at the student's own path. */
 	char *with_line = xasprintf("#line 1 \"%s\"\n%s", b->source, text);
@@ -181,13 +256,9 @@ bool build_prepare(struct build *b, const char *root, struct job *job)
 	if (d)
 		closedir(d);
 	free(pristine);
-	if (b->problem)
-		return false;
-	/* The object depends on the copy, the headers beside it and the flags (via the harness). */
-	const char *ins[] = {b->copy, src_dir, NULL};
-	if (newer_than_all(b->object, ins) && file_exists(b->compile_log)) {
+	if (b->problem) {
 		free(src_dir);
-		return false;
+		return 0;
 	}
 	char **argv = NULL;
 	int n = 0;
@@ -195,15 +266,27 @@ bool build_prepare(struct build *b, const char *root, struct job *job)
 	append_words(&argv, &n, env_or("CONCUR_CFLAGS", DEFAULT_CFLAGS));
 	char *inc = xasprintf("-I%s", src_dir);
 	append(&argv, &n, inc);
+	free(inc);
+	append(&argv, &n, "-MMD");
+	append(&argv, &n, "-MF");
+	append(&argv, &n, b->depfile);
 	append(&argv, &n, "-c");
 	append(&argv, &n, b->copy);
 	append(&argv, &n, "-o");
 	append(&argv, &n, b->object);
-	free(inc);
-	remove(b->object);
-	*job = (struct job){.argv = argv, .out_path = b->compile_log, .timeout_s = 120};
 	free(src_dir);
-	return true;
+	char *stamp = xasprintf("%s/compile.cmd", b->dir);
+	if (write_stamp(stamp, argv) == -1)
+		b->problem = xasprintf("cannot write %s", stamp);
+	bool current = !b->problem && object_current(b, stamp);
+	free(stamp);
+	if (current || b->problem) {
+		free_list(argv);
+		return 0;
+	}
+	remove(b->object);
+	*job = (struct job){.argv = argv, .out_path = xstrdup(b->compile_log), .timeout_s = 120};
+	return 1;
 }
 
 /*
@@ -248,116 +331,57 @@ static char *student_lines_first(const char *log, const char *source, const char
 	return out;
 }
 
-/* Runs nm on the object; returns its -P output or NULL. */
-static char *nm_symbols(const char *object)
-{
-	char *cmd = xasprintf("nm -P '%s' 2>/dev/null", object);
-	FILE *p = popen(cmd, "r");
-	size_t cap = 4096, len = 0;
-	char *buf = xcalloc(cap, 1);
-	size_t n;
-
-	free(cmd);
-	if (!p) {
-		free(buf);
-		return NULL;
-	}
-	while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
-		len += n;
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-	}
-	buf[len] = '\0';
-	if (pclose(p) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static bool has_prefix(const char *s, const char *const *prefixes)
-{
-	for (; *prefixes; prefixes++)
-		if (strncmp(s, *prefixes, strlen(*prefixes)) == 0)
-			return true;
-	return false;
-}
-
-/*
- * The screen: the file must define the exercise's function; it must not
- * call what the grader forbids, touch the grader's own symbols, or define
- * a function the C library already has (which would replace it for the
- * grader too).  Returns NULL or the problem.
- */
-static char *symbol_check(const struct build *b)
-{
-	char *syms = nm_symbols(b->object), *save = NULL;
-	bool defines_function = false;
-	char *problem = NULL;
-
-	if (!syms)
-		return xasprintf("could not list the symbols of %s (is binutils installed?)", b->object);
-	for (char *line = strtok_r(syms, "\n", &save); line && !problem; line = strtok_r(NULL, "\n", &save)) {
-		char name[256], type;
-
-		if (sscanf(line, "%255s %c", name, &type) != 2)
-			continue;
-		if (type == 'U') {
-			for (int i = 0; forbidden_calls[i]; i++)
-				if (strcmp(name, forbidden_calls[i]) == 0)
-					problem = xasprintf(
-						"%s calls %s(), which the grader does not allow: it would do work the "
-						"grader cannot see or limit. Use the calls this lesson teaches.",
-						b->source, name);
-			if (!problem && has_prefix(name, grader_prefixes))
-				problem = xasprintf("%s uses %s, which belongs to the grader. Remove it.", b->source,
-						    name);
-		} else if (type >= 'A' && type <= 'Z' && type != 'N') {
-			if (strcmp(name, b->ex->function) == 0)
-				defines_function = true;
-			else if (has_prefix(name, grader_prefixes))
-				problem = xasprintf("%s defines %s, a name that belongs to the grader. Rename it "
-						    "or make it static.",
-						    b->source, name);
-			else if (dlsym(RTLD_DEFAULT, name))
-				problem = xasprintf(
-					"%s defines %s, which the C library already provides; your definition "
-					"would replace it for the grader too. Rename it or make it static.",
-					b->source, name);
-		}
-	}
-	free(syms);
-	if (!problem && !defines_function)
-		problem = xasprintf("%s does not define %s(), the function this exercise grades (see %s.h). "
-				    "Was it renamed or made static?",
-				    b->source, b->ex->function, b->ex->name);
-	return problem;
-}
-
-int build_after_compile(struct build *b, const struct job *compile, struct job *links)
+void build_after_compile(struct build *b, const struct job *compile)
 {
 	char *log = read_file(b->compile_log, 256 << 10);
 
+	if (b->problem) {
+		free(log);
+		return;
+	}
 	if (compile && !job_exited_with(compile, 0)) {
 		char how[128];
 		b->problem = xasprintf("%s does not compile (the compiler %s): fix the first error in the "
 				       "compiler output below, then run make check again",
 				       b->source, job_describe(compile, how, sizeof how));
 		b->log = student_lines_first(log ? log : "", b->source, b->compile_log);
-		free(log);
-		return 0;
-	}
-	if (!file_exists(b->object)) {
+	} else if (!file_exists(b->object)) {
 		b->problem = xasprintf("%s was not compiled (no object file)", b->source);
-		free(log);
-		return 0;
-	}
-	if (log && *log)
+	} else if (log && *log) {
 		b->log = student_lines_first(log, b->source, b->compile_log); /* warnings */
+	}
 	free(log);
-	b->problem = symbol_check(b);
+}
+
+int build_screen_jobs(struct build *b, struct job *jobs)
+{
+	if (b->problem)
+		return 0;
+	return screen_jobs(b->object, b->dir, jobs);
+}
+
+void build_after_screen(struct build *b, const struct job *jobs, int n)
+{
+	if (b->problem || n != 2)
+		return;
+	char *symbols = read_file(jobs[0].out_path, 4 << 20), *sections = read_file(jobs[1].out_path, 1 << 20);
+	if (!job_exited_with(&jobs[0], 0) || !job_exited_with(&jobs[1], 0) || !symbols || !sections) {
+		b->problem = xasprintf("the grader could not list the symbols and sections of %s (nm and readelf, "
+				       "from binutils, must be installed)",
+				       b->object);
+	} else {
+		char *header = xasprintf("%s.h", b->ex->name);
+		b->problem = screen_check(symbols, sections, b->source, b->ex->function, header);
+		free(header);
+	}
+	free(symbols);
+	free(sections);
+}
+
+int build_nprograms(const struct build *b) { return b->ex->points[CHECK_RACES] ? 2 : 1; }
+
+int build_link_jobs(struct build *b, struct job *links)
+{
 	if (b->problem)
 		return 0;
 	const char *kit = env_or("CONCUR_KIT", "build/kit");
@@ -367,19 +391,22 @@ int build_after_compile(struct build *b, const struct job *compile, struct job *
 	char *libtest = xasprintf("%s/libct_test.a", kit);
 	char *libdriver = xasprintf("%s/libct_driver.a", kit);
 	struct {
-		const char *out, *main_obj, *lib, *flags, *log;
+		const char *out, *main_obj, *lib, *flags, *name;
 	} prog[2] = {
-		{b->test_bin, suite, libtest, env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS), b->link_log},
-		{b->driver_bin, driver, libdriver, env_or("CONCUR_DRIVER_LDFLAGS", DEFAULT_DRIVER_LDFLAGS),
-		 b->link_race_log},
+		{b->test_bin, suite, libtest, env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS), "test"},
+		{b->driver_bin, driver, libdriver, env_or("CONCUR_DRIVER_LDFLAGS", DEFAULT_DRIVER_LDFLAGS), "race"},
 	};
 	int nlinks = 0;
 	/* An exercise whose races are worth no points (processes only) has no Helgrind driver. */
-	int nprogs = b->ex->points[CHECK_RACES] ? 2 : 1;
-	for (int i = 0; i < nprogs; i++) {
-		const char *ins[] = {b->object, prog[i].main_obj, prog[i].lib, liblesson, NULL};
-		if (newer_than_all(prog[i].out, ins))
-			continue;
+	for (int i = 0; i < build_nprograms(b) && !b->problem; i++) {
+		const char *kit_parts[] = {prog[i].main_obj, prog[i].lib, liblesson};
+		for (int k = 0; k < 3 && !b->problem; k++)
+			if (!file_exists(kit_parts[k]))
+				b->problem = xasprintf("the grader's own %s is missing (a fault of the kit's build, not of "
+						       "your code): run  make check LESSON=%d  rather than the harness alone",
+						       kit_parts[k], b->lesson->number);
+	}
+	for (int i = 0; i < build_nprograms(b) && !b->problem; i++) {
 		char **argv = NULL;
 		int n = 0;
 		append(&argv, &n, env_or("CONCUR_CC", "gcc"));
@@ -390,14 +417,32 @@ int build_after_compile(struct build *b, const struct job *compile, struct job *
 		append(&argv, &n, liblesson);
 		append(&argv, &n, prog[i].lib);
 		append_words(&argv, &n, prog[i].flags);
+		char *stamp = xasprintf("%s/link-%s.cmd", b->dir, prog[i].name);
+		const char *ins[] = {b->object, prog[i].main_obj, prog[i].lib, liblesson, stamp, NULL};
+		if (write_stamp(stamp, argv) == -1)
+			fprintf(stderr, "concur: cannot write %s; linking anyway\n", stamp);
+		else if (newer_than_all(prog[i].out, ins)) {
+			free_list(argv);
+			free(stamp);
+			continue;
+		}
+		free(stamp);
 		remove(prog[i].out);
-		links[nlinks++] = (struct job){.argv = argv, .out_path = prog[i].log, .timeout_s = 120};
+		links[nlinks++] = (struct job){.argv = argv, .out_path = xasprintf("%s/link-%s.log", b->dir, prog[i].name),
+					       .timeout_s = 120};
 	}
+	free(suite);
+	free(driver);
+	free(liblesson);
+	free(libtest);
+	free(libdriver);
 	return nlinks;
 }
 
 void build_after_link(struct build *b, const struct job *links, int nlinks)
 {
+	if (b->problem)
+		return;
 	for (int i = 0; i < nlinks; i++) {
 		if (job_exited_with(&links[i], 0))
 			continue;
@@ -409,7 +454,7 @@ void build_after_link(struct build *b, const struct job *links, int nlinks)
 		free(log);
 		return;
 	}
-	b->ok = file_exists(b->test_bin) && (b->ex->points[CHECK_RACES] == 0 || file_exists(b->driver_bin));
+	b->ok = file_exists(b->test_bin) && (build_nprograms(b) == 1 || file_exists(b->driver_bin));
 	if (!b->ok)
 		b->problem = xasprintf("the grader's programs for %s were not built", b->source);
 }

@@ -5,11 +5,14 @@
  * waitpid(-1, WNOHANG), which also collects orphans re-parented to us, and
  * sleeps in sigtimedwait() until the next child event or the next 20 ms
  * tick, at which timeouts are checked.  A job's leftovers are killed as
- * soon as its main process has been reaped.
+ * soon as its main process has been reaped.  The process groups this run
+ * created (one per job) are remembered in `our_groups`: only those, and
+ * groups led by a stray process of ours, are ever killed as a group.
  */
 #define _GNU_SOURCE
 #include "jobs.h"
 #include "procs.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,16 +24,27 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define UID_BASE 2000000u
-#define UIDS_PER_RUN 64u
+#include "ct_protocol.h"
 
 static uid_t next_uid;
 bool jobs_echo;
+
+/* The signal that interrupted grading (set by the handler), or 0. */
+static volatile sig_atomic_t stop_signal;
+
+/* Process groups created by this run (each job's main process leads one). */
+static pid_t *our_groups;
+static int nour_groups;
+
+/* Run directories to remove if grading is interrupted. */
+#define MAX_RUN_DIRS 16
+static char *run_dirs[MAX_RUN_DIRS];
 
 static double now_s(void)
 {
@@ -40,8 +54,12 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
 int jobs_init(void)
 {
+	static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa = {.sa_handler = on_stop_signal};
 	sigset_t set;
 
 	sigemptyset(&set);
@@ -50,8 +68,103 @@ int jobs_init(void)
 		return -1;
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		return -1;
-	next_uid = UID_BASE + ((uid_t)getpid() % 30000u) * UIDS_PER_RUN;
+	/* No SA_RESTART: a signal ends the wait in jobs_run() at once. */
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
+		if (sigaction(stops[i], &sa, NULL) == -1)
+			return -1;
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		return -1;
+	next_uid = CT_SANDBOX_UID_BASE + ((uid_t)getpid() % CT_SANDBOX_RUN_SLOTS) * CT_SANDBOX_UIDS_PER_RUN;
 	return 0;
+}
+
+int jobs_interrupted(void) { return stop_signal; }
+
+void jobs_exit_interrupted(void)
+{
+	int sig = stop_signal ? stop_signal : SIGTERM;
+
+	for (int i = 0; i < MAX_RUN_DIRS; i++)
+		if (run_dirs[i])
+			remove_tree(run_dirs[i]);
+	fprintf(stderr, "\nconcur: interrupted (%s); every program it started was stopped and its files removed\n",
+		strsignal(sig));
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+/* Whether every directory above path may be searched by other users (the sandbox's uids). */
+static bool searchable_by_others(const char *path)
+{
+	char *p = xstrdup(path);
+	bool ok = true;
+
+	for (char *slash = strrchr(p, '/'); ok && slash; slash = strrchr(p, '/')) {
+		struct stat st;
+		*slash = '\0';
+		ok = stat(*p ? p : "/", &st) == 0 && (st.st_mode & S_IXOTH);
+		if (!*p)
+			break;
+	}
+	free(p);
+	return ok;
+}
+
+char *jobs_make_run_dir(void)
+{
+	const char *base = getenv("TMPDIR");
+	struct statvfs vfs;
+
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	char *dir = xasprintf("%s/concur-XXXXXX", base);
+	if (!mkdtemp(dir) || chmod(dir, 0711) == -1) {
+		fprintf(stderr, "concur: cannot create a directory in %s (TMPDIR): %s\n", base, strerror(errno));
+		exit(2);
+	}
+	const char *problem = NULL;
+	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
+		problem = "its file system does not allow programs to run (noexec)";
+	else if (geteuid() == 0 && !searchable_by_others(dir))
+		problem = "the sandbox's user ids may not enter it (a directory above it lacks o+x)";
+	if (problem) {
+		fprintf(stderr, "concur: cannot run the tests in %s: %s. Set TMPDIR to a directory where they can, "
+				"e.g.  make check TMPDIR=/var/tmp\n",
+			base, problem);
+		rmdir(dir);
+		exit(2);
+	}
+	for (int i = 0; i < MAX_RUN_DIRS; i++)
+		if (!run_dirs[i]) {
+			run_dirs[i] = dir;
+			break;
+		}
+	return dir;
+}
+
+void jobs_remove_run_dir(char *dir)
+{
+	for (int i = 0; i < MAX_RUN_DIRS; i++)
+		if (run_dirs[i] == dir)
+			run_dirs[i] = NULL;
+	remove_tree(dir);
+	free(dir);
+}
+
+static void remember_group(pid_t pgid)
+{
+	our_groups = xrealloc(our_groups, (size_t)(nour_groups + 1) * sizeof *our_groups);
+	our_groups[nour_groups++] = pgid;
+}
+
+static bool is_our_group(pid_t pgid)
+{
+	for (int i = 0; i < nour_groups; i++)
+		if (our_groups[i] == pgid)
+			return true;
+	return false;
 }
 
 int jobs_parallel_limit(int wanted) { return geteuid() == 0 ? wanted : 1; }
@@ -86,7 +199,7 @@ static int open_output(const char *path)
 }
 
 /* In the child: become the sandboxed job, then exec.  Never returns. */
-static void exec_job(struct job *j, unsigned nproc_limit)
+static void exec_job(struct job *j, unsigned nproc_limit, pid_t harness)
 {
 	static char *const clean_env[] = {
 		"PATH=/usr/bin:/bin", "LANG=C", "LC_ALL=C", "HOME=.", "TMPDIR=.", NULL,
@@ -101,9 +214,12 @@ static void exec_job(struct job *j, unsigned nproc_limit)
 		perror("sandbox: chdir");
 		_exit(126);
 	}
+	/* Every job leads a process group of its own, so that all it started can be killed. */
+	if (setpgid(0, 0) == -1) {
+		perror("sandbox: setpgid");
+		_exit(126);
+	}
 	if (j->untrusted) {
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		set_limit(RLIMIT_CORE, 0);
 		set_limit(RLIMIT_CPU, (rlim_t)(j->timeout_s + 2));
 		set_limit(RLIMIT_FSIZE, 64ul << 20);
@@ -117,10 +233,17 @@ static void exec_job(struct job *j, unsigned nproc_limit)
 				_exit(126);
 			}
 		}
+		/* After setuid(), which clears it; and the harness may have died meanwhile. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != harness) {
+			perror("sandbox: PR_SET_PDEATHSIG");
+			_exit(126);
+		}
 		umask(022);
 	}
 	/* Only 0, 1 and 2 survive into the job. */
-	syscall(SYS_close_range, 3u, ~0u, 0u);
+	if (syscall(SYS_close_range, 3u, ~0u, 0u) == -1)
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
 	execvpe(j->argv[0], j->argv, j->untrusted ? clean_env : environ);
 	fprintf(stderr, "cannot run %s: %s\n", j->argv[0], strerror(errno));
 	_exit(127);
@@ -129,7 +252,7 @@ static void exec_job(struct job *j, unsigned nproc_limit)
 static int start_job(struct job *j)
 {
 	unsigned nproc_limit = j->nproc ? j->nproc : 64;
-	pid_t pid;
+	pid_t pid, harness = getpid();
 
 	assign_uid(j);
 	if (jobs_echo) {
@@ -149,11 +272,20 @@ static int start_job(struct job *j)
 	if (pid == 0) {
 		sigset_t set;
 
+		/* The job starts with default signal handling, nothing blocked. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		sigemptyset(&set);
-		sigprocmask(SIG_SETMASK, &set, NULL);
-		exec_job(j, nproc_limit);
+		if (sigprocmask(SIG_SETMASK, &set, NULL) == -1)
+			_exit(126);
+		exec_job(j, nproc_limit, harness);
 	}
-	setpgid(pid, pid); /* also in the child: whichever runs first */
+	/* Also in the child: whichever runs first.  EACCES: the child has exec'd already. */
+	if (setpgid(pid, pid) == -1 && errno != EACCES)
+		perror("concur: setpgid");
+	remember_group(pid);
 	j->started = true;
 	return pid;
 }
@@ -205,7 +337,8 @@ static bool kill_if_stray_child(const struct proc_info *p, void *ctx)
 	for (int i = 0; i < s->n; i++)
 		if (s->running[i] == p->pid)
 			return false;
-	if (p->pgrp > 1 && p->pgrp != getpgrp())
+	/* Only a group this run made, or one the stray leads itself: never a group of someone else's. */
+	if (p->pgrp > 1 && p->pgrp != getpgrp() && (is_our_group(p->pgrp) || p->pgrp == p->pid))
 		kill(-p->pgrp, SIGKILL);
 	return kill(p->pid, SIGKILL) == 0;
 }
@@ -336,6 +469,9 @@ void jobs_run(struct job *const *jobs, int n, int parallel)
 	if (parallel < 1)
 		parallel = 1;
 	while (next < n || running > 0) {
+		/* Interrupted: nothing more starts, and what runs is stopped like a job out of time. */
+		for (; stop_signal && next < n; next++)
+			jobs[next]->interrupted = true;
 		while (next < n && running < parallel) {
 			struct job *j = jobs[next];
 
@@ -371,18 +507,26 @@ void jobs_run(struct job *const *jobs, int n, int parallel)
 			clean_up_after(jobs[job], si.si_pid, pids, next);
 			running--;
 		}
-		/* Kill the jobs that ran out of time; they are reaped above. */
+		/* Kill the jobs that ran out of time (or all, when interrupted); they are reaped above. */
 		for (int i = 0; i < next; i++) {
-			if (pids[i] <= 0 || jobs[i]->timed_out || now_s() - started_at[i] < jobs[i]->timeout_s)
+			if (pids[i] <= 0 || jobs[i]->timed_out || jobs[i]->interrupted)
 				continue;
-			jobs[i]->timed_out = true;
+			if (stop_signal)
+				jobs[i]->interrupted = true;
+			else if (now_s() - started_at[i] >= jobs[i]->timeout_s)
+				jobs[i]->timed_out = true;
+			else
+				continue;
 			kill(pids[i], SIGKILL);
 			kill_group(pids[i]);
 			if (jobs[i]->untrusted && geteuid() == 0)
 				kill_all_of_uid(jobs[i]->uid);
 		}
-		if (running > 0)
-			sigtimedwait(&chld, NULL, &tick);
+		/* EINTR: a stop signal arrived; EAGAIN: the tick. */
+		if (running > 0 && sigtimedwait(&chld, NULL, &tick) == -1 && errno != EINTR && errno != EAGAIN) {
+			perror("concur: sigtimedwait");
+			exit(2);
+		}
 	}
 	/* Whatever is left, from any job; already counted where it could be told. */
 	for (int i = 0; i < n; i++)
@@ -398,7 +542,9 @@ void jobs_run(struct job *const *jobs, int n, int parallel)
 
 const char *job_describe(const struct job *j, char *buf, size_t len)
 {
-	if (!j->started)
+	if (j->interrupted)
+		snprintf(buf, len, "was stopped because grading was interrupted");
+	else if (!j->started)
 		snprintf(buf, len, "could not start (%s)", strerror(j->start_errno));
 	else if (j->timed_out)
 		snprintf(buf, len, "was stopped after its time limit of %.0f s", j->timeout_s);

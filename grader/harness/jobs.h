@@ -3,7 +3,8 @@
  * untrusted ones (the student's code) in a sandbox.
  *
  * A sandboxed ("untrusted") job gets:
- *   - its own process group, and PR_SET_PDEATHSIG so it dies with us;
+ *   - its own process group, and PR_SET_PDEATHSIG (set after it changed its
+ *     user id, which would clear it) so it dies with us;
  *   - rlimits: CPU seconds, address space, file size, open files, core
  *     size 0, and a process limit;
  *   - a clean environment (no CRITERION_* or other variables of ours);
@@ -19,6 +20,13 @@
  *     sandboxed job at a time (jobs_parallel_limit()).
  * After a job ends or times out, everything it started is killed and
  * reaped; the number killed is reported so a verdict can mention it.
+ * Only process groups that the run created are ever killed as groups.
+ *
+ * Interruption: after jobs_init(), SIGINT, SIGTERM and SIGHUP only set a
+ * flag (SIGPIPE is ignored: a closed output shows as EPIPE).  jobs_run()
+ * then kills every job still running, with everything it started, marks
+ * the rest interrupted and returns; the caller removes its run directories
+ * (jobs_make_run_dir) and ends with jobs_exit_interrupted().
  *
  * jobs_run() blocks until every job has ended.
  */
@@ -42,16 +50,32 @@ struct job {
 	uid_t uid;              /* the uid it ran as */
 	int status;             /* raw wait status of the job's main process */
 	bool started, timed_out;
+	bool interrupted;       /* grading was interrupted before or while it ran */
 	double wall_s;
 	int leftovers;          /* processes killed after the main one ended */
 	int start_errno;        /* why it could not start, 0 if it did */
 };
 
 /*
- * Must be called once, before any thread or child exists: blocks SIGCHLD
- * and makes this process a child subreaper.  Returns 0 or -1 with errno.
+ * Must be called once, before any thread or child exists: blocks SIGCHLD,
+ * makes this process a child subreaper and installs the interruption
+ * handlers.  Returns 0 or -1 with errno.
  */
 int jobs_init(void);
+
+/* The signal that interrupted grading, or 0. */
+int jobs_interrupted(void);
+/* Removes the run directories still registered, then ends the process as that signal would. */
+_Noreturn void jobs_exit_interrupted(void);
+
+/*
+ * A fresh directory for this run's programs under $TMPDIR (or /tmp), that
+ * the sandbox's user ids may enter.  Exits with a message when it cannot
+ * be made or programs could not run there (noexec, not searchable).  It is
+ * removed by jobs_remove_run_dir(), or on interruption.
+ */
+char *jobs_make_run_dir(void);
+void jobs_remove_run_dir(char *dir);
 
 /* When true, every command is printed to stderr before it runs (make V=1). */
 extern bool jobs_echo;

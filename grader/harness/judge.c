@@ -1,22 +1,25 @@
 /*
- * judge.c - turn what the programs left behind into verdicts (judge.h).
+ * judge.c - verdicts from outcomes (judge.h).
+ *
+ * DESIGN: each check is judged on its own, in order: the build, then the
+ * suite's tests (correctness and timing, by the prefix of each test's
+ * name), then the Helgrind run (races), and last the processes left
+ * behind, which fail every check.  A skeleton's "not implemented" is the
+ * whole story of a check, whichever test said it first.
  */
 #define _GNU_SOURCE
 #include "judge.h"
 
-#include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "helgrind_report.h"
-#include "symbolize.h"
+#include "ct_protocol.h"
 #include "util.h"
 
-#define DRIVER_TODO 3   /* grader/lib/ct_driver.h */
-#define DRIVER_FAILED 4
-
-void set_check(struct check_result *c, enum verdict v, char *summary, char *details)
+/* Sets check c (points follow the verdict); takes ownership of the strings. */
+static void set_check(struct check_result *c, enum verdict v, char *summary, char *details)
 {
 	if (c->max == 0 && v != VERDICT_SKIP)
 		v = VERDICT_NONE;
@@ -28,8 +31,7 @@ void set_check(struct check_result *c, enum verdict v, char *summary, char *deta
 	c->details = details;
 }
 
-/* Fails every check that has points (used when nothing could run). */
-void fail_all(struct exercise_result *r, const char *summary, const char *details)
+static void fail_all(struct exercise_result *r, const char *summary, const char *details)
 {
 	for (int c = 0; c < NCHECKS; c++)
 		set_check(&r->checks[c], VERDICT_FAIL, xstrdup(summary), details ? xstrdup(details) : NULL);
@@ -39,7 +41,7 @@ void fail_all(struct exercise_result *r, const char *summary, const char *detail
  * Processes left running fail every check: a check that passed now fails
  * for that reason; one that failed already keeps its reason, plus a note.
  */
-void fail_leftovers(struct exercise_result *r)
+static void fail_leftovers(struct exercise_result *r)
 {
 	static const char why[] = "processes started during the tests outlived the process that started them (the "
 				  "grader killed those still running): wait for every child you create, and never "
@@ -49,7 +51,7 @@ void fail_leftovers(struct exercise_result *r)
 		struct check_result *cr = &r->checks[c];
 		if (cr->verdict == VERDICT_PASS || cr->verdict == VERDICT_SKIP)
 			set_check(cr, VERDICT_FAIL, xstrdup(why), NULL);
-		else if (cr->verdict == VERDICT_FAIL && !strstr(cr->summary ? cr->summary : "", "not implemented")) {
+		else if (cr->verdict == VERDICT_FAIL && !strstr(cr->summary ? cr->summary : "", CT_TODO_MARKER)) {
 			char *d = xasprintf("%s%s(also: %s)", cr->details ? cr->details : "", cr->details ? "\n" : "", why);
 			free(cr->details);
 			cr->details = d;
@@ -69,153 +71,93 @@ static char *readable_test_name(const char *name)
 	return s;
 }
 
-/* CT_NEWLINE in grader/lib/ct_test.h: a line break inside a test's message. */
-#define TEST_NEWLINE "\xc2\xb6"
-
-/* The message with each TEST_NEWLINE turned back into a line break, indented under the test's line. */
-static char *restore_lines(const char *m)
+/* s with each line after the first indented by `indent` spaces. */
+static char *indented(const char *s, int indent)
 {
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
+	size_t extra = 0;
 
-	if (!f)
-		return xstrdup(m);
-	for (const char *p = m; *p;) {
-		if (strncmp(p, TEST_NEWLINE, strlen(TEST_NEWLINE)) == 0) {
-			fputs("\n    ", f);
-			p += strlen(TEST_NEWLINE);
-		} else {
-			fputc(*p++, f);
-		}
+	for (const char *p = s; *p; p++)
+		extra += *p == '\n' ? (size_t)indent : 0;
+	char *out = xcalloc(strlen(s) + extra + 1, 1), *w = out;
+	for (const char *p = s; *p; p++) {
+		*w++ = *p;
+		if (*p == '\n')
+			for (int i = 0; i < indent; i++)
+				*w++ = ' ';
 	}
-	fclose(f);
 	return out;
 }
 
-/* Drops Criterion's "file.c:123: " prefix from an assertion message. */
-static const char *strip_location(const char *m)
+/* What a crash by this signal usually means in these exercises. */
+static const char *signal_meaning(int sig)
 {
-	const char *colon = strstr(m, ".c:");
-
-	if (colon && colon - m < 80) {
-		const char *p = colon + 3;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (p[0] == ':' && p[1] == ' ')
-			return p + 2;
+	switch (sig) {
+	case SIGSEGV:
+	case SIGBUS:
+		return "a bad pointer: one into a stack frame that has returned, to freed memory, or never set";
+	case SIGABRT:
+		return "abort(): a failed assert(), or the C library found the heap corrupted (a double free, a "
+		       "write past the end of a block)";
+	case SIGPIPE:
+		return "a write to a pipe or socket whose every read end was closed: the reader had gone";
+	case SIGFPE:
+		return "an arithmetic error, such as an integer division by zero";
+	case SIGKILL:
+		return "a kill(..., SIGKILL) that reached the test process itself (did code meant for a child process "
+		       "run in it?), or the system ending it for using too much memory";
+	case SIGXCPU:
+		return "the CPU time limit ran out: a loop that spins without end";
+	case SIGXFSZ:
+		return "a file grew past the size limit: something writes without end";
+	default:
+		return "a signal that reached the test process itself and was not handled: did code meant for a child "
+		       "process run in it, or did a kill() hit the wrong process?";
 	}
-	return m;
 }
 
-/* What a failed or errored test means, in words. */
-static char *explain_test(const char *status, json_t *messages, double timeout_s)
+/* What a test that did not pass means, in words. */
+static char *explain_test(const struct test_outcome *t)
 {
-	size_t n = json_array_size(messages);
-	const char *first = n ? json_string_value(json_array_get(messages, 0)) : NULL;
-
-	if (strcmp(status, "ERRORED") == 0) {
-		if (first && strstr(first, "timed out"))
-			return xasprintf("did not finish within its time limit of %.0f s: something waits forever "
-					 "(a child or thread never ends, a missing wake-up) or loops without end",
-					 timeout_s);
-		return xstrdup("the test process crashed (killed by a signal, such as SIGSEGV for a bad pointer: "
-			       "one into a stack frame that has returned, to freed memory, or never set)");
+	switch (t->status) {
+	case TEST_TIMED_OUT:
+		return xasprintf("did not finish within its time limit of %d s: something waits forever (a child or "
+				 "thread never ends, a missing wake-up) or loops without end",
+				 CT_TEST_TIMEOUT_S);
+	case TEST_CRASHED:
+		return xasprintf("the test process crashed: it was killed by signal %d (SIG%s, %s). Here that "
+				 "usually means %s",
+				 t->signal, sigabbrev_np(t->signal) ? sigabbrev_np(t->signal) : "?", strsignal(t->signal),
+				 signal_meaning(t->signal));
+	case TEST_EARLY_EXIT:
+		return xasprintf("the test did not reach its last line: the code under test ended the process early "
+				 "with status %d (did it call exit() or _exit() in the calling process?)",
+				 t->exit_code);
+	case TEST_DEADLOCKED: {
+		char *pic = indented(t->deadlock, 4);
+		char *s = xasprintf("deadlock: these threads are blocked for good (the grader stopped the test):\n    %s",
+				    pic);
+		free(pic);
+		return s;
 	}
-	if (!first)
-		return xstrdup("the test did not reach its last line: the code under test ended the process "
-			       "early (did it call exit() or _exit() in the calling process?)");
-	char *out = restore_lines(strip_location(first));
-	for (size_t i = 1; i < n; i++) {
-		char *line = restore_lines(strip_location(json_string_value(json_array_get(messages, i))));
-		char *more = xasprintf("%s\n%s", out, line);
+	case TEST_NOT_RUN:
+		return xstrdup("the test did not run (a fault in the kit: please report it)");
+	case TEST_FAILED:
+	case TEST_NOT_IMPLEMENTED:
+	case TEST_PASSED:
+		break;
+	}
+	char *out = xstrdup("");
+	for (int i = 0; i < t->nmessages; i++) {
+		char *line = indented(t->messages[i], 4);
+		char *more = xasprintf("%s%s%s", out, i ? "\n" : "", line);
 		free(out);
 		free(line);
 		out = more;
 	}
-	return out;
-}
-
-/* The last n lines of a file (at most 64 KiB read), or "". */
-static char *last_lines(const char *path, int n)
-{
-	char *s = path ? read_file(path, 64 << 10) : NULL;
-	size_t len;
-
-	if (!s)
-		return xstrdup("");
-	len = strlen(s);
-	while (len && s[len - 1] == '\n')
-		s[--len] = '\0';
-	char *p = s + len;
-	for (int k = 0; p > s; p--)
-		if (p[-1] == '\n' && ++k == n)
-			break;
-	char *out = xstrdup(p);
-	free(s);
-	return out;
-}
-
-/*
- * The reason a passing test gave for skipping its measurement (ct_skip in
- * grader/lib/ct_test.c), read from skipped-NAME.txt beside the report; NULL
- * if none.  It only changes how a passed test is shown.
- */
-static char *skip_note(const char *json_path, const char *test)
-{
-	char *dir = xstrdup(json_path), *slash = strrchr(dir, '/');
-
-	if (slash)
-		*slash = '\0';
-	char *path = xasprintf("%s/skipped-%s.txt", slash ? dir : ".", test);
-	char *note = read_file(path, 512);
-	free(path);
-	free(dir);
-	return note;
-}
-
-/*
- * The deadlock watchdog's picture for a test (grader/lib/ct_locks.c), read
- * from deadlock-NAME.txt beside the report, with its code addresses turned
- * into functions and lines of the test program; NULL if there is none.
- * Its first line says "cycle" (threads waiting for each other) or "stuck"
- * (a lock that will never be released); *stuck is set for the latter.  A
- * note is only read for a test that failed, so it cannot make one pass.
- */
-static char *deadlock_note(const char *json_path, const char *test, bool *stuck)
-{
-	char *dir = xstrdup(json_path), *slash = strrchr(dir, '/');
-
-	if (slash)
-		*slash = '\0';
-	const char *d = slash ? dir : ".";
-	char *path = xasprintf("%s/deadlock-%s.txt", d, test), *exe = xasprintf("%s/test", d);
-	char *note = read_file(path, 8192), *out = NULL;
-	if (note && strchr(note, '\n')) {
-		*stuck = strncmp(note, "stuck", 5) == 0;
-		char *picture = symbolize(exe, strchr(note, '\n') + 1);
-		size_t len = strlen(picture);
-		while (len && picture[len - 1] == '\n')
-			picture[--len] = '\0';
-		/* Indented under the test's own line. */
-		char *indented = NULL;
-		size_t ilen = 0;
-		FILE *f = open_memstream(&indented, &ilen);
-		if (f) {
-			fputs("    ", f);
-			for (const char *p = picture; *p; p++)
-				fputs(*p == '\n' ? "\n    " : (char[]){*p, '\0'}, f);
-			fclose(f);
-		}
-		out = xasprintf("deadlock: these threads are blocked for good (the grader stopped the test):\n%s",
-				indented ? indented : picture);
-		free(indented);
-		free(picture);
+	if (!*out) {
+		free(out);
+		out = xstrdup("the test failed without saying why (a fault in the kit: please report it)");
 	}
-	free(note);
-	free(path);
-	free(exe);
-	free(dir);
 	return out;
 }
 
@@ -248,246 +190,258 @@ static char *digits_blurred(const char *s)
 	return out;
 }
 
-/* Reads Criterion's JSON report into the correctness and timing checks. */
-void judge_suite(struct exercise_result *r, const struct job *j, const char *json_path, double suite_timeout)
+/* Appends line to *text, separated by a line break. */
+static void add_line(char **text, char *line)
 {
-	json_error_t err;
-	json_t *root = json_load_file(json_path, 0, &err);
-	json_t *suites = json_object_get(root, "test_suites");
-	json_t *suite, *test;
-	size_t i, k;
-	int total[NCHECKS] = {0}, failed[NCHECKS] = {0}, skipped[NCHECKS] = {0};
-	char *details[NCHECKS] = {NULL};
-	char *first_failure[NCHECKS] = {NULL};
-	char *skip_notes[NCHECKS] = {NULL};
-	char *shapes[NCHECKS] = {NULL}; /* the reasons given so far, digits blurred, each ended by \x1e */
+	char *more = xasprintf("%s%s%s", *text ? *text : "", *text ? "\n" : "", line);
 
-	if (!root || !json_is_array(suites)) {
-		char how[160];
+	free(*text);
+	free(line);
+	*text = more;
+}
+
+/* What the tests of one check said, gathered over the suite. */
+struct tally {
+	int total, failed, skipped;
+	char *details, *skip_notes;
+	char *first_failure;  /* the reason to summarise with */
+	char *shapes;         /* reasons given so far, digits blurred, each ended by \x1e */
+};
+
+static void tally_test(struct tally *y, const struct test_outcome *t)
+{
+	y->total++;
+	if (t->status == TEST_PASSED) {
+		if (t->skip_note) {
+			y->skipped++;
+			char *label = readable_test_name(t->name);
+			add_line(&y->skip_notes, xasprintf("- %s: %s", label, t->skip_note));
+			free(label);
+		}
+		return;
+	}
+	if (t->status == TEST_NOT_RUN) {
+		y->skipped++;
+		return;
+	}
+	y->failed++;
+	char *why = explain_test(t);
+	char *label = readable_test_name(t->name);
+	/* A long reason already given word for word (but for pids and descriptors) is not repeated. */
+	char *shape = digits_blurred(why);
+	bool repeated = strlen(why) > 200 && y->shapes && strstr(y->shapes, shape);
+	add_line(&y->details, xasprintf("- %s: %s", label, repeated ? "the same reason as above" : why));
+	if (!repeated) {
+		char *more = xasprintf("%s%s\x1e", y->shapes ? y->shapes : "", shape);
+		free(y->shapes);
+		y->shapes = more;
+	}
+	/* An unimplemented skeleton is the whole story, whichever test said so first. */
+	if (!y->first_failure || (!strstr(y->first_failure, CT_TODO_MARKER) && t->status == TEST_NOT_IMPLEMENTED)) {
+		free(y->first_failure);
+		y->first_failure = xstrdup(why);
+	}
+	free(shape);
+	free(label);
+	free(why);
+}
+
+static void judge_tally(struct check_result *cr, struct tally *y)
+{
+	if (y->total == 0) {
+		if (cr->max)
+			set_check(cr, VERDICT_FAIL,
+				  xstrdup("no result: the test report lists no test of this check (a fault in the kit: "
+					  "please report it)"),
+				  NULL);
+	} else if (y->failed) {
+		const char *todo = strstr(y->first_failure, CT_TODO_MARKER);
+		if (todo)
+			set_check(cr, VERDICT_FAIL, xstrdup(todo), NULL);
+		else
+			set_check(cr, VERDICT_FAIL, xasprintf("%d of %d tests failed", y->failed, y->total), y->details),
+				y->details = NULL;
+	} else if (y->skipped == y->total) {
+		set_check(cr, VERDICT_SKIP, xasprintf("all %d tests skipped", y->skipped), y->skip_notes);
+		y->skip_notes = NULL;
+	} else if (y->skipped) {
+		int ran = y->total - y->skipped;
+		set_check(cr, VERDICT_PASS, xasprintf("%d test%s passed, %d skipped", ran, ran == 1 ? "" : "s", y->skipped),
+			  y->skip_notes);
+		y->skip_notes = NULL;
+	} else {
+		set_check(cr, VERDICT_PASS, xasprintf("%d test%s passed", y->total, y->total == 1 ? "" : "s"), NULL);
+	}
+	free(y->details);
+	free(y->skip_notes);
+	free(y->first_failure);
+	free(y->shapes);
+}
+
+/* Whether the tests found code that never ends (the Helgrind driver would hang too). */
+static bool suite_hung(const struct suite_outcome *s)
+{
+	if (s->run.end == RUN_TIMED_OUT)
+		return true;
+	for (int i = 0; i < s->ntests; i++)
+		if (s->tests[i].status == TEST_TIMED_OUT || (s->tests[i].status == TEST_DEADLOCKED && s->tests[i].deadlock_stuck))
+			return true;
+	return false;
+}
+
+static void judge_suite(const struct suite_outcome *s, struct exercise_result *r)
+{
+	char how[160];
+
+	if (s->run.end != RUN_EXITED && s->run.end != RUN_SIGNALED) {
+		for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++)
+			set_check(&r->checks[c], VERDICT_FAIL,
+				  xasprintf("the test program %s; no results (something in your code never ends, even "
+					    "after each test's own time limit)",
+					    run_describe(&s->run, how, sizeof how)),
+				  NULL);
+		return;
+	}
+	if (!s->has_report) {
 		char *why = xasprintf("the test program %s without writing its report, so nothing passed: did your "
 				      "code end the process, or start so many processes or threads that the test "
 				      "program could not run its own?",
-				      job_describe(j, how, sizeof how));
-		char *said = last_lines(j->err_path, 6);
+				      run_describe(&s->run, how, sizeof how));
 		for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++)
 			set_check(&r->checks[c], VERDICT_FAIL, xstrdup(why),
-				  *said ? xasprintf("its last words on stderr:\n%s", said) : NULL);
-		free(said);
+				  s->run.last_words ? xasprintf("its last words on stderr:\n%s", s->run.last_words) : NULL);
 		free(why);
-		json_decref(root);
 		return;
 	}
-	json_array_foreach(suites, i, suite) {
-		if (strcmp(json_string_value(json_object_get(suite, "name")) ?: "", r->ex->name) != 0)
-			continue;
-		json_array_foreach(json_object_get(suite, "tests"), k, test) {
-			const char *name = json_string_value(json_object_get(test, "name")) ?: "";
-			const char *status = json_string_value(json_object_get(test, "status")) ?: "";
-			int c = strncmp(name, "timing_", 7) == 0 ? CHECK_TIMING : CHECK_CORRECTNESS;
-
-			total[c]++;
-			if (strcmp(status, "PASSED") == 0) {
-				char *why = skip_note(json_path, name);
-				if (why) {
-					skipped[c]++;
-					char *line = xasprintf("%s%s- %s: %s", skip_notes[c] ? skip_notes[c] : "",
-							       skip_notes[c] ? "\n" : "", readable_test_name(name), why);
-					free(skip_notes[c]);
-					skip_notes[c] = line;
-					free(why);
-				}
-				continue;
-			}
-			if (strcmp(status, "SKIPPED") == 0) {
-				skipped[c]++;
-				continue;
-			}
-			failed[c]++;
-			json_t *msgs = json_object_get(test, "messages");
-			if (strcmp(status, "ERRORED") == 0 && strstr(json_string_value(json_array_get(msgs, 0)) ?: "", "timed out"))
-				r->hung = true;
-			bool stuck = false;
-			char *why = deadlock_note(json_path, name, &stuck);
-			if (!why)
-				why = explain_test(status, msgs, suite_timeout);
-			if (stuck)
-				r->hung = true; /* the Helgrind driver would hang too */
-			char *label = readable_test_name(name);
-			/* A long reason already given word for word (but for pids and descriptors) is not repeated. */
-			char *shape = digits_blurred(why);
-			bool repeated = strlen(why) > 200 && shapes[c] && strstr(shapes[c], shape);
-			char *line = xasprintf("%s%s- %s: %s", details[c] ? details[c] : "", details[c] ? "\n" : "",
-					       label, repeated ? "the same reason as above" : why);
-			if (!repeated) {
-				char *more = xasprintf("%s%s\x1e", shapes[c] ? shapes[c] : "", shape);
-				free(shapes[c]);
-				shapes[c] = more;
-			}
-			free(shape);
-			free(details[c]);
-			details[c] = line;
-			/* An unimplemented skeleton is the whole story, whichever test said so first. */
-			if (!first_failure[c] || (!strstr(first_failure[c], "not implemented:") && strstr(why, "not implemented:"))) {
-				free(first_failure[c]);
-				first_failure[c] = xstrdup(why);
-			}
-			free(label);
-			free(why);
-		}
-	}
-	json_decref(root);
-	for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++) {
-		struct check_result *cr = &r->checks[c];
-
-		if (total[c] == 0) {
-			if (cr->max)
-				set_check(cr, VERDICT_FAIL, xstrdup("no result: the test report lists no test of this check (a fault in the kit: please report it)"), NULL);
-			continue;
-		}
-		if (failed[c]) {
-			char *summary;
-			const char *todo = strstr(first_failure[c], "not implemented:");
-			if (todo) {
-				summary = xstrdup(todo);
-				free(details[c]);
-				details[c] = NULL;
-			} else {
-				summary = xasprintf("%d of %d tests failed", failed[c], total[c]);
-			}
-			set_check(cr, VERDICT_FAIL, summary, details[c]);
-		} else if (skipped[c] == total[c]) {
-			set_check(cr, VERDICT_SKIP, xasprintf("all %d tests skipped", skipped[c]), skip_notes[c]);
-			skip_notes[c] = NULL;
-			free(details[c]);
-		} else if (skipped[c]) {
-			set_check(cr, VERDICT_PASS,
-				  xasprintf("%d test%s passed, %d skipped", total[c] - skipped[c], total[c] - skipped[c] == 1 ? "" : "s", skipped[c]), skip_notes[c]);
-			skip_notes[c] = NULL;
-			free(details[c]);
-		} else {
-			set_check(cr, VERDICT_PASS, xasprintf("%d test%s passed", total[c], total[c] == 1 ? "" : "s"), NULL);
-			free(details[c]);
-		}
-		free(skip_notes[c]);
-		free(first_failure[c]);
-		free(shapes[c]);
-	}
+	struct tally y[NCHECKS] = {0};
+	for (int i = 0; i < s->ntests; i++)
+		tally_test(&y[s->tests[i].check], &s->tests[i]);
+	for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++)
+		judge_tally(&r->checks[c], &y[c]);
 }
 
-/* First line of a small file, or "" (for a driver's message). */
-static char *first_line(const char *path)
+static void judge_race(const struct race_outcome *o, struct check_result *c)
 {
-	char *s = read_file(path, 4096);
-
-	if (!s)
-		return xstrdup("");
-	s[strcspn(s, "\n")] = '\0';
-	return s;
-}
-
-/* The status a driver ends with when it ran to its end (build/kit/sentinel). */
-static int driver_sentinel(void)
-{
-	static int value = -1;
-
-	if (value == -1) {
-		const char *kit = getenv("CONCUR_KIT") ? getenv("CONCUR_KIT") : "build/kit";
-		char *path = xasprintf("%s/sentinel", kit);
-		char *text = read_file(path, 32);
-		value = text ? atoi(text) : 0;
-		if (value <= 0) {
-			fprintf(stderr, "concur: %s is missing: run make, not the harness alone\n", path);
-			exit(2);
-		}
-		free(text);
-		free(path);
-	}
-	return value;
-}
-
-/*
- * The race check's verdict.  Helgrind's findings are reported whenever its
- * report has any, even when the driver also ended badly, because they
- * usually explain why; otherwise the driver's own ending decides.
- */
-void judge_race_run(struct exercise_result *r, const struct job *j, const char *xml, const char *err_path,
-			   bool *needs_explaining)
-{
-	struct check_result *c = &r->checks[CHECK_RACES];
 	char how[160];
-	struct hg_report rep;
-	bool report_ok = hg_report_load(xml, NULL, &rep) == 0 && rep.ok;
-	int findings = report_ok ? rep.nfindings : 0;
 
-	hg_report_free(&rep);
-	*needs_explaining = findings > 0;
-	if (j->timed_out || !j->started) {
+	if (o->run.end == RUN_NOT_RUN) {
+		set_check(c, VERDICT_FAIL, xstrdup("not checked (a fault in the kit: please report it)"), NULL);
+		return;
+	}
+	if (o->run.end != RUN_EXITED && o->run.end != RUN_SIGNALED) {
 		set_check(c, VERDICT_FAIL,
 			  xasprintf("the race check %s: under Helgrind code runs 20-300 times slower, but this "
 				    "workload is tiny, so something never ends (a thread or child that is never "
 				    "finished, or a deadlock)",
-				    job_describe(j, how, sizeof how)),
+				    run_describe(&o->run, how, sizeof how)),
 			  NULL);
 		return;
 	}
-	if (job_exited_with(j, DRIVER_TODO)) {
-		*needs_explaining = false;
-		set_check(c, VERDICT_FAIL, first_line(err_path), NULL);
+	if (o->driver == DRIVER_TODO) {
+		set_check(c, VERDICT_FAIL, xstrdup(o->message ? o->message : CT_TODO_MARKER), NULL);
 		return;
 	}
-	if (findings) {
-		set_check(c, VERDICT_FAIL, xasprintf("Helgrind found %d problem%s", findings, findings == 1 ? "" : "s"),
+	/* Helgrind's findings usually explain a bad ending too, so they come first. */
+	if (o->nfindings) {
+		int n = o->explained ? o->nexplained : o->nfindings;
+		char *text = o->explained ? o->explanation : NULL;
+		/* The explanation's first line repeats the summary. */
+		if (text && strncmp(text, "Helgrind found", 14) == 0 && strchr(text, '\n'))
+			text = strchr(text, '\n') + 1;
+		set_check(c, VERDICT_FAIL, xasprintf("Helgrind found %d problem%s", n, n == 1 ? "" : "s"),
+			  text ? xstrdup(text) : NULL);
+		return;
+	}
+	if (o->driver == DRIVER_WRONG_RESULT) {
+		set_check(c, VERDICT_FAIL, xasprintf("under Helgrind, %s", o->message ? o->message : "a wrong result"),
 			  NULL);
 		return;
 	}
-	if (job_exited_with(j, DRIVER_FAILED)) {
-		char *msg = first_line(err_path);
-		set_check(c, VERDICT_FAIL,
-			  xasprintf("under Helgrind, %s", strncmp(msg, "driver: ", 8) == 0 ? msg + 8 : msg), NULL);
-		free(msg);
-		return;
-	}
-	if (!job_exited_with(j, driver_sentinel())) {
+	if (o->driver != DRIVER_RAN_TO_END) {
 		set_check(c, VERDICT_FAIL,
 			  xasprintf("the race check's program %s before its end: did your code end the process "
 				    "(exit(), _exit()) or crash?",
-				    job_describe(j, how, sizeof how)),
+				    run_describe(&o->run, how, sizeof how)),
 			  NULL);
 		return;
 	}
-	if (!report_ok)
-		set_check(c, VERDICT_FAIL, xstrdup("Helgrind's report is missing or incomplete: if make check says the same again, look for a "
-				  "crash or an exit() in your code"), NULL);
+	if (!o->report_ok)
+		set_check(c, VERDICT_FAIL,
+			  xstrdup("Helgrind's report is missing or incomplete: if make check says the same again, look "
+				  "for a crash or an exit() in your code"),
+			  NULL);
 	else
 		set_check(c, VERDICT_PASS, xstrdup("Helgrind found no data race or misuse of a lock"), NULL);
 }
 
-/* The explain pass: turns the explaining run's report into the details. */
-void explain_races(struct exercise_result *r, const char *xml, const char *log)
+/* The drawings to show: of the tests that did not pass, or of every test when verbose. */
+static char *timelines_to_show(const struct suite_outcome *s, bool all)
 {
-	struct hg_report rep;
 	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
 
-	if (hg_report_load(xml, log, &rep) == -1 || !rep.ok || rep.nfindings == 0) {
-		hg_report_free(&rep);
-		return;
+	for (int i = 0; i < s->ntests; i++) {
+		const struct test_outcome *t = &s->tests[i];
+		if (!t->timeline || (!all && t->status == TEST_PASSED))
+			continue;
+		char *more = xasprintf("%s\n%s", text ? text : "", t->timeline);
+		free(text);
+		text = more;
 	}
-	f = open_memstream(&text, &len);
-	if (!f) {
-		hg_report_free(&rep);
-		return;
-	}
-	hg_report_print(&rep, f, 3);
-	fclose(f);
-	struct check_result *c = &r->checks[CHECK_RACES];
-	free(c->summary);
-	free(c->details);
-	c->summary = xasprintf("Helgrind found %d problem%s", rep.nfindings, rep.nfindings == 1 ? "" : "s");
-	/* The first line of the printout repeats the summary. */
-	c->details = strncmp(text, "Helgrind found", 14) == 0 && strchr(text, '\n') ? xstrdup(strchr(text, '\n') + 1) : xstrdup(text);
-	free(text);
-	hg_report_free(&rep);
+	return text;
 }
 
+bool judge_wants_race(const struct exercise *e, const struct exercise_outcome *o, const struct judge_options *opt)
+{
+	return !opt->timing_only && e->points[CHECK_RACES] > 0 && !o->build_problem && !suite_hung(&o->suite);
+}
+
+bool judge_wants_explaining(const struct exercise_outcome *o)
+{
+	return o->race.driver != DRIVER_TODO && o->race.nfindings > 0 && o->race.run.end != RUN_TIMED_OUT;
+}
+
+void judge_free_result(struct exercise_result *r)
+{
+	for (int c = 0; c < NCHECKS; c++) {
+		free(r->checks[c].summary);
+		free(r->checks[c].details);
+		r->checks[c].summary = r->checks[c].details = NULL;
+	}
+	free(r->timelines);
+	r->timelines = NULL;
+}
+
+void judge_exercise(const struct exercise *e, const struct exercise_outcome *o, const struct judge_options *opt,
+		    struct exercise_result *r)
+{
+	judge_free_result(r);
+	for (int c = 0; c < NCHECKS; c++)
+		r->checks[c] = (struct check_result){.max = e->points[c], .verdict = e->points[c] ? VERDICT_FAIL : VERDICT_NONE};
+	r->hung = suite_hung(&o->suite);
+	r->test_s = o->suite.run.wall_s;
+	r->race_s = o->race.run.wall_s;
+	if (o->build_problem) {
+		fail_all(r, o->build_problem, NULL);
+		return;
+	}
+	judge_suite(&o->suite, r);
+	r->timelines = timelines_to_show(&o->suite, opt->verbose);
+	if (opt->timing_only) {
+		const enum check_kind ignored[] = {CHECK_CORRECTNESS, CHECK_RACES};
+		for (int i = 0; i < 2; i++) {
+			r->checks[ignored[i]].max = 0;
+			set_check(&r->checks[ignored[i]], VERDICT_NONE, NULL, NULL);
+		}
+	} else if (r->checks[CHECK_RACES].max == 0) {
+		/* no Helgrind check for this exercise */
+	} else if (r->hung) {
+		set_check(&r->checks[CHECK_RACES], VERDICT_FAIL,
+			  xstrdup("not checked: the tests found code that never ends; fix that first"), NULL);
+	} else {
+		judge_race(&o->race, &r->checks[CHECK_RACES]);
+	}
+	int leftovers = o->suite.run.leftovers + o->race.run.leftovers;
+	r->leftovers = leftovers;
+	if (leftovers)
+		fail_leftovers(r);
+}

@@ -1,9 +1,12 @@
 /*
- * judge.h - verdicts from what the graded programs left behind: Criterion's
- * JSON report (correctness and timing), the Helgrind driver's exit status
- * and Valgrind's XML report (races), and the count of processes that
- * outlived their parents.  Nothing the programs printed is used, except a
- * driver's one-line message on stderr when it reports a wrong result.
+ * judge.h - verdicts from an outcome (outcome.h): which checks of an
+ * exercise pass, with what summary and explanation.  Pure: no I/O, no
+ * clocks, nothing global; the same outcome always gives the same verdicts.
+ *
+ * The outcome's facts come from what student code cannot forge (how each
+ * program ended, the runner's report, Valgrind's report: see collect.h);
+ * whatever a program said (a message, a note, a picture) only explains a
+ * failure or marks a passed measurement as skipped.
  */
 #ifndef JUDGE_H
 #define JUDGE_H
@@ -11,20 +14,26 @@
 #include <stdbool.h>
 
 #include "grade.h"
-#include "jobs.h"
+#include "outcome.h"
 
-/* Sets check c (points follow the verdict); takes ownership of the strings. */
-void set_check(struct check_result *c, enum verdict v, char *summary, char *details);
-/* Fails every check with the same reason (when nothing could run). */
-void fail_all(struct exercise_result *r, const char *summary, const char *details);
-/* Processes left behind: a passing check fails, a failing one gets a note. */
-void fail_leftovers(struct exercise_result *r);
-/* Correctness and timing from the suite's JSON report (test names correct_* and timing_*). */
-void judge_suite(struct exercise_result *r, const struct job *j, const char *json_path, double suite_timeout);
-/* Races from the driver's run; *needs_explaining when Helgrind found something. */
-void judge_race_run(struct exercise_result *r, const struct job *j, const char *xml, const char *err_path,
-		    bool *needs_explaining);
-/* Replaces the races details with the explanation of the explaining runs. */
-void explain_races(struct exercise_result *r, const char *xml, const char *log);
+struct judge_options {
+	bool verbose;     /* show the timelines of passed tests too */
+	bool timing_only; /* make soak: only the timing check counts */
+};
+
+/*
+ * Fills r->checks (max points from e), r->timelines and r->hung from o.
+ * r's strings are replaced; r->ex, source and build_log are left alone.
+ */
+void judge_exercise(const struct exercise *e, const struct exercise_outcome *o, const struct judge_options *opt,
+		    struct exercise_result *r);
+
+/* After the suite: whether the Helgrind driver should run at all. */
+bool judge_wants_race(const struct exercise *e, const struct exercise_outcome *o, const struct judge_options *opt);
+/* After the race run: whether Helgrind's findings need the explaining runs. */
+bool judge_wants_explaining(const struct exercise_outcome *o);
+
+/* Frees the strings of r's checks and timelines. */
+void judge_free_result(struct exercise_result *r);
 
 #endif

@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include "timeline.h"
 
-#include <dirent.h>
 #include <jansson.h>
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
@@ -19,19 +18,6 @@
 #define SVG_WIDTH 720
 #define ROW_HEIGHT 16
 #define LABEL_WIDTH 190
-
-/* Status of test `name` in Criterion's report; "" if not found. */
-static const char *status_of(json_t *report, const char *name)
-{
-	json_t *suite, *test;
-	size_t i, k;
-
-	json_array_foreach(json_object_get(report, "test_suites"), i, suite)
-		json_array_foreach(json_object_get(suite, "tests"), k, test)
-			if (strcmp(json_string_value(json_object_get(test, "name")) ?: "", name) == 0)
-				return json_string_value(json_object_get(test, "status")) ?: "";
-	return "";
-}
 
 /* A loaded timeline: groups with their intervals in ns (from ms), all on one origin. */
 struct loaded {
@@ -160,46 +146,21 @@ static void write_svg(const char *path, const struct loaded *t)
 	xmlFreeTextWriter(w);
 }
 
-char *timelines_render(const char *test_dir, const char *json_path, const char *svg_dir, bool all)
+char *timeline_render_file(const char *json_path, const char *svg_path)
 {
-	DIR *d = opendir(test_dir);
-	json_t *report = json_load_file(json_path, 0, NULL);
 	char *text = NULL;
 	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	struct dirent *e;
-	bool any = false;
+	struct loaded t;
 
-	while (d && out && (e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		if (strncmp(e->d_name, "timeline-", 9) != 0 || n < 15 || strcmp(e->d_name + n - 5, ".json") != 0)
-			continue;
-		char *test = xasprintf("%.*s", (int)(n - 14), e->d_name + 9);
-		char *path = xasprintf("%s/%s", test_dir, e->d_name);
-		char *svg = xasprintf("%s/timeline-%s.svg", svg_dir, test);
-		struct loaded t;
-		if (load(path, &t)) {
-			write_svg(svg, &t);
-			if (all || strcmp(status_of(report, test), "PASSED") != 0) {
-				fputc('\n', out);
-				ct_timeline_draw(out, t.title, t.groups, t.ngroups, 50, false);
-				fprintf(out, "(drawn as SVG too: %s)\n", svg);
-				any = true;
-			}
-			unload(&t);
-		}
-		free(test);
-		free(path);
-		free(svg);
-	}
-	if (d)
-		closedir(d);
-	if (out)
-		fclose(out);
-	json_decref(report);
-	if (!any) {
-		free(text);
+	if (!load(json_path, &t))
 		return NULL;
+	write_svg(svg_path, &t);
+	FILE *out = open_memstream(&text, &len);
+	if (out) {
+		ct_timeline_draw(out, t.title, t.groups, t.ngroups, 50, false);
+		fprintf(out, "(drawn as SVG too: %s)\n", svg_path);
+		fclose(out);
 	}
+	unload(&t);
 	return text;
 }

@@ -8,11 +8,10 @@
 #include <stdbool.h>
 
 /*
- * For every timeline-TEST.json in test_dir: writes svg_dir/timeline-TEST.svg
- * and, if the test did not pass according to the report json_path (or if
- * all is true), appends its text drawing to the returned string.  Returns
- * NULL when there is nothing to show.
+ * Draws the timeline saved in json_path (ct_timeline.h): writes its SVG
+ * drawing to svg_path and returns the text drawing (ending with a line
+ * that names the SVG file), or NULL if the file cannot be read.
  */
-char *timelines_render(const char *test_dir, const char *json_path, const char *svg_dir, bool all);
+char *timeline_render_file(const char *json_path, const char *svg_path);
 
 #endif

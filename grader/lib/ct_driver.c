@@ -12,9 +12,9 @@
 
 void concur_todo(const char *file, int line, const char *func)
 {
-	fprintf(stderr, "not implemented: %s:%d: %s() still has its TODO; write it there\n", file, line, func);
+	fprintf(stderr, CT_TODO_MARKER "%s:%d: %s() still has its TODO; write it there\n", file, line, func);
 	fflush(NULL);
-	ct_exit_now(CT_DRIVER_TODO);
+	ct_exit_now(CT_EXIT_TODO);
 }
 
 void ct_driver_fail(const char *fmt, ...)
@@ -22,12 +22,12 @@ void ct_driver_fail(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs("driver: ", stderr);
+	fputs(CT_DRIVER_MESSAGE_PREFIX, stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
 	fflush(NULL);
-	ct_exit_now(CT_DRIVER_FAILED);
+	ct_exit_now(CT_EXIT_DRIVER_FAILED);
 }
 
 void ct_driver_pass(void)

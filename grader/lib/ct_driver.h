@@ -11,20 +11,19 @@
  * sentinel status as a passing test (CT_SENTINEL), so student code that
  * ends the process early, even with exit(0), cannot pass the race check.
  *
- * Exit statuses the harness understands:
- *   CT_SENTINEL         the workload ran to its end
- *   CT_DRIVER_TODO      the student's function is not implemented yet
- *   CT_DRIVER_FAILED    the function returned an error; see stderr
+ * Exit statuses the harness understands (ct_protocol.h):
+ *   CT_SENTINEL            the workload ran to its end
+ *   CT_EXIT_TODO           the student's function is not implemented yet
+ *   CT_EXIT_DRIVER_FAILED  the function returned a wrong result; see stderr
  */
 #ifndef CT_DRIVER_H
 #define CT_DRIVER_H
 
-#define CT_DRIVER_TODO 3
-#define CT_DRIVER_FAILED 4
+#include "ct_protocol.h"
 
 /* The driver's last line: proves it ran to its end.  Never returns. */
 _Noreturn void ct_driver_pass(void);
-/* Prints "driver: <message>" to stderr and exits with CT_DRIVER_FAILED. */
+/* Prints CT_DRIVER_MESSAGE_PREFIX "<message>" to stderr and exits with CT_EXIT_DRIVER_FAILED. */
 _Noreturn void ct_driver_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

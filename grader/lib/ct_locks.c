@@ -14,6 +14,7 @@
 
 #include "ct_api.h"
 #include "ct_clock.h"
+#include "ct_protocol.h"
 
 int __real_pthread_mutex_lock(pthread_mutex_t *m);
 int __real_pthread_mutex_trylock(pthread_mutex_t *m);
@@ -426,14 +427,14 @@ static void *watch(void *unused)
 			continue;
 		}
 		char path[300];
-		snprintf(path, sizeof path, "deadlock-%s.txt", test_name);
+		snprintf(path, sizeof path, CT_DEADLOCK_FILE_FMT, test_name);
 		FILE *f = fopen(path, "w");
 		if (f) {
 			fputs(now, f);
 			fclose(f);
 		}
 		fprintf(stderr, "ct_locks: deadlock in %s:\n%s", test_name, now);
-		ct_exit_now(1);
+		ct_exit_now(CT_EXIT_DEADLOCK);
 	}
 	return NULL;
 }

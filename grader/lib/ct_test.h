@@ -25,25 +25,18 @@
 
 #include "ct_api.h"
 #include "ct_clock.h"
+#include "ct_protocol.h"
 #include "ct_sentinel.h"
 #include "ct_timing.h"
 
-/*
- * Processes (and threads) that Criterion's runner, and each test, may add to
- * those the user had when the harness started the runner (ct_test.c).
- */
-#define CT_TEST_NPROC 150
-#define CT_RUNNER_NPROC 400
-/* Each test's own time limit, in seconds (the harness quotes it: grade.c). */
-#define CT_TEST_TIMEOUT_S 5
+/* Each test's time limit and process limit: see ct_protocol.h. */
 #define CT_SUITE(suite) TestSuite(suite, .timeout = CT_TEST_TIMEOUT_S)
 #define CT_TEST(suite, name, ...) \
 	Test(suite, name, .exit_code = CT_SENTINEL, .init = ct_test_init, ##__VA_ARGS__)
 
 /*
- * Counts as one check; on failure ends the test with the message.  The
- * message goes through ct_message(), because Criterion 2.4 writes it into
- * its JSON report without escaping quotes or backslashes.
+ * Counts as one check; on failure ends the test with the message (see
+ * ct_message()), which reaches the harness through the outcome report.
  */
 #define CT_CHECK(cond, ...)                                        \
 	do {                                                       \
@@ -53,12 +46,10 @@
 	} while (0)
 
 /*
- * The formatted message, with characters that JSON would need escaped
- * replaced (static buffer): '"' by '\'', '\\' by '/', other control
- * characters by spaces, and each line break by CT_NEWLINE, which the
- * harness turns back into a line break (grader/harness/judge.c).
+ * The formatted message (static buffer, at most 4 KiB), with control
+ * characters other than line breaks replaced by spaces.  Each line break
+ * starts a new indented line under the test's name in the student's report.
  */
-#define CT_NEWLINE "\xc2\xb6" /* the pilcrow sign, in UTF-8 */
 const char *ct_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Number of CT_CHECKs run in this test process. */
@@ -83,10 +74,9 @@ _Noreturn void ct_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)
  * In a child process the test forked itself (ct_real_fork), Criterion's
  * assertions cannot report: after ct_todo_redirect(buf, len), an
  * unimplemented skeleton writes its "not implemented: ..." message into
- * buf (memory shared with the test) and ends the child with CT_TODO_EXIT,
+ * buf (memory shared with the test) and ends the child with CT_EXIT_TODO,
  * for the test to report with CT_CHECK.
  */
-#define CT_TODO_EXIT 3
 void ct_todo_redirect(char *buf, size_t len);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ct_protocol.h"
+
 static bool finished(const struct ct_interval *s) { return s->end_ns > s->start_ns; }
 
 static int row_of(const struct ct_timeline_group *g, int seg) { return g->row ? g->row[seg] : seg; }
@@ -89,7 +91,7 @@ void ct_timeline_save(const char *name, const char *title, const struct ct_timel
 						    "segments_ms", segs));
 	}
 	json_t *root = json_pack("{s:s, s:o}", "title", title, "groups", gs);
-	snprintf(path, sizeof path, "timeline-%s.json", name);
+	snprintf(path, sizeof path, CT_TIMELINE_FILE_FMT, name);
 	json_dump_file(root, path, JSON_INDENT(1));
 	json_decref(root);
 }

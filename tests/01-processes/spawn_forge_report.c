@@ -1,7 +1,8 @@
 /*
  * spawn_forge_report.c - known-wrong variant of exercises/01-processes/spawn.c:
- * cheats: leaves a process behind that waits for the test program's JSON
- * report and rewrites every failure in it as a pass, then exits at once.
+ * cheats: leaves a process behind that waits for the test program's outcome
+ * report (outcomes.json, written by Criterion's runner) and rewrites every
+ * failure in it as a pass, then exits at once.
  * Graded by make test; the expected verdict is in variants.json.
  */
 #include <fcntl.h>
@@ -11,24 +12,22 @@
 
 #include "spawn.h"
 
-/* Rewrites results.json as soon as it is complete; returns when done. */
+/* Rewrites outcomes.json as soon as it is complete; returns when done. */
 static void forge(void)
 {
 	char buf[65536];
 
 	for (int tries = 0; tries < 200000; tries++) {
-		int fd = open("results.json", O_RDONLY);
+		int fd = open("outcomes.json", O_RDONLY);
 		ssize_t n = fd == -1 ? 0 : read(fd, buf, sizeof buf - 1);
 
 		if (fd != -1)
 			close(fd);
 		buf[n > 0 ? n : 0] = '\0';
-		if (n > 0 && strstr(buf, "\"test_suites\"") && buf[n - 2] == '}') {
-			for (char *p; (p = strstr(buf, "\"FAILED\""));)
-				memcpy(p, "\"PASSED\"", 8);
-			for (char *p; (p = strstr(buf, "\"ERRORED\""));)
-				memcpy(p, "\"PASSED\" ", 9);
-			fd = open("results.json", O_WRONLY | O_TRUNC);
+		if (n > 0 && strstr(buf, "\"suites\"") && buf[n - 1] == '}') {
+			for (char *p; (p = strstr(buf, "\"failed\""));)
+				memcpy(p, "\"passed\"", 8);
+			fd = open("outcomes.json", O_WRONLY | O_TRUNC);
 			if (fd != -1) {
 				if (write(fd, buf, strlen(buf)) < 0)
 					_exit(1);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "jobs.h"
@@ -118,4 +120,60 @@ Test(jobs, runs_as_another_user_when_root)
 		cr_assert_neq(atoi(text), 0, "the job ran as root");
 	free(text);
 	free(out);
+}
+
+/* Whether a process with this pid is alive (not a zombie) and runs `sleep`. */
+static bool sleeper_alive(pid_t pid)
+{
+	char *path = xasprintf("/proc/%d/stat", (int)pid);
+	char *stat = read_file(path, 4096);
+	bool alive = stat && strstr(stat, "(sleep)") && !strstr(stat, ") Z ");
+
+	free(stat);
+	free(path);
+	return alive;
+}
+
+Test(jobs, a_sandboxed_job_dies_with_the_harness)
+{
+	char *pidfile = xasprintf("%s/pid", dir);
+	int fds[2];
+
+	cr_assert_eq(pipe(fds), 0);
+	pid_t harness = fork();
+	cr_assert_neq(harness, -1);
+	if (harness == 0) {
+		/* A harness of its own, running one job that writes its pid and sleeps. */
+		char *script = xasprintf("echo $$ > %s; exec sleep 30", pidfile);
+		close(fds[0]);
+		if (write(fds[1], "x", 1) != 1)
+			_exit(1);
+		sh(script, 60, NULL);
+		_exit(0);
+	}
+	close(fds[1]);
+	char c;
+	cr_assert_eq(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	char *text = NULL;
+	for (int i = 0; i < 200 && !(text = read_file(pidfile, 32)); i++)
+		usleep(10000);
+	for (int i = 0; i < 200 && text && !strchr(text, '\n'); i++) {
+		free(text);
+		usleep(10000);
+		text = read_file(pidfile, 32);
+	}
+	cr_assert_not_null(text, "the job did not start");
+	pid_t job = (pid_t)atoi(text);
+	cr_assert(sleeper_alive(job));
+	kill(harness, SIGKILL);
+	waitpid(harness, NULL, 0);
+	bool gone = false;
+	for (int i = 0; i < 100 && !(gone = !sleeper_alive(job)); i++)
+		usleep(10000);
+	if (!gone)
+		kill(job, SIGKILL);
+	cr_assert(gone, "the job outlived the harness that started it (its parent-death signal was lost)");
+	free(text);
+	free(pidfile);
 }

@@ -55,11 +55,10 @@ Test(timeline, puts_several_intervals_on_one_row)
 }
 
 /*
- * In a fresh directory: saves a timeline for test `name` and a Criterion
- * report in which that test has `status`.  Returns the directory to leave.
+ * In a fresh directory (the current one from now on): saves a timeline for
+ * test `name` (none if n is 0).  Returns the directory to go back to.
  */
-static char *save_in_fresh_dir(const char *name, const char *title, const struct ct_timeline_group *g, int n,
-			       const char *status)
+static char *save_in_fresh_dir(const char *name, const char *title, const struct ct_timeline_group *g, int n)
 {
 	static char dir[64];
 	char *cwd = getcwd(NULL, 0);
@@ -67,12 +66,8 @@ static char *save_in_fresh_dir(const char *name, const char *title, const struct
 	strcpy(dir, "/tmp/concur-timeline-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
 	cr_assert_eq(chdir(dir), 0);
-	ct_timeline_save(name, title, g, n, true);
-	char *report = xasprintf("{\"test_suites\": [{\"name\": \"x\", \"tests\": [{\"name\": \"%s\", "
-				 "\"status\": \"%s\"}]}]}",
-				 name, status);
-	cr_assert_eq(write_file("results.json", report), 0);
-	free(report);
+	if (n)
+		ct_timeline_save(name, title, g, n, true);
 	return cwd;
 }
 
@@ -90,10 +85,11 @@ Test(timeline, is_saved_and_drawn_again_as_text_and_svg)
 {
 	struct ct_interval iv[] = {{1 * CT_MS, 3 * CT_MS}, {2 * CT_MS, 4 * CT_MS}};
 	struct ct_timeline_group g[] = {{"yours", iv, NULL, 2, 2}};
-	char *cwd = save_in_fresh_dir("timing_example", "Example & <title>", g, 1, "FAILED");
-	char *text = timelines_render(".", "results.json", ".", false);
-	cr_assert_not_null(text, "a failed test's timeline must be shown");
+	char *cwd = save_in_fresh_dir("timing_example", "Example & <title>", g, 1);
+	char *text = timeline_render_file("timeline-timing_example.json", "timeline-timing_example.svg");
+	cr_assert_not_null(text, "a saved timeline must be drawn");
 	cr_assert(strstr(text, "Example & <title>") && strstr(text, "yours"), "got:\n%s", text);
+	cr_assert(strstr(text, "timeline-timing_example.svg"), "the drawing must name its SVG file; got:\n%s", text);
 	xmlDocPtr doc = xmlReadFile("timeline-timing_example.svg", NULL, XML_PARSE_NONET);
 	cr_assert_not_null(doc, "the SVG is not well-formed XML");
 	xmlFreeDoc(doc);
@@ -101,15 +97,12 @@ Test(timeline, is_saved_and_drawn_again_as_text_and_svg)
 	leave(cwd);
 }
 
-Test(timeline, of_a_passed_test_is_shown_only_when_asked)
+Test(timeline, that_cannot_be_read_is_not_drawn)
 {
-	struct ct_interval iv[] = {{1, 2}};
-	struct ct_timeline_group g[] = {{"yours", iv, NULL, 1, 1}};
-	char *cwd = save_in_fresh_dir("timing_ok", "ok", g, 1, "PASSED");
+	char *cwd = save_in_fresh_dir("timing_none", "none", NULL, 0);
 
-	cr_assert_null(timelines_render(".", "results.json", ".", false));
-	char *text = timelines_render(".", "results.json", ".", true);
-	cr_assert_not_null(text);
-	free(text);
+	cr_assert_null(timeline_render_file("timeline-missing.json", "timeline-missing.svg"));
+	cr_assert_eq(write_file("timeline-bad.json", "{\"groups\": [ "), 0);
+	cr_assert_null(timeline_render_file("timeline-bad.json", "timeline-bad.svg"));
 	leave(cwd);
 }

@@ -1,0 +1,365 @@
+/*
+ * collect.c - the files of a run, read as hostile input (collect.h).
+ */
+#define _GNU_SOURCE
+#include "collect.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ct_protocol.h"
+#include "helgrind_report.h"
+#include "symbolize.h"
+#include "timeline.h"
+#include "util.h"
+
+#define LAST_WORDS_LINES 6
+#define LINE_MAX_SHOWN 300
+
+/* The status a program ends with when it ran to its end (CT_SENTINEL_FILE in the kit). */
+static int sentinel_status(void)
+{
+	static int value = -1;
+
+	if (value == -1) {
+		const char *kit = getenv("CONCUR_KIT") ? getenv("CONCUR_KIT") : "build/kit";
+		char *path = xasprintf("%s/%s", kit, CT_SENTINEL_FILE);
+		char *text = read_file(path, 32);
+		value = text ? atoi(text) : 0;
+		if (value <= 0) {
+			fprintf(stderr, "concur: %s is missing: run make, not the harness alone\n", path);
+			exit(2);
+		}
+		free(text);
+		free(path);
+	}
+	return value;
+}
+
+char *collect_read(const char *dir, const char *name, size_t max, size_t *len)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	char *buf = NULL;
+	size_t n = 0;
+
+	free(path);
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
+	buf = xcalloc(max + 1, 1);
+	while (n < max) {
+		ssize_t got = read(fd, buf + n, max - n);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* The text cut at its first NUL (binary junk) and to at most max bytes. */
+static char *bounded_text(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	return xasprintf("%.*s%s", (int)n, s, s[n] ? " [...]" : "");
+}
+
+/* First line of dir/name, or NULL if empty or absent. */
+static char *first_line_of(const char *dir, const char *name)
+{
+	char *s = collect_read(dir, name, 4096, NULL);
+
+	if (!s)
+		return NULL;
+	s[strcspn(s, "\n")] = '\0';
+	char *line = *s ? bounded_text(s, LINE_MAX_SHOWN) : NULL;
+	free(s);
+	return line;
+}
+
+/* The last n lines of dir/name (its last 64 KiB at most), or NULL if empty or absent. */
+static char *last_lines_of(const char *dir, const char *name, int n)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	char *s = NULL;
+
+	free(path);
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* Only the tail matters: a flood of output is not read whole. */
+		off_t from = st.st_size > (64 << 10) ? st.st_size - (64 << 10) : 0;
+		s = xcalloc((64 << 10) + 1, 1);
+		ssize_t got = pread(fd, s, 64 << 10, from);
+		s[got > 0 ? got : 0] = '\0';
+	}
+	close(fd);
+	if (!s)
+		return NULL;
+	size_t len = strlen(s);
+	while (len && s[len - 1] == '\n')
+		s[--len] = '\0';
+	char *p = s + len;
+	for (int k = 0; p > s; p--)
+		if (p[-1] == '\n' && ++k == n)
+			break;
+	char *out = *p ? bounded_text(p, LAST_WORDS_LINES * LINE_MAX_SHOWN) : NULL;
+	free(s);
+	return out;
+}
+
+/* Copies run_dir/name into keep_dir (bounded); the copy's path, or NULL. */
+static char *keep_copy(const char *run_dir, const char *name, const char *keep_dir, size_t max)
+{
+	size_t len;
+	char *s = collect_read(run_dir, name, max, &len);
+
+	if (!s)
+		return NULL;
+	char *to = xasprintf("%s/%s", keep_dir, name);
+	FILE *f = fopen(to, "w");
+	bool ok = f && fwrite(s, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		ok = false;
+	free(s);
+	if (!ok) {
+		fprintf(stderr, "concur: cannot write %s: %s\n", to, strerror(errno));
+		free(to);
+		return NULL;
+	}
+	return to;
+}
+
+void collect_run(const struct job *j, const char *err_path, struct run_outcome *out)
+{
+	/* After a time-out everything of the run is killed: nothing counts as left behind. */
+	*out = (struct run_outcome){.timeout_s = j->timeout_s, .wall_s = j->wall_s,
+				    .leftovers = j->timed_out ? 0 : j->leftovers};
+	if (!j->argv) {
+		out->end = RUN_NOT_RUN;
+		return;
+	}
+	if (!j->started) {
+		out->end = RUN_NO_START;
+		out->start_errno = j->start_errno;
+		return;
+	}
+	if (j->interrupted)
+		out->end = RUN_INTERRUPTED;
+	else if (j->timed_out)
+		out->end = RUN_TIMED_OUT;
+	else if (WIFEXITED(j->status))
+		out->end = RUN_EXITED, out->exit_code = WEXITSTATUS(j->status);
+	else if (WIFSIGNALED(j->status))
+		out->end = RUN_SIGNALED, out->signal = WTERMSIG(j->status);
+	else
+		out->end = RUN_SIGNALED, out->signal = SIGKILL;
+	if (err_path) {
+		char *dir = xstrdup(err_path), *slash = strrchr(dir, '/');
+		const char *name = slash ? slash + 1 : err_path;
+		if (slash)
+			*slash = '\0';
+		out->last_words = last_lines_of(slash ? dir : ".", name, LAST_WORDS_LINES);
+		out->first_line = first_line_of(slash ? dir : ".", name);
+		free(dir);
+	}
+}
+
+/* A side file of test `test` (format fmt), bounded; NULL if none. */
+static char *side_file(const char *run_dir, const char *fmt, const char *test, size_t max)
+{
+	char *name = xasprintf(fmt, test);
+	char *s = collect_read(run_dir, name, max, NULL);
+
+	free(name);
+	return s;
+}
+
+/* The watchdog's picture ("cycle" or "stuck" on its first line), symbolized. */
+static void read_deadlock(const char *run_dir, const char *exe, struct test_outcome *t)
+{
+	char *note = side_file(run_dir, CT_DEADLOCK_FILE_FMT, t->name, CT_MAX_SIDE_FILE_BYTES);
+	char *nl = note ? strchr(note, '\n') : NULL;
+
+	if (nl) {
+		t->deadlock_stuck = strncmp(note, "stuck", 5) == 0;
+		t->deadlock = symbolize(exe, nl + 1);
+		size_t len = strlen(t->deadlock);
+		while (len && t->deadlock[len - 1] == '\n')
+			t->deadlock[--len] = '\0';
+	}
+	free(note);
+}
+
+/* How a test ended, from the runner's account of it and, for a failure, the side files. */
+static void classify(json_t *jt, const char *run_dir, const char *exe, struct test_outcome *t)
+{
+	const char *status = json_string_value(json_object_get(jt, "status")) ?: "";
+	json_t *msgs = json_object_get(jt, "messages"), *m;
+	size_t i;
+
+	t->signal = (int)json_integer_value(json_object_get(jt, "signal"));
+	t->exit_code = (int)json_integer_value(json_object_get(jt, "exit_code"));
+	t->messages = xcalloc(json_array_size(msgs) + 1, sizeof *t->messages);
+	json_array_foreach(msgs, i, m)
+		if (json_is_string(m))
+			t->messages[t->nmessages++] = bounded_text(json_string_value(m), 8192);
+	if (strcmp(status, "passed") == 0) {
+		t->status = TEST_PASSED;
+		/* A note changes only how a passed test is shown, never a verdict. */
+		char *note = side_file(run_dir, CT_SKIP_FILE_FMT, t->name, 512);
+		if (note && *note)
+			t->skip_note = bounded_text(note, 512);
+		free(note);
+	} else if (strcmp(status, "skipped") == 0) {
+		t->status = TEST_NOT_RUN;
+	} else if (json_is_true(json_object_get(jt, "timed_out"))) {
+		t->status = TEST_TIMED_OUT;
+	} else if (json_is_true(json_object_get(jt, "crashed")) || t->signal) {
+		t->status = TEST_CRASHED;
+	} else if (t->nmessages) {
+		t->status = strstr(t->messages[0], CT_TODO_MARKER) ? TEST_NOT_IMPLEMENTED : TEST_FAILED;
+		for (int k = 1; k < t->nmessages && t->status == TEST_FAILED; k++)
+			if (strstr(t->messages[k], CT_TODO_MARKER))
+				t->status = TEST_NOT_IMPLEMENTED;
+	} else {
+		t->status = TEST_EARLY_EXIT;
+		if (t->exit_code == CT_EXIT_DEADLOCK) {
+			read_deadlock(run_dir, exe, t);
+			if (t->deadlock)
+				t->status = TEST_DEADLOCKED;
+		}
+	}
+}
+
+void collect_suite(const struct job *j, const char *run_dir, const char *suite, const char *exe, const char *keep_dir,
+		   struct suite_outcome *out)
+{
+	size_t len;
+	char *text;
+	json_t *root = NULL, *s, *jt;
+	size_t i, k;
+
+	*out = (struct suite_outcome){0};
+	collect_run(j, j->err_path, &out->run);
+	if (out->run.end != RUN_EXITED && out->run.end != RUN_SIGNALED)
+		return;
+	/* Kept beside the build for the curious; read from the copy. */
+	char *kept = keep_copy(run_dir, CT_OUTCOMES_FILE, keep_dir, CT_MAX_OUTCOMES_BYTES);
+	text = kept ? collect_read(keep_dir, CT_OUTCOMES_FILE, CT_MAX_OUTCOMES_BYTES, &len) : NULL;
+	if (text)
+		root = json_loadb(text, len, 0, NULL);
+	free(text);
+	free(kept);
+	json_t *suites = json_object_get(root, "suites");
+	if (!json_is_array(suites)) {
+		json_decref(root);
+		return;
+	}
+	out->has_report = true;
+	json_array_foreach(suites, i, s) {
+		if (strcmp(json_string_value(json_object_get(s, "name")) ?: "", suite) != 0)
+			continue;
+		json_t *tests = json_object_get(s, "tests");
+		out->tests = xcalloc(json_array_size(tests) + 1, sizeof *out->tests);
+		json_array_foreach(tests, k, jt) {
+			const char *name = json_string_value(json_object_get(jt, "name"));
+			if (!name || !*name || strchr(name, '/'))
+				continue;
+			struct test_outcome *t = &out->tests[out->ntests++];
+			t->name = xstrdup(name);
+			t->check = outcome_check_of(name);
+			classify(jt, run_dir, exe, t);
+			char *file = xasprintf(CT_TIMELINE_FILE_FMT, name);
+			char *kept = keep_copy(run_dir, file, keep_dir, CT_MAX_TIMELINE_BYTES);
+			if (kept) {
+				char *svg = xasprintf("%s/timeline-%s.svg", keep_dir, name);
+				t->timeline = timeline_render_file(kept, svg);
+				free(svg);
+			}
+			free(kept);
+			free(file);
+		}
+		break;
+	}
+	json_decref(root);
+}
+
+void collect_race(const struct job *j, const char *run_dir, const char *keep_dir, struct race_outcome *out)
+{
+	*out = (struct race_outcome){0};
+	collect_run(j, j->err_path, &out->run);
+	if (out->run.end == RUN_NOT_RUN)
+		return;
+	out->driver = DRIVER_OTHER;
+	if (out->run.end == RUN_EXITED) {
+		int code = out->run.exit_code;
+		if (code == sentinel_status()) {
+			out->driver = DRIVER_RAN_TO_END;
+		} else if (code == CT_EXIT_TODO || code == CT_EXIT_DRIVER_FAILED) {
+			const char *line = out->run.first_line ? out->run.first_line : "";
+			size_t plen = strlen(CT_DRIVER_MESSAGE_PREFIX);
+			out->driver = code == CT_EXIT_TODO ? DRIVER_TODO : DRIVER_WRONG_RESULT;
+			out->message = xstrdup(strncmp(line, CT_DRIVER_MESSAGE_PREFIX, plen) == 0 ? line + plen : line);
+		}
+	}
+	char *xml = keep_copy(run_dir, CT_RACE_XML, keep_dir, CT_MAX_RACE_XML_BYTES);
+	struct hg_report rep;
+	if (xml && hg_report_load(xml, NULL, &rep) == 0) {
+		out->report_ok = rep.ok;
+		out->nfindings = rep.ok ? rep.nfindings : 0;
+		hg_report_free(&rep);
+	}
+	free(xml);
+}
+
+void collect_explanation(const char *xml_dir, const char *log_dir, const char *keep_dir, struct race_outcome *out)
+{
+	char *dir = xasprintf("%s/explain", keep_dir);
+	struct hg_report rep;
+
+	if (make_dirs(dir) == -1) {
+		free(dir);
+		return;
+	}
+	char *xml = keep_copy(xml_dir, CT_RACE_XML, dir, CT_MAX_RACE_XML_BYTES);
+	char *log = keep_copy(log_dir, CT_RACE_LOG, dir, CT_MAX_RACE_XML_BYTES);
+	if (xml && hg_report_load(xml, log, &rep) == 0) {
+		if (rep.ok && rep.nfindings > 0) {
+			char *text = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&text, &len);
+			if (f) {
+				hg_report_print(&rep, f, 3);
+				fclose(f);
+				out->explained = true;
+				out->nexplained = rep.nfindings;
+				out->explanation = text;
+			}
+		}
+		hg_report_free(&rep);
+	}
+	free(xml);
+	free(log);
+	free(dir);
+}

@@ -1,0 +1,54 @@
+/*
+ * collect.h - read what a sandboxed run left behind into an outcome
+ * (outcome.h).  This is the only part of the harness that reads the files
+ * of a run, and it reads each of them as hostile input: only regular files
+ * (never a link, a FIFO or a device), at most a fixed number of bytes
+ * (ct_protocol.h), names built from the runner's own report rather than
+ * from a listing of the directory.  Whatever it keeps for later readers
+ * (Helgrind's XML, the timelines) is first copied into the exercise's
+ * build directory, where student code cannot reach it.
+ *
+ * Nothing here decides a verdict: that is judge.c's business.
+ */
+#ifndef COLLECT_H
+#define COLLECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "jobs.h"
+#include "outcome.h"
+
+/* How job j ended (j may not have started); err_path: its stderr file, or NULL. */
+void collect_run(const struct job *j, const char *err_path, struct run_outcome *out);
+
+/*
+ * The suite's outcome from run_dir (outcomes.json and the side files of
+ * suite `suite`'s tests).  exe is the test program as built (code addresses
+ * in deadlock pictures are resolved against it); keep_dir receives the
+ * timelines' copies and SVG drawings.
+ */
+void collect_suite(const struct job *j, const char *run_dir, const char *suite, const char *exe, const char *keep_dir,
+		   struct suite_outcome *out);
+
+/*
+ * The Helgrind driver's outcome from run_dir (its exit status, stderr and
+ * race.xml); race.xml is kept in keep_dir.
+ */
+void collect_race(const struct job *j, const char *run_dir, const char *keep_dir, struct race_outcome *out);
+
+/*
+ * The explaining runs' plain words: the XML of the run with variable names
+ * (in xml_dir) and the text log (in log_dir).  display_dir: the exercise's
+ * build directory, for the paths shown.
+ */
+void collect_explanation(const char *xml_dir, const char *log_dir, const char *keep_dir, struct race_outcome *out);
+
+/*
+ * At most max bytes of dir/name if it is a regular file (links, FIFOs,
+ * devices and directories are refused), NUL-terminated; *len gets the
+ * length if not NULL.  NULL if there is no such file.  Never blocks.
+ */
+char *collect_read(const char *dir, const char *name, size_t max, size_t *len);
+
+#endif

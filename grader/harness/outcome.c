@@ -1,0 +1,219 @@
+/*
+ * outcome.c - freeing, naming and the JSON form of outcomes (outcome.h).
+ */
+#define _GNU_SOURCE
+#include "outcome.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const run_end_names[] = {"not-run", "no-start", "exited", "signaled", "timed-out", "interrupted"};
+static const char *const test_status_names[] = {"passed",    "failed",      "not-implemented", "timed-out",
+						"crashed",   "early-exit",  "deadlocked",      "not-run"};
+static const char *const driver_end_names[] = {"not-run", "ran-to-end", "todo", "wrong-result", "other"};
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof(a)[0]))
+
+const char *run_end_name(enum run_end e) { return (int)e < COUNT(run_end_names) ? run_end_names[e] : "?"; }
+const char *test_status_name(enum test_status s)
+{
+	return (int)s < COUNT(test_status_names) ? test_status_names[s] : "?";
+}
+const char *driver_end_name(enum driver_end d)
+{
+	return (int)d < COUNT(driver_end_names) ? driver_end_names[d] : "?";
+}
+
+/* Index of name in names[0..n), or -1. */
+static int index_of(const char *name, const char *const *names, int n)
+{
+	for (int i = 0; name && i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+enum check_kind outcome_check_of(const char *test_name)
+{
+	return strncmp(test_name, "timing_", 7) == 0 ? CHECK_TIMING : CHECK_CORRECTNESS;
+}
+
+static void free_run(struct run_outcome *r)
+{
+	free(r->last_words);
+	free(r->first_line);
+}
+
+void outcome_free(struct exercise_outcome *o)
+{
+	free(o->build_problem);
+	free_run(&o->suite.run);
+	for (int i = 0; i < o->suite.ntests; i++) {
+		struct test_outcome *t = &o->suite.tests[i];
+		free(t->name);
+		for (int k = 0; k < t->nmessages; k++)
+			free(t->messages[k]);
+		free(t->messages);
+		free(t->skip_note);
+		free(t->deadlock);
+		free(t->timeline);
+	}
+	free(o->suite.tests);
+	free_run(&o->race.run);
+	free(o->race.message);
+	free(o->race.explanation);
+	*o = (struct exercise_outcome){0};
+}
+
+const char *run_describe(const struct run_outcome *r, char *buf, size_t len)
+{
+	switch (r->end) {
+	case RUN_NOT_RUN: snprintf(buf, len, "did not run"); break;
+	case RUN_NO_START: snprintf(buf, len, "could not start (%s)", strerror(r->start_errno)); break;
+	case RUN_TIMED_OUT: snprintf(buf, len, "was stopped after its time limit of %.0f s", r->timeout_s); break;
+	case RUN_EXITED: snprintf(buf, len, "exited with status %d", r->exit_code); break;
+	case RUN_SIGNALED:
+		snprintf(buf, len, "was killed by signal %d (%s)", r->signal, strsignal(r->signal));
+		break;
+	case RUN_INTERRUPTED: snprintf(buf, len, "was stopped because grading was interrupted"); break;
+	}
+	return buf;
+}
+
+/* ---- to JSON --------------------------------------------------------- */
+
+static json_t *run_to_json(const struct run_outcome *r)
+{
+	return json_pack("{s:s, s:i, s:i, s:i, s:f, s:f, s:i, s:s?, s:s?}", "end", run_end_name(r->end), "exit_code",
+			 r->exit_code, "signal", r->signal, "start_errno", r->start_errno, "wall_s", r->wall_s,
+			 "timeout_s", r->timeout_s, "leftovers", r->leftovers, "last_words", r->last_words,
+			 "first_line", r->first_line);
+}
+
+static json_t *test_to_json(const struct test_outcome *t)
+{
+	json_t *msgs = json_array();
+
+	for (int i = 0; i < t->nmessages; i++)
+		json_array_append_new(msgs, json_string(t->messages[i]));
+	return json_pack("{s:s, s:s, s:i, s:i, s:o, s:s?, s:s?, s:b, s:s?}", "name", t->name, "status",
+			 test_status_name(t->status), "signal", t->signal, "exit_code", t->exit_code, "messages",
+			 msgs, "skip_note", t->skip_note, "deadlock", t->deadlock, "deadlock_stuck", t->deadlock_stuck,
+			 "timeline", t->timeline);
+}
+
+json_t *outcome_to_json(const struct exercise_outcome *o)
+{
+	json_t *tests = json_array();
+
+	for (int i = 0; i < o->suite.ntests; i++)
+		json_array_append_new(tests, test_to_json(&o->suite.tests[i]));
+	json_t *suite = json_pack("{s:o, s:b, s:o}", "run", run_to_json(&o->suite.run), "has_report",
+				  o->suite.has_report, "tests", tests);
+	json_t *race = json_pack("{s:o, s:s, s:s?, s:b, s:i, s:b, s:i, s:s?}", "run", run_to_json(&o->race.run),
+				 "driver", driver_end_name(o->race.driver), "message", o->race.message, "report_ok",
+				 o->race.report_ok, "findings", o->race.nfindings, "explained", o->race.explained,
+				 "explained_findings", o->race.nexplained, "explanation", o->race.explanation);
+	return json_pack("{s:s?, s:o, s:o}", "build_problem", o->build_problem, "suite", suite, "race", race);
+}
+
+/* ---- from JSON ------------------------------------------------------- */
+
+static char *opt_str(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? xstrdup(s) : NULL;
+}
+
+static int opt_int(json_t *obj, const char *key) { return (int)json_integer_value(json_object_get(obj, key)); }
+
+static int run_from_json(json_t *j, struct run_outcome *r)
+{
+	int end = index_of(json_string_value(json_object_get(j, "end")), run_end_names, COUNT(run_end_names));
+
+	if (!j)
+		return 0; /* not run */
+	if (end < 0)
+		return -1;
+	r->end = (enum run_end)end;
+	r->exit_code = opt_int(j, "exit_code");
+	r->signal = opt_int(j, "signal");
+	r->start_errno = opt_int(j, "start_errno");
+	r->wall_s = json_number_value(json_object_get(j, "wall_s"));
+	r->timeout_s = json_number_value(json_object_get(j, "timeout_s"));
+	r->leftovers = opt_int(j, "leftovers");
+	r->last_words = opt_str(j, "last_words");
+	r->first_line = opt_str(j, "first_line");
+	return 0;
+}
+
+static int test_from_json(json_t *j, struct test_outcome *t)
+{
+	int st = index_of(json_string_value(json_object_get(j, "status")), test_status_names, COUNT(test_status_names));
+	json_t *msgs = json_object_get(j, "messages"), *m;
+	size_t i;
+
+	t->name = opt_str(j, "name");
+	if (!t->name || st < 0)
+		return -1;
+	t->check = outcome_check_of(t->name);
+	t->status = (enum test_status)st;
+	t->signal = opt_int(j, "signal");
+	t->exit_code = opt_int(j, "exit_code");
+	t->messages = xcalloc(json_array_size(msgs) + 1, sizeof *t->messages);
+	json_array_foreach(msgs, i, m)
+		t->messages[t->nmessages++] = xstrdup(json_string_value(m));
+	t->skip_note = opt_str(j, "skip_note");
+	t->deadlock = opt_str(j, "deadlock");
+	t->deadlock_stuck = json_is_true(json_object_get(j, "deadlock_stuck"));
+	t->timeline = opt_str(j, "timeline");
+	return 0;
+}
+
+int outcome_from_json(json_t *j, struct exercise_outcome *o, const char **why)
+{
+	json_t *suite = json_object_get(j, "suite"), *race = json_object_get(j, "race"), *t;
+	size_t i;
+
+	*o = (struct exercise_outcome){0};
+	*why = NULL;
+	if (!json_is_object(j)) {
+		*why = "not a JSON object";
+		goto bad;
+	}
+	o->build_problem = opt_str(j, "build_problem");
+	if (run_from_json(json_object_get(suite, "run"), &o->suite.run) == -1) {
+		*why = "suite.run.end is not a known ending";
+		goto bad;
+	}
+	o->suite.has_report = json_is_true(json_object_get(suite, "has_report"));
+	json_t *tests = json_object_get(suite, "tests");
+	o->suite.tests = xcalloc(json_array_size(tests) + 1, sizeof *o->suite.tests);
+	json_array_foreach(tests, i, t) {
+		if (test_from_json(t, &o->suite.tests[o->suite.ntests++]) == -1) {
+			*why = "a test has no name or an unknown status";
+			goto bad;
+		}
+	}
+	if (run_from_json(json_object_get(race, "run"), &o->race.run) == -1) {
+		*why = "race.run.end is not a known ending";
+		goto bad;
+	}
+	int d = index_of(json_string_value(json_object_get(race, "driver")), driver_end_names, COUNT(driver_end_names));
+	o->race.driver = d < 0 ? DRIVER_NOT_RUN : (enum driver_end)d;
+	o->race.message = opt_str(race, "message");
+	o->race.report_ok = json_is_true(json_object_get(race, "report_ok"));
+	o->race.nfindings = opt_int(race, "findings");
+	o->race.explained = json_is_true(json_object_get(race, "explained"));
+	o->race.nexplained = opt_int(race, "explained_findings");
+	o->race.explanation = opt_str(race, "explanation");
+	return 0;
+bad:
+	outcome_free(o);
+	return -1;
+}

@@ -1,0 +1,107 @@
+/*
+ * outcome.h - what happened when one exercise was graded, as facts: how
+ * each sandboxed program ended, how each test ended and what it said, what
+ * Helgrind found.  collect.c fills it from the files a run leaves behind
+ * (all of them hostile, size-bounded input); judge.c turns it into
+ * verdicts without any I/O.  An outcome can be saved as JSON and loaded
+ * back (outcome_to_json, outcome_from_json): the harness keeps one beside
+ * each exercise's build for the curious, and the judge's unit tests are
+ * scenarios written in that form.
+ */
+#ifndef OUTCOME_H
+#define OUTCOME_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "lesson.h"
+
+/* How a sandboxed program ended, as the harness saw it (never as it said). */
+enum run_end {
+	RUN_NOT_RUN,    /* not started: not needed, or an earlier phase failed */
+	RUN_NO_START,   /* fork or exec failed (start_errno) */
+	RUN_EXITED,     /* exit_code */
+	RUN_SIGNALED,   /* signal */
+	RUN_TIMED_OUT,  /* killed after timeout_s */
+	RUN_INTERRUPTED /* the harness was stopped (Ctrl-C) while it ran */
+};
+
+struct run_outcome {
+	enum run_end end;
+	int exit_code, signal, start_errno;
+	double wall_s, timeout_s;
+	int leftovers;      /* processes it left behind (killed by the harness) */
+	char *last_words;   /* the last lines of its stderr (capped), or NULL */
+	char *first_line;   /* the first line of its stderr (capped), or NULL */
+};
+
+/* How one test ended: Criterion's runner's account, in outcomes.json. */
+enum test_status {
+	TEST_PASSED,          /* reached ct_pass(): the sentinel status */
+	TEST_FAILED,          /* a CT_CHECK failed: messages */
+	TEST_NOT_IMPLEMENTED, /* a skeleton's TODO ran: messages[0] has CT_TODO_MARKER */
+	TEST_TIMED_OUT,       /* ran out of its own time limit */
+	TEST_CRASHED,         /* killed by signal */
+	TEST_EARLY_EXIT,      /* ended with exit_code before its last line, saying nothing */
+	TEST_DEADLOCKED,      /* the lock watchdog ended it: deadlock holds the picture */
+	TEST_NOT_RUN,         /* Criterion skipped it */
+};
+
+struct test_outcome {
+	char *name;               /* "correct_exit_codes" */
+	enum check_kind check;    /* timing_* -> CHECK_TIMING, else CHECK_CORRECTNESS */
+	enum test_status status;
+	int signal, exit_code;
+	char **messages;          /* the failed checks' messages, in order */
+	int nmessages;
+	char *skip_note;          /* PASSED, but its measurement was skipped: why; else NULL */
+	char *deadlock;           /* DEADLOCKED: the picture, symbolized; else NULL */
+	bool deadlock_stuck;      /* the picture is of a lock that will never be released */
+	char *timeline;           /* text drawing of the workers, or NULL */
+};
+
+struct suite_outcome {
+	struct run_outcome run;
+	bool has_report;          /* outcomes.json was there and well formed */
+	struct test_outcome *tests;
+	int ntests;
+};
+
+/* How the Helgrind driver ended: the exit status decides, per ct_protocol.h. */
+enum driver_end { DRIVER_NOT_RUN, DRIVER_RAN_TO_END, DRIVER_TODO, DRIVER_WRONG_RESULT, DRIVER_OTHER };
+
+struct race_outcome {
+	struct run_outcome run;
+	enum driver_end driver;
+	char *message;            /* DRIVER_TODO or DRIVER_WRONG_RESULT: what it said */
+	bool report_ok;           /* Helgrind's XML was complete */
+	int nfindings;
+	bool explained;           /* the explaining runs ran and were read */
+	int nexplained;           /* findings in the explaining run */
+	char *explanation;        /* their plain words, or NULL */
+};
+
+struct exercise_outcome {
+	char *build_problem;      /* the exercise could not be built: why; else NULL */
+	struct suite_outcome suite;
+	struct race_outcome race;
+};
+
+void outcome_free(struct exercise_outcome *o);
+
+/* What a test's name says it checks. */
+enum check_kind outcome_check_of(const char *test_name);
+
+/* JSON form (the names of the enums as strings). */
+json_t *outcome_to_json(const struct exercise_outcome *o);
+/* 0, or -1 with *why set to a static string; *o is then freed and zeroed. */
+int outcome_from_json(json_t *j, struct exercise_outcome *o, const char **why);
+
+const char *run_end_name(enum run_end e);
+const char *test_status_name(enum test_status s);
+const char *driver_end_name(enum driver_end d);
+
+/* "exited with status 3", "was killed by signal 9 (Killed)", "was stopped after its time limit of 5 s". */
+const char *run_describe(const struct run_outcome *r, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * ct_protocol.h - what the harness (grader/harness), the test library
+ * (grader/lib) and the kit's own tests (tests/) agree on: the exit statuses
+ * that end a graded program, the files a sandboxed run leaves behind, the
+ * "not implemented" marker, the time limits and the process-limit margins.
+ *
+ * One header on both sides, so nothing here is ever copied by comment.
+ * The sentinel status itself is drawn at build time (CT_SENTINEL in the
+ * generated ct_sentinel.h; the harness reads it from CT_SENTINEL_FILE in
+ * the kit's build directory).
+ *
+ * DESIGN: a verdict may only rest on what student code cannot produce in a
+ * way that passes.  A test passes only with the sentinel status, which the
+ * student's code does not know; the per-test facts come from the outcome
+ * report (CT_OUTCOMES_FILE), written by Criterion's runner process after
+ * every test process has ended.  The side files below are written by test
+ * processes, so they can only explain a failure or mark a passed test's
+ * measurement as skipped, never make a test pass.
+ */
+#ifndef CT_PROTOCOL_H
+#define CT_PROTOCOL_H
+
+/* ---- exit statuses -------------------------------------------------- */
+/* A Helgrind driver (or a child process of a test) ran a skeleton's TODO. */
+#define CT_EXIT_TODO 3
+/* A Helgrind driver found a wrong result; its first stderr line says which. */
+#define CT_EXIT_DRIVER_FAILED 4
+/* The deadlock watchdog ended the test; the picture is in CT_DEADLOCK_FILE. */
+#define CT_EXIT_DEADLOCK 5
+/* Where the build writes the sentinel, under the kit's build directory. */
+#define CT_SENTINEL_FILE "sentinel"
+
+/* ---- markers in messages -------------------------------------------- */
+/* Starts the message of an unimplemented skeleton: "not implemented: FILE:LINE: FUNC() ...". */
+#define CT_TODO_MARKER "not implemented: "
+/* Prefix of a Helgrind driver's message about a wrong result on stderr. */
+#define CT_DRIVER_MESSAGE_PREFIX "driver: "
+
+/* ---- files in a run's directory -------------------------------------- */
+/* Written by the runner after all tests (ct_test.c's report hook). */
+#define CT_OUTCOMES_FILE "outcomes.json"
+/* Per test NAME, written by the test process. */
+#define CT_SKIP_FILE_FMT "skipped-%s.txt"     /* why a passed test measured nothing */
+#define CT_DEADLOCK_FILE_FMT "deadlock-%s.txt" /* the watchdog's picture */
+#define CT_TIMELINE_FILE_FMT "timeline-%s.json" /* the workers' intervals (ct_timeline.h) */
+/* Written by Valgrind in the Helgrind driver's directory. */
+#define CT_RACE_XML "race.xml"
+#define CT_RACE_LOG "race.log"
+/* The programs' standard output and error, captured by the harness. */
+#define CT_STDOUT_FILE "stdout.txt"
+#define CT_STDERR_FILE "stderr.txt"
+
+/* Most bytes the harness reads of each of them (larger files are cut). */
+#define CT_MAX_OUTCOMES_BYTES (4u << 20)
+#define CT_MAX_SIDE_FILE_BYTES 8192u
+#define CT_MAX_TIMELINE_BYTES (1u << 20)
+#define CT_MAX_RACE_XML_BYTES (16u << 20)
+
+/* ---- time limits (seconds) ----------------------------------------- */
+#define CT_TEST_TIMEOUT_S 5     /* each test (CT_SUITE) */
+#define CT_SUITE_TIMEOUT_S 45   /* a whole suite, run with -j1 */
+#define CT_RACE_TIMEOUT_S 20    /* one Helgrind run: 20-300x slower than native code */
+
+/* ---- process limits -------------------------------------------------- */
+/*
+ * RLIMIT_NPROC counts every process of the user.  The harness starts
+ * Criterion's runner with (the user's processes then) + CT_RUNNER_NPROC;
+ * each test lowers its own limit by CT_RUNNER_NPROC - CT_TEST_NPROC, so a
+ * fork bomb in a test stops short of the runner's own limit.
+ */
+#define CT_TEST_NPROC 150
+#define CT_RUNNER_NPROC 400
+#define CT_DRIVER_NPROC 200
+
+/* ---- sandbox user ids (when the harness runs as root) ----------------- */
+/* Run with harness pid P uses uids CT_SANDBOX_UID_BASE + (P % 30000) * CT_SANDBOX_UIDS_PER_RUN, onwards. */
+#define CT_SANDBOX_UID_BASE 2000000u
+#define CT_SANDBOX_UIDS_PER_RUN 64u
+#define CT_SANDBOX_RUN_SLOTS 30000u
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * test_screen.c - the object screen (grader/harness/screen.c) on real
+ * objects: each case is a few lines of C compiled here with the kit's own
+ * compiler, listed with nm -P and readelf -SW as the harness lists them,
+ * and screened.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "screen.h"
+#include "util.h"
+
+static char dir[64];
+
+static void in_fresh_dir(void)
+{
+	strcpy(dir, "/tmp/concur-screen-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static void clean_up(void) { remove_tree(dir); }
+
+TestSuite(screen, .init = in_fresh_dir, .fini = clean_up);
+
+/* The output of a shell command (the test's own; the harness runs these in its sandbox). */
+static char *output_of(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	char *buf = xcalloc(1 << 20, 1);
+	size_t n = p ? fread(buf, 1, (1 << 20) - 1, p) : 0;
+
+	buf[n] = '\0';
+	cr_assert(p && pclose(p) == 0, "%s failed", cmd);
+	return buf;
+}
+
+/* Compiles code and screens the object as exercise function f; returns the problem or NULL. */
+static char *screened(const char *code)
+{
+	char *src = xasprintf("%s/student.c", dir), *obj = xasprintf("%s/student.o", dir);
+	cr_assert_eq(write_file(src, code), 0);
+	char *cc = xasprintf("gcc -std=gnu11 -O0 -g -pthread -c %s -o %s", src, obj);
+	cr_assert_eq(system(cc), 0, "cannot compile: %s", code);
+	char *nm = xasprintf("nm -P %s", obj), *re = xasprintf("readelf -SW %s", obj);
+	char *syms = output_of(nm), *secs = output_of(re);
+	char *problem = screen_check(syms, secs, "exercises/x/f.c", "f", "f.h");
+	free(src);
+	free(obj);
+	free(cc);
+	free(nm);
+	free(re);
+	free(syms);
+	free(secs);
+	return problem;
+}
+
+static void expect_refused(const char *code, const char *words)
+{
+	char *p = screened(code);
+	cr_expect(p && strstr(p, words), "for\n%s\nexpected a refusal with \"%s\", got: %s", code, words, p ? p : "(accepted)");
+	free(p);
+}
+
+Test(screen, accepts_plain_c_with_data_threads_and_cold_code)
+{
+	char *p = screened("#include <pthread.h>\n#include <stdio.h>\n"
+			   "static int counter = 3; static const char name[] = \"x\"; __thread int mine;\n"
+			   "static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;\n"
+			   "__attribute__((cold)) static void rare(void) { puts(name); }\n"
+			   "int f(int x) { pthread_mutex_lock(&m); if (x < 0) rare(); counter += x + mine;"
+			   " pthread_mutex_unlock(&m); return counter; }\n");
+	cr_assert_null(p, "refused: %s", p);
+}
+
+Test(screen, refuses_calls_that_escape_the_wrappers)
+{
+	static const char *const calls[][2] = {
+		{"#include <stdlib.h>\nint f(void) { return system(\"true\"); }\n", "calls system()"},
+		{"#define _GNU_SOURCE\n#include <unistd.h>\nint f(void) { return _Fork(); }\n", "calls _Fork()"},
+		{"#define _GNU_SOURCE\n#include <unistd.h>\n#include <fcntl.h>\nint f(void) { char *a[] = {0}; return execveat(0, \"\", a, a, 0); }\n",
+		 "calls execveat()"},
+		{"#define _GNU_SOURCE\n#include <signal.h>\nstatic void h(int s) { (void)s; }\nint f(void) { return sysv_signal(2, h) == SIG_ERR; }\n",
+		 "calls sysv_signal()"},
+		{"#include <unistd.h>\n#include <sys/syscall.h>\nint f(void) { return (int)syscall(SYS_getpid); }\n", "calls syscall()"},
+		{"#include <stddef.h>\nvoid *__libc_malloc(size_t);\nint f(void) { return __libc_malloc(8) != 0; }\n",
+		 "calls __libc_malloc()"},
+		{"#include <threads.h>\nstatic int g(void *a) { (void)a; return 0; }\nint f(void) { thrd_t t; return thrd_create(&t, g, 0); }\n",
+		 "calls thrd_create()"},
+	};
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
+		expect_refused(calls[i][0], calls[i][1]);
+}
+
+Test(screen, refuses_code_that_runs_before_or_after_the_tests)
+{
+	expect_refused("#include <stdio.h>\n__attribute__((constructor)) static void early(void) { puts(\"x\"); }\n"
+		       "int f(void) { return 0; }\n",
+		       "runs before or after the tests");
+	expect_refused("__attribute__((destructor)) static void late(void) { }\nint f(void) { return 0; }\n",
+		       "section .fini_array");
+}
+
+Test(screen, refuses_sections_that_are_not_code_or_data)
+{
+	expect_refused("__attribute__((section(\"mine\"))) int hidden = 1;\nint f(void) { return hidden; }\n",
+		       "a section the grader does not allow (mine)");
+}
+
+Test(screen, refuses_the_grader_s_names_and_the_c_library_s)
+{
+	expect_refused("int ct_api_reset;\nint f(void) { return ct_api_reset; }\n", "belongs to the grader");
+	expect_refused("void ct_pass(void);\nint f(void) { ct_pass(); return 0; }\n", "uses ct_pass, which belongs to the grader");
+	expect_refused("#include <stddef.h>\nvoid *malloc(size_t n) { (void)n; return 0; }\nint f(void) { return 0; }\n",
+		       "defines malloc, which the C library already provides");
+}
+
+Test(screen, wants_the_exercise_s_function)
+{
+	expect_refused("int g(void) { return 0; }\n", "does not define f(), the function this exercise grades (see f.h)");
+	expect_refused("static int f(void) { return 0; }\nint g(void) { return f(); }\n", "Was it renamed or made static?");
+}
+
+Test(screen, fails_closed_on_listings_it_cannot_read)
+{
+	char *p = screen_check("f T 0 10\n", "garbage\n", "x.c", "f", "f.h");
+	cr_assert(p && strstr(p, "could not list the sections"), "got: %s", p ? p : "(accepted)");
+	free(p);
+}
+
+Test(screen, forbids_what_glibc_exports_for_running_programs)
+{
+	static const char *const must[] = {"system", "popen", "posix_spawn", "execve", "execveat", "fexecve", "vfork",
+					   "_Fork", "clone", "clone3", "syscall", "dlopen", "ptrace", "prctl",
+					   "setrlimit", "prlimit64", "sysv_signal", "bsd_signal", "unshare", "setns",
+					   NULL};
+	for (int i = 0; must[i]; i++) {
+		bool listed = false;
+		for (int k = 0; screen_forbidden_calls[k]; k++)
+			listed |= strcmp(must[i], screen_forbidden_calls[k]) == 0;
+		cr_expect(listed, "%s is not forbidden", must[i]);
+	}
+}
