@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -243,13 +244,14 @@ static void describe(struct out *o, const char *task, const struct proc *procs, 
 		put(o, "- %s is running (not blocked)\n", who);
 		return;
 	}
+	/* The numbers differ between architectures: only the SYS_* names are portable. */
 	switch (nr) {
-	case 0:  /* read */
-	case 1:  /* write */
-	case 17: /* pread64 */
-	case 19: /* readv */
-	case 20: /* writev */ {
-		bool reading = nr == 0 || nr == 17 || nr == 19;
+	case SYS_read:
+	case SYS_write:
+	case SYS_pread64:
+	case SYS_readv:
+	case SYS_writev: {
+		bool reading = nr == SYS_read || nr == SYS_pread64 || nr == SYS_readv;
 		int fd = (int)arg[0];
 		fd_target(dir, fd, target, sizeof target);
 		put(o, "- %s is blocked in %s(fd %d), %s%s", who, reading ? "read" : "write", fd, end_name(dir, fd),
@@ -268,27 +270,31 @@ static void describe(struct out *o, const char *task, const struct proc *procs, 
 		put(o, "\n");
 		return;
 	}
-	case 61:  /* wait4 */
-	case 247: /* waitid */ {
-		long pid = nr == 61 ? (long)(int)arg[0] : (long)(int)arg[1];
-		if (nr == 61 && pid > 0)
+	case SYS_wait4:
+	case SYS_waitid: {
+		long pid = nr == SYS_wait4 ? (long)(int)arg[0] : (long)(int)arg[1];
+		if (nr == SYS_wait4 && pid > 0)
 			put(o, "- %s is blocked in waitpid() for %s\n", who,
 			    name_of_pid(procs, nprocs, pid, other, sizeof other));
 		else
 			put(o, "- %s is blocked waiting for a child to end\n", who);
 		return;
 	}
-	case 7:   /* poll */
-	case 23:  /* select */
-	case 270: /* pselect6 */
-	case 271: /* ppoll */
+#ifdef SYS_poll /* x86-64 has poll and select; aarch64 only their p-versions */
+	case SYS_poll:
+#endif
+#ifdef SYS_select
+	case SYS_select:
+#endif
+	case SYS_pselect6:
+	case SYS_ppoll:
 		put(o, "- %s is blocked in poll() or select(), waiting for a descriptor to be ready\n", who);
 		return;
-	case 202:
+	case SYS_futex:
 		put(o, "- %s is blocked on a mutex or condition variable\n", who);
 		return;
-	case 35:
-	case 230:
+	case SYS_nanosleep:
+	case SYS_clock_nanosleep:
 		put(o, "- %s is sleeping\n", who);
 		return;
 	default:
