@@ -6,12 +6,14 @@
 #define _GNU_SOURCE
 #include "timeline.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <jansson.h>
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ct_timeline.h"
 #include "util.h"
@@ -19,6 +21,22 @@
 #define SVG_WIDTH 720
 #define ROW_HEIGHT 16
 #define LABEL_WIDTH 190
+
+/*
+ * What a timeline file may hold: well above what the suites save (two
+ * groups, up to 64 rows, a few dozen intervals, titles of 200 bytes), well
+ * below what would flood the terminal or the memory.
+ */
+#define TL_MAX_FILE_BYTES (256 << 10)
+#define TL_MAX_FILES	  32 /* timelines drawn from one test directory */
+#define TL_MAX_GROUPS	  8
+#define TL_MAX_ROWS	  128  /* rows of one group */
+#define TL_MAX_SEGS	  4096 /* intervals of one group */
+#define TL_MAX_TEXT	  256  /* bytes of the title or of a group's name */
+/* A day: no test runs that long. */
+#define TL_MAX_MS (24.0 * 3600 * 1000)
+/* Criterion's JSON report of the run, also written inside the sandbox. */
+#define TL_MAX_REPORT_BYTES (16 << 20)
 
 /* Status of test `name` in Criterion's report; "" if not found. */
 static const char *status_of(json_t *report, const char *name)
@@ -43,41 +61,107 @@ struct loaded {
 	int ngroups;
 };
 
+/* Text to print as it is: short, and without control characters (C0, DEL, C1). */
+static const char *text_field(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	const unsigned char *p = (const unsigned char *)json_string_value(v);
+
+	if (!json_is_string(v) || json_string_length(v) > TL_MAX_TEXT ||
+	    strlen((const char *)p) != json_string_length(v))
+		return NULL;
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return NULL;
+	return json_string_value(v);
+}
+
+/* An integer lo <= v <= hi. */
+static bool int_field(json_t *v, long long lo, long long hi, int *out)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return false;
+	*out = (int)json_integer_value(v);
+	return true;
+}
+
+/* A time in ms, 0 <= v <= TL_MAX_MS, as ns + 1 (which keeps a start at 0 apart from "never ran"). */
+static bool ms_field(json_t *v, uint64_t *ns)
+{
+	double ms = json_number_value(v);
+
+	if (!json_is_number(v) || !(ms >= 0 && ms <= TL_MAX_MS)) /* written so that NaN fails too */
+		return false;
+	*ns = (uint64_t)(ms * 1e6) + 1;
+	return true;
+}
+
+/* Group i of the file, checked whole; false at the first value out of its range. */
+static bool load_group(json_t *g, int i, struct loaded *t)
+{
+	json_t *segs = json_object_get(g, "segments_ms"), *seg;
+	const char *name = text_field(g, "name");
+	int nrows;
+	size_t k;
+
+	if (!name || !int_field(json_object_get(g, "rows"), 0, TL_MAX_ROWS, &nrows) || !json_is_array(segs) ||
+	    json_array_size(segs) > TL_MAX_SEGS)
+		return false;
+	t->names[i] = xstrdup(name);
+	t->segs[i] = xcalloc(json_array_size(segs), sizeof **t->segs);
+	t->rows[i] = xcalloc(json_array_size(segs), sizeof **t->rows);
+	json_array_foreach(segs, k, seg) {
+		struct ct_interval *iv = &t->segs[i][k];
+		if (!json_is_array(seg) || json_array_size(seg) != 3 ||
+		    !int_field(json_array_get(seg, 0), 0, nrows - 1, &t->rows[i][k]) ||
+		    !ms_field(json_array_get(seg, 1), &iv->start_ns) ||
+		    !ms_field(json_array_get(seg, 2), &iv->end_ns) || iv->end_ns < iv->start_ns)
+			return false;
+	}
+	t->groups[i] =
+	    (struct ct_timeline_group){t->names[i], t->segs[i], t->rows[i], (int)json_array_size(segs), nrows};
+	return true;
+}
+
+static void unload(struct loaded *t);
+
+/*
+ * Reads the timeline file at path into t.  The file was written inside the
+ * sandbox, so it is hostile input: it is read only if it is a regular file
+ * of at most TL_MAX_FILE_BYTES, and kept only if every value has the type
+ * and range ct_timeline_save() gives it.  Otherwise returns false, having
+ * kept nothing: such a drawing is dropped, never drawn half or wrong.
+ */
 static bool load(const char *path, struct loaded *t)
 {
-	json_t *root = json_load_file(path, 0, NULL), *g, *seg;
-	size_t i, k;
-
-	if (!root)
-		return false;
+	size_t len, i;
+	char *text = read_untrusted_file(path, TL_MAX_FILE_BYTES, &len);
+	json_t *root = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL) : NULL, *g;
 	json_t *groups = json_object_get(root, "groups");
-	t->title = xstrdup(json_string_value(json_object_get(root, "title")) ?: "");
-	t->ngroups = (int)json_array_size(groups);
-	t->groups = xcalloc((size_t)t->ngroups, sizeof *t->groups);
-	t->segs = xcalloc((size_t)t->ngroups, sizeof *t->segs);
-	t->rows = xcalloc((size_t)t->ngroups, sizeof *t->rows);
-	t->names = xcalloc((size_t)t->ngroups, sizeof *t->names);
-	json_array_foreach(groups, i, g) {
-		json_t *segs = json_object_get(g, "segments_ms");
-		int nrows = (int)json_integer_value(json_object_get(g, "rows"));
-		size_t nsegs = 0;
-		t->names[i] = xstrdup(json_string_value(json_object_get(g, "name")) ?: "");
-		t->segs[i] = xcalloc(json_array_size(segs), sizeof **t->segs);
-		t->rows[i] = xcalloc(json_array_size(segs), sizeof **t->rows);
-		json_array_foreach(segs, k, seg) {
-			int row = (int)json_integer_value(json_array_get(seg, 0));
-			if (row < 0 || row >= nrows)
-				continue;
-			t->rows[i][nsegs] = row;
-			/* +1 ns keeps an interval that starts at 0 apart from "never ran". */
-			t->segs[i][nsegs].start_ns = (uint64_t)(json_number_value(json_array_get(seg, 1)) * 1e6) + 1;
-			t->segs[i][nsegs].end_ns = (uint64_t)(json_number_value(json_array_get(seg, 2)) * 1e6) + 1;
-			nsegs++;
+	const char *title = text_field(root, "title");
+	size_t ngroups = json_array_size(groups);
+	bool ok = title && json_is_array(groups) && ngroups >= 1 && ngroups <= TL_MAX_GROUPS;
+
+	free(text);
+	memset(t, 0, sizeof *t);
+	if (ok) {
+		t->title = xstrdup(title);
+		t->ngroups = (int)ngroups;
+		t->groups = xcalloc((size_t)t->ngroups, sizeof *t->groups);
+		t->segs = xcalloc((size_t)t->ngroups, sizeof *t->segs);
+		t->rows = xcalloc((size_t)t->ngroups, sizeof *t->rows);
+		t->names = xcalloc((size_t)t->ngroups, sizeof *t->names);
+		json_array_foreach(groups, i, g) {
+			if (!json_is_object(g) || !load_group(g, (int)i, t)) {
+				ok = false;
+				break;
+			}
 		}
-		t->groups[i] = (struct ct_timeline_group){t->names[i], t->segs[i], t->rows[i], (int)nsegs, nrows};
 	}
 	json_decref(root);
-	return true;
+	if (!ok)
+		unload(t);
+	return ok;
 }
 
 static void unload(struct loaded *t)
@@ -156,24 +240,51 @@ static void write_svg(const char *path, const struct loaded *t)
 		}
 		y += gr->nrows * ROW_HEIGHT + 6;
 	}
-	xmlTextWriterEndDocument(w);
+	int done = xmlTextWriterEndDocument(w); /* flushes: where a full disk shows */
 	xmlFreeTextWriter(w);
+	if (done < 0)
+		unlink(path); /* no half-written SVG */
+}
+
+/* Whether name[0..n) is a test's name as Criterion has it (a C identifier), fit for a path and a terminal. */
+static bool is_test_name(const char *name, size_t n)
+{
+	if (n == 0 || n > 200)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_')
+			return false;
+	return true;
+}
+
+/* Criterion's report, also written inside the sandbox; NULL if it is not a sane file. */
+static json_t *load_report(const char *path)
+{
+	size_t len;
+	char *text = read_untrusted_file(path, TL_MAX_REPORT_BYTES, &len);
+	json_t *report = text ? json_loadb(text, len, 0, NULL) : NULL;
+
+	free(text);
+	return report;
 }
 
 char *timelines_render(const char *test_dir, const char *json_path, const char *svg_dir, bool all)
 {
 	DIR *d = opendir(test_dir);
-	json_t *report = json_load_file(json_path, 0, NULL);
+	json_t *report = load_report(json_path);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 	struct dirent *e;
 	bool any = false;
+	int files = 0;
 
-	while (d && out && (e = readdir(d))) {
+	while (d && out && files < TL_MAX_FILES && (e = readdir(d))) {
 		size_t n = strlen(e->d_name);
-		if (strncmp(e->d_name, "timeline-", 9) != 0 || n < 15 || strcmp(e->d_name + n - 5, ".json") != 0)
+		if (strncmp(e->d_name, "timeline-", 9) != 0 || n < 15 || strcmp(e->d_name + n - 5, ".json") != 0 ||
+		    !is_test_name(e->d_name + 9, n - 14))
 			continue;
+		files++;
 		char *test = xasprintf("%.*s", (int)(n - 14), e->d_name + 9);
 		char *path = xasprintf("%s/%s", test_dir, e->d_name);
 		char *svg = xasprintf("%s/timeline-%s.svg", svg_dir, test);
@@ -194,8 +305,8 @@ char *timelines_render(const char *test_dir, const char *json_path, const char *
 	}
 	if (d)
 		closedir(d);
-	if (out)
-		fclose(out);
+	if (out && fclose(out) != 0)
+		any = false; /* the drawing could not be finished: show none */
 	json_decref(report);
 	if (!any) {
 		free(text);
