@@ -181,12 +181,19 @@ $(foreach l,$(LESSONS),$(eval $(call lesson_lib,$(l))))
 # make demo LESSON=N: grader/NN-slug/demo.c, linked with the reference solutions.
 DEMO_LESSON = $(firstword $(foreach l,$(LESSONS),$(if $(filter $(LESSON),$(l) $(firstword $(subst -, ,$(l))) $(patsubst 0%,%,$(firstword $(subst -, ,$(l))))),$(l))))
 DEMO_BIN = $(KIT)/demo-$(DEMO_LESSON)
-$(KIT)/demo-%: grader/%/demo.c $(wildcard solutions/*/*.c) $(LIBCT_TEST) $(LESSON_LIBS) $(KIT)/grader/lib/ct_demo.o | $(DEPS_OK)
-	$(say) LD $@
-	$(Q)$(CC) $(HOST_CFLAGS) -Igrader/lib -Igrader/$* -Isolutions/$* -I$(KIT)/include -o $@ grader/$*/demo.c \
-	  $(wildcard solutions/$*/*.c) $(KIT)/grader/$*/liblesson.a $(KIT)/grader/lib/ct_clock.o \
-	  $(KIT)/grader/lib/ct_timing.o $(KIT)/grader/lib/ct_timeline.o $(KIT)/grader/lib/ct_driver.o \
-	  $(KIT)/grader/lib/ct_demo.o $(JANSSON_LIBS)
+# Everything a demo links is among its prerequisites, so it builds as the first
+# command after a clone; the headers it includes are too, so an edit rebuilds it.
+# ct_driver.o supplies concur_todo(), should a solution still have a TODO.
+DEMO_OBJ := $(call obj,grader/lib/ct_clock.c grader/lib/ct_timing.c grader/lib/ct_timeline.c \
+	grader/lib/ct_driver.c grader/lib/ct_demo.c)
+define demo_rule
+$(KIT)/demo-$(1): grader/$(1)/demo.c $(wildcard solutions/$(1)/*.c) $(KIT)/grader/$(1)/liblesson.a $(DEMO_OBJ) \
+  $(wildcard grader/lib/*.h grader/$(1)/*.h solutions/$(1)/*.h) $(SENTINEL_H) | $(DEPS_OK)
+	$$(say) LD $$@
+	$$(Q)$$(CC) $$(HOST_CFLAGS) -Igrader/lib -Igrader/$(1) -Isolutions/$(1) -I$$(KIT)/include -o $$@ \
+	  $$(filter %.c,$$^) $$(filter %.a,$$^) $$(filter %.o,$$^) $$(JANSSON_LIBS)
+endef
+$(foreach l,$(LESSONS),$(if $(wildcard grader/$(l)/demo.c),$(eval $(call demo_rule,$(l)))))
 
 demo: $(if $(wildcard grader/$(DEMO_LESSON)/demo.c),$(DEMO_BIN)) ## run a lesson's experiment: make demo LESSON=3
 	$(Q)if [ ! -f grader/$(DEMO_LESSON)/demo.c ]; then echo "concur: make demo LESSON=N, where N is one of:" \

@@ -13,19 +13,18 @@
  *    (check, then build, no lock), then through the reference lazy_get().
  *
  * DESIGN: a barrier releases the workers of each run together, so that they
- * really overlap; every pthread call's result is checked, and a failure
- * ends the demo with the call's name and error.  The racy functions here
- * are deliberately wrong: they are the "before" picture of the exercises.
+ * really overlap; every pthread call's result is checked (ct_demo.h), and
+ * a failure ends the demo with the call's name and error.  The racy
+ * functions here are deliberately wrong: they are the "before" picture of
+ * the exercises.
  */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "counter.h"
 #include "ct_clock.h"
+#include "ct_demo.h"
 #include "lazy.h"
 
 #define NTHREADS 4
@@ -33,22 +32,6 @@
 #define RUNS	 5
 #define NLAZY	 6
 #define BUILD_MS 20
-
-static void check(int err, const char *what)
-{
-	if (err != 0) {
-		fprintf(stderr, "demo: %s: %s\n", what, strerror(err));
-		exit(1);
-	}
-}
-
-static void barrier_wait(pthread_barrier_t *b)
-{
-	int err = pthread_barrier_wait(b);
-
-	if (err != PTHREAD_BARRIER_SERIAL_THREAD)
-		check(err, "pthread_barrier_wait");
-}
 
 /* ---- 1. lost updates ------------------------------------------------- */
 
@@ -65,7 +48,7 @@ __attribute__((noinline)) static void racy_add(volatile long *value)
 static void *racy_worker(void *arg)
 {
 	(void)arg;
-	barrier_wait(&start);
+	demo_barrier_wait(&start);
 	for (long i = 0; i < ADDS; i++)
 		racy_add(&racy_value);
 	return NULL;
@@ -74,7 +57,7 @@ static void *racy_worker(void *arg)
 static void *safe_worker(void *arg)
 {
 	(void)arg;
-	barrier_wait(&start);
+	demo_barrier_wait(&start);
 	for (long i = 0; i < ADDS; i++)
 		counter_add(&safe, 1);
 	return NULL;
@@ -86,11 +69,11 @@ static uint64_t run_workers(void *(*worker)(void *))
 	pthread_t t[NTHREADS];
 
 	for (int i = 0; i < NTHREADS; i++)
-		check(pthread_create(&t[i], NULL, worker, NULL), "pthread_create");
-	barrier_wait(&start);
+		demo_pthread_create(&t[i], NULL, worker, NULL);
+	demo_barrier_wait(&start);
 	uint64_t t0 = ct_now_ns();
 	for (int i = 0; i < NTHREADS; i++)
-		check(pthread_join(t[i], NULL), "pthread_join");
+		demo_pthread_join(t[i], NULL);
 	return ct_now_ns() - t0;
 }
 
@@ -105,13 +88,13 @@ static void lost_updates(void)
 	       "counter_add: the reference (mutex)");
 	printf("   %-3s | %9s %9s %6s %7s | %9s %9s %6s %7s\n", "run", "got", "lost", "lost%", "time", "got", "lost",
 	       "lost%", "time");
-	check(pthread_barrier_init(&start, NULL, NTHREADS + 1), "pthread_barrier_init");
+	demo_barrier_init(&start, NULL, NTHREADS + 1);
 	for (int r = 1; r <= RUNS; r++) {
 		racy_value = 0;
 		uint64_t rt = run_workers(racy_worker);
 		long racy_got = racy_value;
 
-		check(counter_init(&safe), "counter_init");
+		demo_check(counter_init(&safe), "counter_init");
 		uint64_t st = run_workers(safe_worker);
 		long safe_got = counter_get(&safe);
 		counter_destroy(&safe);
@@ -123,7 +106,7 @@ static void lost_updates(void)
 		       safe_got, expected - safe_got, 100.0 * (double)(expected - safe_got) / (double)expected,
 		       (double)st / 1e6);
 	}
-	check(pthread_barrier_destroy(&start), "pthread_barrier_destroy");
+	demo_barrier_destroy(&start);
 	printf("\n   Average time per run: racy %.0f ms, counter_add %.0f ms: %.1f times slower, and right.\n"
 	       "   Every add now takes the one lock, so the threads queue for it.\n\n",
 	       (double)racy_ns / RUNS / 1e6, (double)safe_ns / RUNS / 1e6, (double)safe_ns / (double)racy_ns);
@@ -137,16 +120,11 @@ static int builds; /* how many times slow_build ran; protected by builds_lock */
 static void *slow_build(void *arg)
 {
 	(void)arg;
-	check(pthread_mutex_lock(&builds_lock), "pthread_mutex_lock");
+	demo_mutex_lock(&builds_lock);
 	builds++;
-	check(pthread_mutex_unlock(&builds_lock), "pthread_mutex_unlock");
+	demo_mutex_unlock(&builds_lock);
 	ct_sleep_ns(BUILD_MS * CT_MS); /* a slow build: a file read, a connection */
-	void *v = malloc(64);
-	if (v == NULL) {
-		fprintf(stderr, "demo: out of memory\n");
-		exit(1);
-	}
-	return v;
+	return demo_malloc(64);
 }
 
 /* BROKEN on purpose: the check and the act are two steps with no lock. */
@@ -170,14 +148,14 @@ static void *racy_lazy_get(struct racy_lazy *l)
 static void *racy_lazy_worker(void *arg)
 {
 	(void)arg;
-	barrier_wait(&lazy_start);
+	demo_barrier_wait(&lazy_start);
 	return racy_lazy_get(&racy_l);
 }
 
 static void *safe_lazy_worker(void *arg)
 {
 	(void)arg;
-	barrier_wait(&lazy_start);
+	demo_barrier_wait(&lazy_start);
 	return lazy_get(&safe_l);
 }
 
@@ -191,9 +169,9 @@ static void lazy_run(const char *name, void *(*worker)(void *))
 	builds = 0;
 	uint64_t c0 = ct_process_cpu_ns(), t0 = ct_now_ns();
 	for (int i = 0; i < NLAZY; i++)
-		check(pthread_create(&t[i], NULL, worker, NULL), "pthread_create");
+		demo_pthread_create(&t[i], NULL, worker, NULL);
 	for (int i = 0; i < NLAZY; i++)
-		check(pthread_join(t[i], &got[i]), "pthread_join");
+		demo_pthread_join(t[i], &got[i]);
 	uint64_t wall = ct_now_ns() - t0, cpu = ct_process_cpu_ns() - c0;
 	for (int i = 0; i < NLAZY; i++) {
 		int seen = 0;
@@ -218,23 +196,20 @@ static void check_then_act(void)
 	       "   one build takes %d ms. It should be built once, and everyone should get the same pointer.\n\n",
 	       NLAZY, BUILD_MS);
 	printf("   %-36s %6s %9s %10s %9s\n", "", "builds", "pointers", "wall", "CPU");
-	check(pthread_barrier_init(&lazy_start, NULL, NLAZY), "pthread_barrier_init");
+	demo_barrier_init(&lazy_start, NULL, NLAZY);
 	racy_l = (struct racy_lazy){NULL, slow_build, NULL};
 	lazy_run("racy: if (!value) value = build()", racy_lazy_worker);
-	check(lazy_init(&safe_l, slow_build, NULL), "lazy_init");
+	demo_check(lazy_init(&safe_l, slow_build, NULL), "lazy_init");
 	lazy_run("lazy_get: the reference (one lock)", safe_lazy_worker);
 	lazy_destroy(&safe_l);
-	check(pthread_barrier_destroy(&lazy_start), "pthread_barrier_destroy");
+	demo_barrier_destroy(&lazy_start);
 }
 
 int main(void)
 {
-	cpu_set_t cpus;
-	int ncpus = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
-
 	printf("concur lesson 04 demo: race conditions, with the reference solutions, on a machine where\n"
 	       "this process may use %d CPU(s).\n\n",
-	       ncpus);
+	       demo_usable_cpus());
 	lost_updates();
 	check_then_act();
 	printf("\nWhat to look for: the racy counter loses updates, a different number every run (or, now\n"

@@ -17,22 +17,20 @@
  *
  * DESIGN: each run creates its workers and joins them, timed from the first
  * create to the last join (starting them takes well under a millisecond,
- * a run tens of milliseconds).  Every pthread call's result is checked, and
- * a failure ends the demo with the call's name and error.  Each thread
- * draws its own random numbers (rand_r, its own seed) and keeps its
- * counters in locals, so the threads share nothing but the locks and the
- * bank.  The whole demo takes about 3 seconds.
+ * a run tens of milliseconds).  Every pthread call's result is checked
+ * (ct_demo.h), and a failure ends the demo with the call's name and
+ * error.  Each thread draws its own random numbers (rand_r, its own seed)
+ * and keeps its counters in locals, so the threads share nothing but the
+ * locks and the bank.  The whole demo takes about 3 seconds.
  */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
-#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "bank.h"
 #include "ct_clock.h"
+#include "ct_demo.h"
 
 #define NTHREADS       4
 #define NACCOUNTS      64	 /* BANK_MAX_ACCOUNTS; a multiple of NTHREADS */
@@ -44,24 +42,6 @@
 #define SHARED_PAIRS   500000L	 /* per thread, contended, in part 2 */
 #define TRY_PAIRS      20000L	 /* critical sections per thread, in part 3 */
 
-static void check(int err, const char *what)
-{
-	if (err != 0) {
-		fprintf(stderr, "demo: %s: %s\n", what, strerror(err));
-		exit(1);
-	}
-}
-
-static void lock(pthread_mutex_t *m)
-{
-	check(pthread_mutex_lock(m), "pthread_mutex_lock");
-}
-
-static void unlock(pthread_mutex_t *m)
-{
-	check(pthread_mutex_unlock(m), "pthread_mutex_unlock");
-}
-
 /*
  * Starts NTHREADS copies of worker(&args[i]) and joins them; returns the wall
  * time from the first pthread_create to the last join, in ns.
@@ -72,9 +52,9 @@ static uint64_t run_workers(void *(*worker)(void *), void *args, size_t arg_size
 	uint64_t t0 = ct_now_ns();
 
 	for (int i = 0; i < NTHREADS; i++)
-		check(pthread_create(&t[i], NULL, worker, (char *)args + (size_t)i * arg_size), "pthread_create");
+		demo_pthread_create(&t[i], NULL, worker, (char *)args + (size_t)i * arg_size);
 	for (int i = 0; i < NTHREADS; i++)
-		check(pthread_join(t[i], NULL), "pthread_join");
+		demo_pthread_join(t[i], NULL);
 	return ct_now_ns() - t0;
 }
 
@@ -118,13 +98,13 @@ static int big_transfer(int from, int to, long amount)
 {
 	int moved = 0;
 
-	lock(&big.lock);
+	demo_mutex_lock(&big.lock);
 	if (big.balance[from] >= amount) {
 		big.balance[from] -= amount;
 		big.balance[to] += amount;
 		moved = 1;
 	}
-	unlock(&big.lock);
+	demo_mutex_unlock(&big.lock);
 	return moved;
 }
 
@@ -159,9 +139,9 @@ static void *transfer_worker(void *arg)
 			/* Then update the sender's history: under that account's own lock
 			   in the per-account bank, under the one lock in the other. */
 			pthread_mutex_t *m = job->use_fine ? &fine.accounts[from].lock : &big.lock;
-			lock(m);
+			demo_mutex_lock(m);
 			spin(job->work);
-			unlock(m);
+			demo_mutex_unlock(m);
 		}
 	}
 	job->ok = ok;
@@ -198,9 +178,9 @@ static uint64_t bank_run(int use_fine, int work, int grouped, long total, int nt
 							i < nthreads ? total / nthreads : 0,
 							0};
 		if (use_fine) {
-			check(bank_init(&fine, NACCOUNTS, INITIAL, NULL), "bank_init");
+			demo_check(bank_init(&fine, NACCOUNTS, INITIAL, NULL), "bank_init");
 		} else {
-			check(pthread_mutex_init(&big.lock, NULL), "pthread_mutex_init");
+			demo_mutex_init(&big.lock, NULL);
 			for (int a = 0; a < NACCOUNTS; a++)
 				big.balance[a] = INITIAL;
 		}
@@ -211,7 +191,7 @@ static uint64_t bank_run(int use_fine, int work, int grouped, long total, int nt
 		} else {
 			for (int a = 0; a < NACCOUNTS; a++)
 				sum += big.balance[a];
-			check(pthread_mutex_destroy(&big.lock), "pthread_mutex_destroy");
+			demo_mutex_destroy(&big.lock);
 		}
 		*lost |= sum != money;
 	}
@@ -263,9 +243,9 @@ static void *contended_worker(void *arg)
 {
 	(void)arg;
 	for (long i = 0; i < SHARED_PAIRS; i++) {
-		lock(&shared_lock);
+		demo_mutex_lock(&shared_lock);
 		shared_count++;
-		unlock(&shared_lock);
+		demo_mutex_unlock(&shared_lock);
 	}
 	return NULL;
 }
@@ -282,12 +262,12 @@ static void lock_cost(void)
 		plain = plain + 1;
 	uint64_t t1 = ct_now_ns();
 	for (long i = 0; i < PAIRS; i++) {
-		lock(&m);
+		demo_mutex_lock(&m);
 		guarded++;
-		unlock(&m);
+		demo_mutex_unlock(&m);
 	}
 	uint64_t t2 = ct_now_ns();
-	check(pthread_mutex_destroy(&m), "pthread_mutex_destroy");
+	demo_mutex_destroy(&m);
 	shared_count = 0;
 	uint64_t contended = run_workers(contended_worker, unused, 1);
 
@@ -316,18 +296,15 @@ static void *try_worker(void *arg)
 
 	for (long i = 0; i < job->pairs; i++) {
 		for (;;) {
-			int err = pthread_mutex_trylock(&shared_lock);
-
 			tries++;
-			if (err == 0)
+			if (demo_mutex_trylock(&shared_lock) == 0) /* else EBUSY: someone holds it */
 				break;
-			check(err == EBUSY ? 0 : err, "pthread_mutex_trylock");
-			busy++;	       /* someone holds it: */
+			busy++;
 			sched_yield(); /* back off (let another thread run), then try again */
 		}
 		shared_count++;
 		spin(job->spin);
-		unlock(&shared_lock);
+		demo_mutex_unlock(&shared_lock);
 	}
 	job->tries = tries;
 	job->busy = busy;
@@ -365,12 +342,9 @@ static void trylock_rate(void)
 
 int main(void)
 {
-	cpu_set_t cpus;
-	int ncpus = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
-
 	printf("concur lesson 05 demo: mutexes, with the reference solution, on a machine where this\n"
 	       "process may use %d CPU(s).\n\n",
-	       ncpus);
+	       demo_usable_cpus());
 	granularity();
 	lock_cost();
 	trylock_rate();

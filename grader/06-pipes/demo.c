@@ -20,19 +20,18 @@
  *    per item (median, and the spread: it depends on whether the caller
  *    and the worker share a CPU).
  *
- * DESIGN: every system call's result is checked; a failure ends the demo
- * with the call's name and errno (die).  SIGPIPE is ignored for the whole
+ * DESIGN: every system call's result is checked (ct_demo.h); a failure
+ * ends the demo with the call's name and errno.  SIGPIPE is ignored for the whole
  * demo, so writing to a pipe nobody reads fails with EPIPE instead of
  * killing us, and the children inherit that.  Every child is waited for and
  * every descriptor closed; part 3 counts the descriptors to show it.
  */
-#define _GNU_SOURCE /* F_GETPIPE_SZ, sched_getaffinity */
+#define _GNU_SOURCE /* F_GETPIPE_SZ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,35 +87,6 @@ static const char *wchan(pid_t pid, char *buf, size_t size)
 	return buf;
 }
 
-/* Writes exactly len bytes to a blocking descriptor; -1 with errno on failure. */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	for (size_t done = 0; done < len;) {
-		ssize_t w = write(fd, (const char *)buf + done, len - done);
-		if (w == -1 && errno != EINTR)
-			return -1;
-		if (w > 0)
-			done += (size_t)w;
-	}
-	return 0;
-}
-
-/* Reads exactly len bytes; dies on an error or an early end of file. */
-static void read_all(int fd, void *buf, size_t len)
-{
-	for (size_t done = 0; done < len;) {
-		ssize_t r = read(fd, (char *)buf + done, len - done);
-		if (r == 0) {
-			errno = EPIPE;
-			demo_die("read (early end of file)");
-		}
-		if (r == -1 && errno != EINTR)
-			demo_die("read");
-		if (r > 0)
-			done += (size_t)r;
-	}
-}
-
 /* ---- 1. capacity ---------------------------------------------------------- */
 
 /* Returns the capacity measured. */
@@ -157,14 +127,10 @@ static _Noreturn void echo(int in, int out)
 	char buf[CHUNK];
 
 	for (;;) {
-		ssize_t r = read(in, buf, sizeof buf);
+		ssize_t r = demo_read(in, buf, sizeof buf);
 		if (r == 0)
 			_exit(0);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			_exit(1);
-		if (write_all(out, buf, (size_t)r) == -1)
+		if (demo_try_write_all(out, buf, (size_t)r) == -1)
 			_exit(errno == EPIPE ? 0 : 1); /* the parent stopped listening */
 	}
 }
@@ -178,8 +144,8 @@ static pid_t start_echo(int *to, int *from)
 	demo_pipe(up);
 	pid_t pid = demo_fork();
 	if (pid == 0) {
-		close(down[1]); /* the child keeps only down[0] and up[1] */
-		close(up[0]);
+		demo_close(down[1]); /* the child keeps only down[0] and up[1] */
+		demo_close(up[0]);
 		echo(down[0], up[1]);
 	}
 	demo_close(down[0]);
@@ -237,9 +203,11 @@ static void part_deadlock(size_t capacity)
 	pid = start_echo(&to, &from);
 	uint64_t t0 = ct_now_ns();
 	for (sent = 0; sent < echo_bytes; sent += CHUNK) {
-		if (write_all(to, out, CHUNK) == -1)
-			demo_die("write");
-		read_all(from, back, CHUNK);
+		demo_write_all(to, out, CHUNK);
+		if (!demo_read_all(from, back, CHUNK)) {
+			errno = EPIPE;
+			demo_die("read (early end of file)");
+		}
 		if (memcmp(out, back, CHUNK) != 0) {
 			fprintf(stderr, "demo: the echo child changed the data\n");
 			exit(1);
@@ -256,10 +224,9 @@ static void part_deadlock(size_t capacity)
 	demo_pipe(fds);
 	pid = demo_fork();
 	if (pid == 0) {
-		close(fds[0]);
+		demo_close(fds[0]);
 		for (size_t done = 0; done < child_bytes; done += CHUNK)
-			if (write_all(fds[1], out, CHUNK) == -1)
-				_exit(1);
+			demo_write_all(fds[1], out, CHUNK);
 		_exit(0);
 	}
 	demo_close(fds[1]);
@@ -284,15 +251,8 @@ static void part_deadlock(size_t capacity)
 	       STALL_MS, child_bytes / 1024, wchan(pid, where, sizeof where), pipe_holds(fds[0]));
 	size_t got = 0;
 	char buf[CHUNK];
-	for (;;) { /* read first ... */
-		ssize_t k = read(fds[0], buf, sizeof buf);
-		if (k == 0)
-			break;
-		if (k == -1 && errno != EINTR)
-			demo_die("read");
-		if (k > 0)
-			got += (size_t)k;
-	}
+	for (ssize_t k; (k = demo_read(fds[0], buf, sizeof buf)) > 0;) /* read first ... */
+		got += (size_t)k;
 	demo_close(fds[0]);
 	t0 = ct_now_ns();
 	demo_wait(pid); /* ... then wait */
@@ -473,13 +433,10 @@ int main(void)
 	struct sigaction ignore = {.sa_handler = SIG_IGN}, alarm = {.sa_handler = on_alarm};
 
 	/* No SA_RESTART: the alarm makes a blocked waitpid return -1 with EINTR. */
-	if (sigaction(SIGPIPE, &ignore, NULL) == -1 || sigaction(SIGALRM, &alarm, NULL) == -1)
-		demo_die("sigaction");
-	cpu_set_t cpus;
-	if (sched_getaffinity(0, sizeof cpus, &cpus) == -1)
-		demo_die("sched_getaffinity");
+	demo_sigaction(SIGPIPE, &ignore, NULL);
+	demo_sigaction(SIGALRM, &alarm, NULL);
 	printf("concur lesson 06 demo: pipes, measured on a machine where this process may use %d CPU(s).\n\n",
-	       CPU_COUNT(&cpus));
+	       demo_usable_cpus());
 	part_deadlock(part_capacity());
 	part_speedup();
 	part_overhead();

@@ -26,8 +26,8 @@
  *    one process and in two processes at once.  Median, fastest and
  *    slowest of REPEAT runs.
  *
- * DESIGN: every system call's result is checked; a failure ends the demo
- * with the call's name and errno (die).  SIGPIPE is ignored, so a dead
+ * DESIGN: every system call's result is checked (ct_demo.h); a failure
+ * ends the demo with the call's name and errno.  SIGPIPE is ignored, so a dead
  * partner shows as EPIPE, not as a silent death.  Every child is waited
  * for and every descriptor, mapping and queue is released.
  */
@@ -56,33 +56,6 @@
 #define ROUNDS	    2000   /* part 2: round trips per run */
 #define REPEAT	    5	   /* part 2: runs of each: median, fastest, slowest */
 #define ADDS	    200000 /* part 2: shm_counter_add calls per run */
-
-/* Writes exactly len bytes; dies on failure. */
-static void write_all(int fd, const void *buf, size_t len)
-{
-	for (size_t done = 0; done < len;) {
-		ssize_t w = write(fd, (const char *)buf + done, len - done);
-		if (w == -1 && errno != EINTR)
-			demo_die("write");
-		if (w > 0)
-			done += (size_t)w;
-	}
-}
-
-/* Reads exactly len bytes; returns 1, or 0 at end of file; dies on an error. */
-static int read_all(int fd, void *buf, size_t len)
-{
-	for (size_t done = 0; done < len;) {
-		ssize_t r = read(fd, (char *)buf + done, len - done);
-		if (r == 0)
-			return 0;
-		if (r == -1 && errno != EINTR)
-			demo_die("read");
-		if (r > 0)
-			done += (size_t)r;
-	}
-	return 1;
-}
 
 /* ---- 1. memory ------------------------------------------------------------ */
 
@@ -136,17 +109,15 @@ static void work(const struct lab *l)
 	pid_t me = getpid();
 
 	if (l->touch) {
-		mem = mmap(NULL, l->touch, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (mem == MAP_FAILED)
-			demo_die("mmap");
+		mem = demo_mmap(NULL, l->touch, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		memset(mem, 1, l->touch); /* a page is only resident once it is touched */
 	}
-	write_all(l->ready_w, &me, sizeof me); /* one record, well under PIPE_BUF: atomic */
-	while (read(l->go_r, &c, 1) != 0)      /* blocks, asleep, until end of file */
-		if (errno != EINTR)
-			demo_die("read");
-	if (mem && munmap(mem, l->touch) == -1)
-		demo_die("munmap");
+	demo_write_all(l->ready_w, &me, sizeof me); /* one record, well under PIPE_BUF: atomic */
+
+	while (demo_read(l->go_r, &c, 1) != 0) /* blocks, asleep, until end of file */
+		;
+	if (mem)
+		demo_munmap(mem, l->touch);
 }
 
 static void *work_thread(void *arg)
@@ -162,32 +133,22 @@ static _Noreturn void run_lab(int threads, int n, struct lab *l)
 	pid_t pids[MAX_WORKERS], me = getpid();
 
 	for (int i = 0; i < n; i++) {
-		if (threads) {
-			int err = pthread_create(&tids[i], NULL, work_thread, l);
-			if (err) {
-				errno = err;
-				demo_die("pthread_create");
-			}
-		} else if ((pids[i] = demo_fork()) == 0) {
+		if (threads)
+			demo_pthread_create(&tids[i], NULL, work_thread, l);
+		else if ((pids[i] = demo_fork()) == 0) {
 			work(l);
 			_exit(0);
 		}
 	}
-	write_all(l->ready_w, &me, sizeof me); /* the lab's own record */
+	demo_write_all(l->ready_w, &me, sizeof me); /* the lab's own record */
 	char c;
-	while (read(l->go_r, &c, 1) != 0) /* the lab sleeps too, until "go home" */
-		if (errno != EINTR)
-			demo_die("read");
+	while (demo_read(l->go_r, &c, 1) != 0) /* the lab sleeps too, until "go home" */
+		;
 	for (int i = 0; i < n; i++) {
-		if (threads) {
-			int err = pthread_join(tids[i], NULL);
-			if (err) {
-				errno = err;
-				demo_die("pthread_join");
-			}
-		} else {
+		if (threads)
+			demo_pthread_join(tids[i], NULL);
+		else
 			demo_wait_ok(pids[i]);
-		}
 	}
 	_exit(0);
 }
@@ -211,7 +172,7 @@ static struct mem measure(int threads, int n, size_t touch)
 	demo_close(ready[1]);
 	demo_close(go[0]);
 	/* n + 1 records: each worker's and the lab's.  Then everyone sleeps. */
-	if (!read_all(ready[0], who, (size_t)(n + 1) * sizeof who[0])) {
+	if (!demo_read_all(ready[0], who, (size_t)(n + 1) * sizeof who[0])) {
 		errno = ECHILD;
 		demo_die("the lab ended early");
 	}
@@ -270,8 +231,8 @@ static _Noreturn void echo_fd(int in, int out)
 {
 	long x;
 
-	while (read_all(in, &x, sizeof x))
-		write_all(out, &x, sizeof x);
+	while (demo_read_all(in, &x, sizeof x))
+		demo_write_all(out, &x, sizeof x);
 	_exit(0);
 }
 
@@ -282,8 +243,8 @@ static double ping_fd(int to, int from)
 
 	for (long i = 0; i < ROUNDS; i++) {
 		long back;
-		write_all(to, &i, sizeof i);
-		if (!read_all(from, &back, sizeof back) || back != i) {
+		demo_write_all(to, &i, sizeof i);
+		if (!demo_read_all(from, &back, sizeof back) || back != i) {
 			errno = EPROTO;
 			demo_die("echo");
 		}
@@ -355,7 +316,7 @@ static double trip_mqueue(void)
 	pid_t pid = demo_fork();
 	if (pid == 0) { /* echo; the parent's "stop" is the message -1 */
 		do {
-			if (mq_receive(q[0], (char *)&x, sizeof x, NULL) != sizeof x)
+			if (mq_receive(q[0], (char *)&x, sizeof x, NULL) == -1)
 				demo_die("mq_receive");
 			if (mq_send(q[1], (const char *)&x, sizeof x, 0) == -1)
 				demo_die("mq_send");
@@ -366,13 +327,16 @@ static double trip_mqueue(void)
 	for (long i = 0; i < ROUNDS; i++) {
 		if (mq_send(q[0], (const char *)&i, sizeof i, 0) == -1)
 			demo_die("mq_send");
-		if (mq_receive(q[1], (char *)&x, sizeof x, NULL) != sizeof x || x != i)
+		if (mq_receive(q[1], (char *)&x, sizeof x, NULL) == -1)
 			demo_die("mq_receive");
+		if (x != i) {
+			errno = EPROTO;
+			demo_die("message queue echo");
+		}
 	}
 	double ns = (double)(ct_now_ns() - t0) / ROUNDS;
 	x = -1;
-	if (mq_send(q[0], (const char *)&x, sizeof x, 0) == -1 ||
-	    mq_receive(q[1], (char *)&x, sizeof x, NULL) != sizeof x)
+	if (mq_send(q[0], (const char *)&x, sizeof x, 0) == -1 || mq_receive(q[1], (char *)&x, sizeof x, NULL) == -1)
 		demo_die("mq stop");
 	demo_wait_ok(pid);
 	for (int k = 0; k < 2; k++)
@@ -396,10 +360,8 @@ static void xsem_wait(sem_t *s)
 
 static double trip_semaphores(void)
 {
-	struct sem_box *b = mmap(NULL, sizeof *b, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct sem_box *b = demo_mmap(NULL, sizeof *b, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
-	if (b == MAP_FAILED)
-		demo_die("mmap");
 	if (sem_init(&b->request, 1, 0) == -1 || sem_init(&b->reply, 1, 0) == -1) /* 1: between processes */
 		demo_die("sem_init");
 	pid_t pid = demo_fork();
@@ -429,8 +391,7 @@ static double trip_semaphores(void)
 	demo_wait_ok(pid);
 	if (sem_destroy(&b->request) == -1 || sem_destroy(&b->reply) == -1)
 		demo_die("sem_destroy");
-	if (munmap(b, sizeof *b) == -1)
-		demo_die("munmap");
+	demo_munmap(b, sizeof *b);
 	return ns;
 }
 
@@ -534,8 +495,7 @@ int main(void)
 	struct sigaction ign = {.sa_handler = SIG_IGN};
 
 	sigemptyset(&ign.sa_mask);
-	if (sigaction(SIGPIPE, &ign, NULL) == -1)
-		demo_die("sigaction");
+	demo_sigaction(SIGPIPE, &ign, NULL);
 	printf("concur lesson 07 demo: threads or processes, and the price of IPC.\n\n");
 	part_memory();
 	part_round_trips();

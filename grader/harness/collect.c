@@ -46,32 +46,13 @@ static int sentinel_status(void)
 char *collect_read(const char *dir, const char *name, size_t max, size_t *len)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	char *buf = NULL;
-	size_t n = 0;
+	size_t n;
+	char *s = read_untrusted_file(path, max, &n);
 
 	free(path);
-	if (fd == -1)
-		return NULL;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return NULL;
-	}
-	buf = xcalloc(max + 1, 1);
-	while (n < max) {
-		ssize_t got = read(fd, buf + n, max - n);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fd);
-	buf[n] = '\0';
-	if (len)
+	if (s && len)
 		*len = n;
-	return buf;
+	return s;
 }
 
 /* The text cut at its first NUL (binary junk) and to at most max bytes. */
@@ -82,10 +63,41 @@ static char *bounded_text(const char *s, size_t max)
 	return xasprintf("%.*s%s", (int)n, s, s[n] ? " [...]" : "");
 }
 
+/* dir/name opened for reading if it is a regular file (never a link, FIFO or device), else -1. */
+static int open_regular(const char *dir, const char *name, struct stat *st)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	free(path);
+	if (fd != -1 && (fstat(fd, st) == -1 || !S_ISREG(st->st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* At most max bytes of dir/name, its head or (tail) its tail, NUL-terminated; NULL if it is not a regular file. */
+static char *read_part(const char *dir, const char *name, size_t max, bool tail)
+{
+	struct stat st;
+	int fd = open_regular(dir, name, &st);
+
+	if (fd == -1)
+		return NULL;
+	/* A flood of output is never read whole: only its head, or its tail. */
+	off_t from = tail && st.st_size > (off_t)max ? st.st_size - (off_t)max : 0;
+	char *s = xcalloc(max + 1, 1);
+	ssize_t got = pread(fd, s, max, from);
+	s[got > 0 ? got : 0] = '\0';
+	close(fd);
+	return s;
+}
+
 /* First line of dir/name, or NULL if empty or absent. */
 static char *first_line_of(const char *dir, const char *name)
 {
-	char *s = collect_read(dir, name, 4096, NULL);
+	char *s = read_part(dir, name, 4096, false);
 
 	if (!s)
 		return NULL;
@@ -95,25 +107,11 @@ static char *first_line_of(const char *dir, const char *name)
 	return line;
 }
 
-/* The last n lines of dir/name (its last 64 KiB at most), or NULL if empty or absent. */
+/* The last n lines of dir/name (of its last 64 KiB at most), or NULL if empty or absent. */
 static char *last_lines_of(const char *dir, const char *name, int n)
 {
-	char *path = xasprintf("%s/%s", dir, name);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	char *s = NULL;
+	char *s = read_part(dir, name, 64 << 10, true);
 
-	free(path);
-	if (fd == -1)
-		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		/* Only the tail matters: a flood of output is not read whole. */
-		off_t from = st.st_size > (64 << 10) ? st.st_size - (64 << 10) : 0;
-		s = xcalloc((64 << 10) + 1, 1);
-		ssize_t got = pread(fd, s, 64 << 10, from);
-		s[got > 0 ? got : 0] = '\0';
-	}
-	close(fd);
 	if (!s)
 		return NULL;
 	size_t len = strlen(s);

@@ -45,9 +45,10 @@ void collect_race(const struct job *j, const char *run_dir, const char *keep_dir
 void collect_explanation(const char *xml_dir, const char *log_dir, const char *keep_dir, struct race_outcome *out);
 
 /*
- * At most max bytes of dir/name if it is a regular file (links, FIFOs,
- * devices and directories are refused), NUL-terminated; *len gets the
- * length if not NULL.  NULL if there is no such file.  Never blocks.
+ * dir/name whole, NUL-terminated (*len gets its length if not NULL), or
+ * NULL if it is not a regular file (links, FIFOs, devices and directories
+ * are refused) or holds more than max bytes (refused, not cut: half a file
+ * may mean something else).  Never blocks.  See read_untrusted_file().
  */
 char *collect_read(const char *dir, const char *name, size_t max, size_t *len);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ct_timeline.h"
 #include "util.h"
@@ -18,6 +19,19 @@
 #define SVG_WIDTH 720
 #define ROW_HEIGHT 16
 #define LABEL_WIDTH 190
+
+/*
+ * What a timeline file may hold: well above what the suites save (two
+ * groups, up to 64 rows, a few dozen intervals, titles of 200 bytes), well
+ * below what would flood the terminal or the memory.
+ */
+#define TL_MAX_FILE_BYTES (256 << 10)
+#define TL_MAX_GROUPS	  8
+#define TL_MAX_ROWS	  128  /* rows of one group */
+#define TL_MAX_SEGS	  4096 /* intervals of one group */
+#define TL_MAX_TEXT	  256  /* bytes of the title or of a group's name */
+/* A day: no test runs that long. */
+#define TL_MAX_MS (24.0 * 3600 * 1000)
 
 /* A loaded timeline: groups with their intervals in ns (from ms), all on one origin. */
 struct loaded {
@@ -29,41 +43,107 @@ struct loaded {
 	int ngroups;
 };
 
+/* Text to print as it is: short, and without control characters (C0, DEL, C1). */
+static const char *text_field(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	const unsigned char *p = (const unsigned char *)json_string_value(v);
+
+	if (!json_is_string(v) || json_string_length(v) > TL_MAX_TEXT ||
+	    strlen((const char *)p) != json_string_length(v))
+		return NULL;
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return NULL;
+	return json_string_value(v);
+}
+
+/* An integer lo <= v <= hi. */
+static bool int_field(json_t *v, long long lo, long long hi, int *out)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return false;
+	*out = (int)json_integer_value(v);
+	return true;
+}
+
+/* A time in ms, 0 <= v <= TL_MAX_MS, as ns + 1 (which keeps a start at 0 apart from "never ran"). */
+static bool ms_field(json_t *v, uint64_t *ns)
+{
+	double ms = json_number_value(v);
+
+	if (!json_is_number(v) || !(ms >= 0 && ms <= TL_MAX_MS)) /* written so that NaN fails too */
+		return false;
+	*ns = (uint64_t)(ms * 1e6) + 1;
+	return true;
+}
+
+/* Group i of the file, checked whole; false at the first value out of its range. */
+static bool load_group(json_t *g, int i, struct loaded *t)
+{
+	json_t *segs = json_object_get(g, "segments_ms"), *seg;
+	const char *name = text_field(g, "name");
+	int nrows;
+	size_t k;
+
+	if (!name || !int_field(json_object_get(g, "rows"), 0, TL_MAX_ROWS, &nrows) || !json_is_array(segs) ||
+	    json_array_size(segs) > TL_MAX_SEGS)
+		return false;
+	t->names[i] = xstrdup(name);
+	t->segs[i] = xcalloc(json_array_size(segs), sizeof **t->segs);
+	t->rows[i] = xcalloc(json_array_size(segs), sizeof **t->rows);
+	json_array_foreach(segs, k, seg) {
+		struct ct_interval *iv = &t->segs[i][k];
+		if (!json_is_array(seg) || json_array_size(seg) != 3 ||
+		    !int_field(json_array_get(seg, 0), 0, nrows - 1, &t->rows[i][k]) ||
+		    !ms_field(json_array_get(seg, 1), &iv->start_ns) ||
+		    !ms_field(json_array_get(seg, 2), &iv->end_ns) || iv->end_ns < iv->start_ns)
+			return false;
+	}
+	t->groups[i] =
+	    (struct ct_timeline_group){t->names[i], t->segs[i], t->rows[i], (int)json_array_size(segs), nrows};
+	return true;
+}
+
+static void unload(struct loaded *t);
+
+/*
+ * Reads the timeline file at path into t.  The file was written inside the
+ * sandbox, so it is hostile input: it is read only if it is a regular file
+ * of at most TL_MAX_FILE_BYTES, and kept only if every value has the type
+ * and range ct_timeline_save() gives it.  Otherwise returns false, having
+ * kept nothing: such a drawing is dropped, never drawn half or wrong.
+ */
 static bool load(const char *path, struct loaded *t)
 {
-	json_t *root = json_load_file(path, 0, NULL), *g, *seg;
-	size_t i, k;
-
-	if (!root)
-		return false;
+	size_t len, i;
+	char *text = read_untrusted_file(path, TL_MAX_FILE_BYTES, &len);
+	json_t *root = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL) : NULL, *g;
 	json_t *groups = json_object_get(root, "groups");
-	t->title = xstrdup(json_string_value(json_object_get(root, "title")) ?: "");
-	t->ngroups = (int)json_array_size(groups);
-	t->groups = xcalloc((size_t)t->ngroups, sizeof *t->groups);
-	t->segs = xcalloc((size_t)t->ngroups, sizeof *t->segs);
-	t->rows = xcalloc((size_t)t->ngroups, sizeof *t->rows);
-	t->names = xcalloc((size_t)t->ngroups, sizeof *t->names);
-	json_array_foreach(groups, i, g) {
-		json_t *segs = json_object_get(g, "segments_ms");
-		int nrows = (int)json_integer_value(json_object_get(g, "rows"));
-		size_t nsegs = 0;
-		t->names[i] = xstrdup(json_string_value(json_object_get(g, "name")) ?: "");
-		t->segs[i] = xcalloc(json_array_size(segs), sizeof **t->segs);
-		t->rows[i] = xcalloc(json_array_size(segs), sizeof **t->rows);
-		json_array_foreach(segs, k, seg) {
-			int row = (int)json_integer_value(json_array_get(seg, 0));
-			if (row < 0 || row >= nrows)
-				continue;
-			t->rows[i][nsegs] = row;
-			/* +1 ns keeps an interval that starts at 0 apart from "never ran". */
-			t->segs[i][nsegs].start_ns = (uint64_t)(json_number_value(json_array_get(seg, 1)) * 1e6) + 1;
-			t->segs[i][nsegs].end_ns = (uint64_t)(json_number_value(json_array_get(seg, 2)) * 1e6) + 1;
-			nsegs++;
+	const char *title = text_field(root, "title");
+	size_t ngroups = json_array_size(groups);
+	bool ok = title && json_is_array(groups) && ngroups >= 1 && ngroups <= TL_MAX_GROUPS;
+
+	free(text);
+	memset(t, 0, sizeof *t);
+	if (ok) {
+		t->title = xstrdup(title);
+		t->ngroups = (int)ngroups;
+		t->groups = xcalloc((size_t)t->ngroups, sizeof *t->groups);
+		t->segs = xcalloc((size_t)t->ngroups, sizeof *t->segs);
+		t->rows = xcalloc((size_t)t->ngroups, sizeof *t->rows);
+		t->names = xcalloc((size_t)t->ngroups, sizeof *t->names);
+		json_array_foreach(groups, i, g) {
+			if (!json_is_object(g) || !load_group(g, (int)i, t)) {
+				ok = false;
+				break;
+			}
 		}
-		t->groups[i] = (struct ct_timeline_group){t->names[i], t->segs[i], t->rows[i], (int)nsegs, nrows};
 	}
 	json_decref(root);
-	return true;
+	if (!ok)
+		unload(t);
+	return ok;
 }
 
 static void unload(struct loaded *t)
@@ -142,8 +222,10 @@ static void write_svg(const char *path, const struct loaded *t)
 		}
 		y += gr->nrows * ROW_HEIGHT + 6;
 	}
-	xmlTextWriterEndDocument(w);
+	int done = xmlTextWriterEndDocument(w); /* flushes: where a full disk shows */
 	xmlFreeTextWriter(w);
+	if (done < 0)
+		unlink(path); /* no half-written SVG */
 }
 
 char *timeline_render_file(const char *json_path, const char *svg_path)

@@ -73,6 +73,40 @@ char *read_file(const char *path, size_t max)
 	return buf;
 }
 
+char *read_untrusted_file(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	char *buf = NULL;
+	size_t n = 0;
+
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || (unsigned long long)st.st_size > max)
+		goto fail;
+	buf = xcalloc(max + 2, 1);
+	for (;;) { /* up to max + 1 bytes: the file may have grown since fstat */
+		ssize_t r = read(fd, buf + n, max + 1 - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			goto fail;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max)
+			goto fail;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
 int write_file(const char *path, const char *s)
 {
 	FILE *f = fopen(path, "w");

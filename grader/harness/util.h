@@ -15,6 +15,14 @@ char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whole file as a NUL-terminated string (at most max bytes), or NULL. */
 char *read_file(const char *path, size_t max);
+/*
+ * A file that a sandboxed program may have written, whole, as a
+ * NUL-terminated string (its length in *len), or NULL if path is not a
+ * regular file (a FIFO would block the reader, a symbolic link could point
+ * anywhere), cannot be read, or holds more than max bytes: rejected, not
+ * truncated, since half a file may mean something else.  Never blocks.
+ */
+char *read_untrusted_file(const char *path, size_t max, size_t *len);
 /* Writes s to path, replacing it; 0 or -1. */
 int write_file(const char *path, const char *s);
 bool file_exists(const char *path);
