@@ -648,30 +648,111 @@ static bool descends_from(const struct proc_info *p, pid_t ancestor, unsigned *r
 	return false;
 }
 
-static bool stray(const struct proc_info *p, void *self)
+struct stray_query {
+	pid_t self;
+	bool verbose; /* print each stray */
+};
+
+static bool stray(const struct proc_info *p, void *query)
 {
-	pid_t me = *(pid_t *)self;
+	const struct stray_query *q = query;
 	unsigned run;
 	bool is_stray = false;
 
-	if (p->state == 'Z' || p->pid == me)
+	if (p->state == 'Z' || p->pid == q->self)
 		return false;
 	if (sandbox_uid_run(p->uid, &run) && ours_run[run]) {
 		unsigned owner = run;
-		is_stray = descends_from(p, me, &owner) || owner == run;
+		is_stray = descends_from(p, q->self, &owner) || owner == run;
 	} else
-		is_stray = descends_from(p, me, NULL);
-	if (is_stray)
+		is_stray = descends_from(p, q->self, NULL);
+	if (is_stray && q->verbose)
 		printf("       stray process %d (uid %u, state %c, parent %d)\n", (int)p->pid, (unsigned)p->uid, p->state,
 		       (int)p->ppid);
 	return is_stray;
 }
 
-static int count_strays(void)
+static int count_strays(bool verbose)
 {
-	pid_t self = getpid();
+	struct stray_query q = {getpid(), verbose};
 
-	return procs_count(stray, &self);
+	return procs_count(stray, &q);
+}
+
+/*
+ * Starts a process that pauses until killed, as uid (if not 0; we are
+ * root) and, if orphan, as the child of a process that ends at once, so
+ * that it is re-parented.  Returns its pid, or -1.
+ */
+static pid_t start_sleeper(uid_t uid, bool orphan)
+{
+	int fds[2];
+	pid_t got = -1, mid;
+
+	if (pipe(fds) == -1)
+		return -1;
+	fflush(NULL);
+	mid = fork();
+	if (mid == 0) {
+		pid_t g = orphan ? fork() : 0;
+		if (g == 0) {
+			pid_t me = getpid();
+			/* Dumpable again after setuid, so that /proc shows its uid as for an exec'd job. */
+			if ((uid && (setgid(uid) == -1 || setuid(uid) == -1 || prctl(PR_SET_DUMPABLE, 1) == -1)) ||
+			    write(fds[1], &me, sizeof me) != sizeof me)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		_exit(g == -1);
+	}
+	close(fds[1]);
+	if (mid == -1 || read(fds[0], &got, sizeof got) != sizeof got)
+		got = -1;
+	close(fds[0]);
+	if (orphan && mid > 0)
+		waitpid(mid, NULL, 0);
+	return got;
+}
+
+/*
+ * The stray check itself: it counts a process that this run left behind
+ * (re-parented to us, or, as root, running as one of our runs' sandbox
+ * uids anywhere) and not a process sandboxed by another grading.  Run
+ * before any harness, so that its made-up run is no real one.
+ */
+static void test_stray_check(void)
+{
+	unsigned ours = (unsigned)getpid() % SANDBOX_RUNS, theirs = (ours + 1) % SANDBOX_RUNS;
+	int before = count_strays(false), left, as_root = -2; /* -2: not tried (not root), -1: could not start */
+	pid_t ours_left = start_sleeper(0, true);
+
+	left = count_strays(false) - before;
+	if (ours_left > 0) {
+		kill(ours_left, SIGKILL);
+		waitpid(ours_left, NULL, 0);
+	}
+	if (geteuid() == 0 && prctl(PR_SET_CHILD_SUBREAPER, 0) == 0) {
+		/* Orphans that go to init, as if they had escaped us. */
+		pid_t mine = start_sleeper(sandbox_first_uid((pid_t)ours), true);
+		pid_t other = start_sleeper(sandbox_first_uid((pid_t)theirs), true);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
+			perror("kit-tests: prctl(PR_SET_CHILD_SUBREAPER)");
+			exit(2);
+		}
+		ours_run[ours] = true;
+		as_root = mine > 0 && other > 0 ? count_strays(false) - before : -1;
+		ours_run[ours] = false;
+		if (mine > 0)
+			kill(mine, SIGKILL);
+		if (other > 0)
+			kill(other, SIGKILL);
+	}
+	result(ours_left > 0 && left == 1 && (as_root == 1 || as_root == -2),
+	       "the stray check counts what this run leaves behind (%d of 1), not another grading's jobs (%s)", left,
+	       as_root == -2  ? "not root: sandbox uids not tried"
+	       : as_root == 1 ? "as root: of 2 orphans with sandbox uids, it counts the 1 of our run"
+			      : "as root: the orphans with sandbox uids were miscounted or did not start");
 }
 
 static void test_units(const char *list)
@@ -915,10 +996,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	double t0 = now_s();
+	test_stray_check();
 	test_units(units);
 	test_mutation_rules();
-	if (!only)
-		test_uncatalogued();
+	test_uncatalogued();
 	for (int i = 0; i < n; i++) {
 		if (only && !lesson_find(&ls[i], 1, only))
 			continue;
@@ -928,7 +1009,7 @@ int main(int argc, char **argv)
 		test_skeletons(&ls[i]);
 		test_variants(&ls[i]);
 	}
-	int strays = count_strays();
+	int strays = count_strays(true);
 	result(strays == 0, "no process left running by the grader (%d found)", strays);
 	printf("\nkit tests took %.0f s\n%d passed, %d failed\n", now_s() - t0, passed, failed);
 	return failed ? 1 : 0;
