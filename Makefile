@@ -117,7 +117,7 @@ hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn
 	$(Q)$(HARNESS) --hint $(GRADE_OPTS)
 
 test: $(KIT_ALL) $(UNIT_BINS) $(KIT_TESTS) ## the kit's own tests (solutions pass, skeletons and wrong variants fail)
-	$(Q)$(KIT_TESTS) --unit '$(UNIT_BINS)'
+	$(Q)$(KIT_TESTS) --unit '$(UNIT_BINS)' $(if $(LESSON),--lesson '$(LESSON)')
 
 bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson on the solutions (RUNS=5)
 	$(Q)$(KIT_TESTS) --bench --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)')
@@ -209,7 +209,7 @@ $(HARNESS): $(HARNESS_OBJ) $(call obj,grader/lib/procs.c grader/lib/ct_timeline.
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS) -ldl
 
-$(KIT_TESTS): $(KIT)/tests/kit_tests.o $(call obj,grader/harness/lesson.c grader/harness/util.c grader/lib/procs.c)
+$(KIT_TESTS): $(KIT)/tests/kit_tests.o $(KIT)/tests/kit_variants.o $(call obj,grader/harness/lesson.c grader/harness/util.c grader/lib/procs.c)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS)
 $(KIT)/tests/%.o: tests/%.c | $(DEPS_OK)

@@ -1,16 +1,19 @@
 /*
  * kit_tests.c - the kit's own tests (make test) and benchmark (make bench).
  *
- * make test proves, lesson by lesson, that
+ * make test (--lesson L: one lesson) proves, lesson by lesson, that
+ *   - the lesson has every part: text, skeletons, solutions, catalogue,
+ *     hints, suites, Helgrind drivers, a known-wrong variant per check;
  *   - the reference solutions get every point;
  *   - the skeletons compile with -Wall -Wextra -Werror and fail every check
  *     fast, saying "not implemented" at their file and line;
  *   - solutions/ mirrors exercises/ (same files, identical headers, the
  *     same opening comment in each source);
- *   - every known-wrong variant in tests/NN-slug/variants.json fails
- *     exactly the checks it targets, and what the failing checks say
- *     contains the intended message;
- *   - no process is left behind by any of it;
+ *   - every known-wrong variant in tests/NN-slug/variants.json (a mutation
+ *     of the solution or a whole file, see kit_variants.h) fails exactly
+ *     the checks it targets, and what the failing checks say contains the
+ *     intended message;
+ *   - no process is left behind by any of it (only this run's own count);
  * and runs the harness's unit tests.  It drives build/kit/concur-grade the
  * way make check does and reads its JSON report (jansson), never its text.
  * The last line is "N passed, N failed".
@@ -31,21 +34,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "kit_variants.h"
 #include "lesson.h"
 #include "procs.h"
+#include "sandbox_uids.h"
 #include "util.h"
 
 #define HARNESS "build/kit/concur-grade"
 #define SKELETON_BUDGET_S 10.0
-#define SANDBOX_UID_MIN 2000000u /* grader/harness/jobs.c */
 
 static int passed, failed;
 static const char *out_dir = "build/kit-tests";
+static const char *variants_dir = "build/kit-tests/variants"; /* the mutated copies, DIR/NN-slug/NAME.c */
+
+/*
+ * The sandbox uid ranges of the harness runs we started (sandbox_uids.h):
+ * ours_run[pid % SANDBOX_RUNS] is set for each harness pid.
+ */
+static bool ours_run[SANDBOX_RUNS];
 
 static double now_s(void)
 {
@@ -95,6 +107,8 @@ static int run(char *const argv[], const char *log, double timeout_s, double *wa
 		perror(argv[0]);
 		_exit(127);
 	}
+	if (strcmp(argv[0], HARNESS) == 0)
+		ours_run[(unsigned)pid % SANDBOX_RUNS] = true;
 	for (;;) {
 		pid_t got = waitpid(pid, &status, WNOHANG);
 		if (got == pid)
@@ -114,6 +128,9 @@ static int run(char *const argv[], const char *log, double timeout_s, double *wa
 	}
 	if (wall)
 		*wall = now_s() - t0;
+	/* What a harness left behind came to us (we are a subreaper): reap what has ended. */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -323,6 +340,37 @@ static void test_mirror(const struct lesson *l)
 	       why);
 }
 
+/* The rules of mutation_apply, on a small text: exactly one match, lines only at their start. */
+static void test_mutation_rules(void)
+{
+	static const struct {
+		const char *find; /* JSON */
+		const char *want; /* the text after the edit, or NULL: refused */
+	} cases[] = {
+		{"[\"b();\"]", "a();\n\tb();\nB();\n"}, /* a whole line matches only where a line starts */
+		{"\"b();\"", NULL},                     /* exact text: twice */
+		{"\"c();\"", NULL},                     /* not at all */
+		{"[]", NULL},                           /* empty */
+		{"5", NULL},                            /* malformed */
+	};
+	json_t *replace = json_pack("[s]", "B();");
+	bool ok = true;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *find = json_loads(cases[i].find, JSON_DECODE_ANY, NULL);
+		char *why = NULL, *got = mutation_apply("a();\n\tb();\nb();\n", find, replace, &why);
+		bool right = cases[i].want ? got && strcmp(got, cases[i].want) == 0 : !got && why;
+		if (!right)
+			printf("       (find %s gave %s%s)\n", cases[i].find, got ? "a result" : "a refusal: ", got ? "" : why);
+		ok = ok && right;
+		free(got);
+		free(why);
+		json_decref(find);
+	}
+	json_decref(replace);
+	result(ok, "a mutation's edit applies only where its text occurs exactly once (whole lines at a line's start)");
+}
+
 static bool contains_all(const char *text, json_t *message)
 {
 	if (json_is_string(message))
@@ -346,82 +394,365 @@ static bool listed(json_t *arr, const char *name)
 	return false;
 }
 
-static void test_variants(const struct lesson *l)
+/* tests/NN-slug/variants.json's list of variants, or NULL (with a failing line if report). */
+static json_t *variants_of(const struct lesson *l, json_t **spec, bool report)
 {
 	char *path = xasprintf("tests/%s/variants.json", l->slug);
-	json_t *spec = json_load_file(path, 0, NULL), *v;
-	size_t i;
+	json_error_t err;
+	json_t *list;
 
-	if (!spec) {
-		result(false, "%s: %s is missing or not valid JSON", l->slug, path);
-		return;
+	*spec = json_load_file(path, 0, &err);
+	list = json_object_get(*spec, "variants");
+	if (!*spec && report)
+		result(false, "%s: %s is missing or not valid JSON (line %d: %s)", l->slug, path, err.line, err.text);
+	else if (!json_is_array(list) && report)
+		result(false, "%s: %s has no \"variants\" array", l->slug, path);
+	free(path);
+	return json_is_array(list) ? list : NULL;
+}
+
+/* What grading variant v found wrong with what variants.json expects of it; "" if nothing. */
+static void judge_variant(const struct lesson *l, json_t *v, json_t *ex, int rc, double wall, char *problem,
+			  size_t size)
+{
+	json_t *fails = json_object_get(v, "fails"), *may = json_object_get(v, "may_fail");
+
+	*problem = '\0';
+	if (!ex)
+		snprintf(problem, size, "the harness wrote no result (exit %d)", rc);
+	else if (wall > l->budget_s + 15)
+		snprintf(problem, size, "grading took %.1f s, over the lesson's budget of %.0f s", wall, l->budget_s);
+	for (int c = 0; ex && !*problem && c < NCHECKS; c++) {
+		json_t *ck = check_json(ex, check_names[c]);
+		const char *verdict = str(ck, "verdict");
+		bool must_fail = listed(fails, check_names[c]), may_fail = listed(may, check_names[c]);
+		if (must_fail && strcmp(verdict, "fail") != 0)
+			snprintf(problem, size, "%s should fail but is '%s' (%s)", check_names[c], verdict, str(ck, "summary"));
+		else if (!must_fail && !may_fail && strcmp(verdict, "pass") != 0 && strcmp(verdict, "none") != 0)
+			snprintf(problem, size, "%s should pass but is '%s': %.300s", check_names[c], verdict,
+				 str(ck, "summary"));
 	}
-	json_array_foreach(json_object_get(spec, "variants"), i, v) {
-		const char *file = str(v, "file"), *exname = str(v, "exercise");
-		json_t *fails = json_object_get(v, "fails"), *may = json_object_get(v, "may_fail");
-		char *src = xasprintf("tests/%s/%s", l->slug, file);
-		char *name = xasprintf("%s-%s", l->slug, file);
-		double wall;
-		int rc;
-		json_t *rep = grade(l->slug, exname, "--source", src, NULL, name, &wall, &rc);
-		json_t *ex = exercise_json(rep, exname);
-		char problem[600] = "";
-
-		if (!ex)
-			snprintf(problem, sizeof problem, "the harness wrote no result (exit %d)", rc);
-		else if (wall > l->budget_s + 15)
-			snprintf(problem, sizeof problem, "grading took %.1f s, over the lesson's budget of %.0f s", wall,
-				 l->budget_s);
-		for (int c = 0; ex && !*problem && c < NCHECKS; c++) {
+	if (ex && !*problem) {
+		char *said = xstrdup("");
+		for (int c = 0; c < NCHECKS; c++) {
 			json_t *ck = check_json(ex, check_names[c]);
-			const char *verdict = str(ck, "verdict");
-			bool must_fail = listed(fails, check_names[c]), may_fail = listed(may, check_names[c]);
-			if (must_fail && strcmp(verdict, "fail") != 0)
-				snprintf(problem, sizeof problem, "%s should fail but is '%s' (%s)", check_names[c], verdict,
-					 str(ck, "summary"));
-			else if (!must_fail && !may_fail && strcmp(verdict, "pass") != 0 && strcmp(verdict, "none") != 0)
-				snprintf(problem, sizeof problem, "%s should pass but is '%s': %.300s", check_names[c], verdict,
-					 str(ck, "summary"));
-		}
-		if (ex && !*problem) {
-			char *said = xstrdup("");
-			for (int c = 0; c < NCHECKS; c++) {
-				json_t *ck = check_json(ex, check_names[c]);
-				if (strcmp(str(ck, "verdict"), "fail") != 0)
-					continue;
-				char *more = xasprintf("%s%s\n%s\n", said, str(ck, "summary"), str(ck, "details"));
-				free(said);
-				said = more;
-			}
-			if (!contains_all(said, json_object_get(v, "message")))
-				snprintf(problem, sizeof problem, "the message lacks the expected words; it said: %.400s", said);
+			if (strcmp(str(ck, "verdict"), "fail") != 0)
+				continue;
+			char *more = xasprintf("%s%s\n%s\n", said, str(ck, "summary"), str(ck, "details"));
 			free(said);
+			said = more;
 		}
-		result(!*problem, "%s: wrong variant %s is rejected as intended (%.1f s)%s%s", l->slug, file, wall,
-		       *problem ? ": " : "", problem);
-		json_decref(rep);
-		free(src);
-		free(name);
+		if (!contains_all(said, json_object_get(v, "message")))
+			snprintf(problem, size, "the message lacks the expected words; it said: %.400s", said);
+		free(said);
 	}
-	json_decref(spec);
+}
+
+/* A failing line for a missing part of lesson slug, naming the file to write. */
+static void missing(bool *ok, const char *slug, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void missing(bool *ok, const char *slug, const char *fmt, ...)
+{
+	va_list ap;
+	char what[600];
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	result(false, "%s: %s", slug, what);
+	*ok = false;
+}
+
+static void need_file(bool *ok, const char *slug, char *path, const char *what)
+{
+	if (!file_exists(path))
+		missing(ok, slug, "%s is missing: write %s", what, path);
 	free(path);
 }
 
-/* Still running as a sandbox user, or as our child. */
-static bool stray(const struct proc_info *p, void *self)
+/* The variants of exercise e that must fail check c. */
+static int variants_failing(json_t *list, const struct exercise *e, int c)
 {
-	bool is_stray = p->state != 'Z' && (p->uid >= SANDBOX_UID_MIN || p->ppid == *(pid_t *)self);
+	json_t *v;
+	size_t i;
+	int n = 0;
 
-	if (is_stray)
-		printf("       stray process %d (uid %u, state %c)\n", (int)p->pid, (unsigned)p->uid, p->state);
+	json_array_foreach(list, i, v)
+		if (strcmp(json_string_value(json_object_get(v, "exercise")) ?: "", e->name) == 0 &&
+		    listed(json_object_get(v, "fails"), check_names[c]))
+			n++;
+	return n;
+}
+
+/* Every whole-file variant in tests/NN-slug/ is listed in variants.json. */
+static void test_no_unlisted_files(bool *ok, const struct lesson *l, json_t *list)
+{
+	char *dir = xasprintf("tests/%s", l->slug);
+	int n;
+	char **files = list_dir(dir, &n);
+
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(files[i]), k;
+		json_t *v;
+		bool found = len < 2 || strcmp(files[i] + len - 2, ".c") != 0;
+		json_array_foreach(list, k, v)
+			found = found || strcmp(json_string_value(json_object_get(v, "file")) ?: "", files[i]) == 0;
+		if (!found)
+			missing(ok, l->slug, "%s/%s is no variant's \"file\": list it in %s/variants.json or delete it", dir,
+				files[i], dir);
+		free(files[i]);
+	}
+	free(files);
+	free(dir);
+}
+
+/*
+ * Every part a lesson needs: its text, skeletons and solutions, catalogue
+ * and hints, a suite per exercise, a Helgrind driver per exercise whose
+ * races check has points, and a known-wrong variant per check with points.
+ * Each missing part is a failing line that names the file to write.
+ */
+static void test_parts(const struct lesson *l)
+{
+	const char *slug = l->slug;
+	bool ok = true;
+	int drivers = 0, checks = 0;
+
+	need_file(&ok, slug, xasprintf("lessons/%s.md", slug), "the lesson's text");
+	need_file(&ok, slug, xasprintf("grader/%s/hints.json", slug), "the hints");
+	for (int i = 0; i < l->nexercises; i++) {
+		const struct exercise *e = &l->exercises[i];
+		static const char *const trees[] = {"exercises", "solutions"};
+		for (int t = 0; t < 2; t++) {
+			need_file(&ok, slug, xasprintf("%s/%s/%s.c", trees[t], slug, e->name), e->name);
+			need_file(&ok, slug, xasprintf("%s/%s/%s.h", trees[t], slug, e->name), e->name);
+		}
+		need_file(&ok, slug, xasprintf("grader/%s/test_%s.c", slug, e->name), "its Criterion suite");
+		if (e->points[CHECK_RACES]) {
+			need_file(&ok, slug, xasprintf("grader/%s/race_%s.c", slug, e->name),
+				  "the Helgrind driver of a races check with points");
+			drivers++;
+		}
+		if (e->nhints == 0)
+			missing(&ok, slug, "grader/%s/hints.json has no hints for exercise %s: add \"%s\": [\"...\", ...]",
+				slug, e->name, e->name);
+	}
+	json_t *spec, *list = variants_of(l, &spec, true);
+	if (!list)
+		ok = false;
+	for (int i = 0; list && i < l->nexercises; i++)
+		for (int c = 0; c < NCHECKS; c++) {
+			if (!l->exercises[i].points[c])
+				continue;
+			checks++;
+			if (variants_failing(list, &l->exercises[i], c) == 0)
+				missing(&ok, slug,
+					"no known-wrong variant of %s fails its %s check, which has points: add one to "
+					"tests/%s/variants.json",
+					l->exercises[i].name, check_names[c], slug);
+		}
+	if (list)
+		test_no_unlisted_files(&ok, l, list);
+	json_decref(spec);
+	if (ok)
+		result(true,
+		       "%s: has every part (text, %d exercises and solutions, hints, suites, %d Helgrind drivers, "
+		       "known-wrong variants for %d checks)",
+		       slug, l->nexercises, drivers, checks);
+}
+
+/* Directories and lesson texts named NN-slug that no grader/NN-slug/lesson.json catalogues. */
+static void test_uncatalogued(void)
+{
+	static const char *const roots[] = {"lessons", "exercises", "solutions", "grader", "tests"};
+	bool ok = true;
+
+	for (int r = 0; r < 5; r++) {
+		int n;
+		char **names = list_dir(roots[r], &n);
+		for (int i = 0; i < n; i++) {
+			char *slug = xstrdup(names[i]), *dot = strrchr(slug, '.');
+			if (r == 0 && dot && strcmp(dot, ".md") == 0)
+				*dot = '\0';
+			char *json = xasprintf("grader/%s/lesson.json", slug);
+			bool lesson_like = slug[0] >= '0' && slug[0] <= '9' && slug[1] >= '0' && slug[1] <= '9' &&
+					   slug[2] == '-' && !strchr(slug, '.');
+			if (lesson_like && !file_exists(json))
+				missing(&ok, slug, "%s/%s exists, but %s is missing: write it (title, budget, exercises)",
+					roots[r], names[i], json);
+			free(json);
+			free(slug);
+			free(names[i]);
+		}
+		free(names);
+	}
+	if (ok)
+		result(true, "every NN-slug directory and lesson text belongs to a lesson of the catalogue");
+}
+
+static void test_variants(const struct lesson *l)
+{
+	json_t *spec, *list = variants_of(l, &spec, false), *v, *seen = json_object(); /* test_parts reports */
+	size_t i;
+
+	json_array_foreach(list, i, v) {
+		struct variant var;
+		char *why = NULL;
+
+		if (!variant_prepare(l, v, variants_dir, &var, &why)) {
+			result(false, "%s: wrong variant %s cannot be graded: %s", l->slug, var.name, why);
+			free(why);
+			variant_free(&var);
+			continue;
+		}
+		if (json_object_get(seen, var.name)) {
+			result(false, "%s: two variants are called %s in tests/%s/variants.json", l->slug, var.name, l->slug);
+			variant_free(&var);
+			continue;
+		}
+		json_object_set_new(seen, var.name, json_true());
+		char *name = xasprintf("%s-%s", l->slug, var.name);
+		double wall;
+		int rc;
+		json_t *rep = grade(l->slug, var.exercise, "--source", var.source, NULL, name, &wall, &rc);
+		char problem[600];
+		judge_variant(l, v, exercise_json(rep, var.exercise), rc, wall, problem, sizeof problem);
+		result(!*problem, "%s: wrong variant %s (%s) is rejected as intended (%.1f s)%s%s", l->slug, var.name,
+		       var.mutation ? "a mutation" : "a whole file", wall, *problem ? ": " : "", problem);
+		json_decref(rep);
+		free(name);
+		variant_free(&var);
+	}
+	json_decref(seen);
+	json_decref(spec);
+}
+
+/*
+ * Leftovers of this run only, so that another grading on the machine at
+ * the same time is not counted.  We are a subreaper, so whatever our
+ * harness runs left behind is re-parented to us and stays our descendant;
+ * as a second net, a process that runs as a sandbox uid of one of our
+ * harness runs counts too, unless one of its ancestors has a pid with the
+ * same range: that is a live harness of another grading (ours have all
+ * ended), which owns the range now.
+ */
+static bool descends_from(const struct proc_info *p, pid_t ancestor, unsigned *range_owner)
+{
+	struct proc_info up = *p;
+
+	for (int depth = 0; depth < 256 && up.ppid > 1 && procs_read(up.ppid, &up); depth++) {
+		if (up.pid == ancestor)
+			return true;
+		if (range_owner && (unsigned)up.pid % SANDBOX_RUNS == *range_owner)
+			*range_owner = SANDBOX_RUNS; /* owned by that live process's run */
+	}
+	return false;
+}
+
+struct stray_query {
+	pid_t self;
+	bool verbose; /* print each stray */
+};
+
+static bool stray(const struct proc_info *p, void *query)
+{
+	const struct stray_query *q = query;
+	unsigned run;
+	bool is_stray = false;
+
+	if (p->state == 'Z' || p->pid == q->self)
+		return false;
+	if (sandbox_uid_run(p->uid, &run) && ours_run[run]) {
+		unsigned owner = run;
+		is_stray = descends_from(p, q->self, &owner) || owner == run;
+	} else
+		is_stray = descends_from(p, q->self, NULL);
+	if (is_stray && q->verbose)
+		printf("       stray process %d (uid %u, state %c, parent %d)\n", (int)p->pid, (unsigned)p->uid, p->state,
+		       (int)p->ppid);
 	return is_stray;
 }
 
-static int count_strays(void)
+static int count_strays(bool verbose)
 {
-	pid_t self = getpid();
+	struct stray_query q = {getpid(), verbose};
 
-	return procs_count(stray, &self);
+	return procs_count(stray, &q);
+}
+
+/*
+ * Starts a process that pauses until killed, as uid (if not 0; we are
+ * root) and, if orphan, as the child of a process that ends at once, so
+ * that it is re-parented.  Returns its pid, or -1.
+ */
+static pid_t start_sleeper(uid_t uid, bool orphan)
+{
+	int fds[2];
+	pid_t got = -1, mid;
+
+	if (pipe(fds) == -1)
+		return -1;
+	fflush(NULL);
+	mid = fork();
+	if (mid == 0) {
+		pid_t g = orphan ? fork() : 0;
+		if (g == 0) {
+			pid_t me = getpid();
+			/* Dumpable again after setuid, so that /proc shows its uid as for an exec'd job. */
+			if ((uid && (setgid(uid) == -1 || setuid(uid) == -1 || prctl(PR_SET_DUMPABLE, 1) == -1)) ||
+			    write(fds[1], &me, sizeof me) != sizeof me)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		_exit(g == -1);
+	}
+	close(fds[1]);
+	if (mid == -1 || read(fds[0], &got, sizeof got) != sizeof got)
+		got = -1;
+	close(fds[0]);
+	if (orphan && mid > 0)
+		waitpid(mid, NULL, 0);
+	return got;
+}
+
+/*
+ * The stray check itself: it counts a process that this run left behind
+ * (re-parented to us, or, as root, running as one of our runs' sandbox
+ * uids anywhere) and not a process sandboxed by another grading.  Run
+ * before any harness, so that its made-up run is no real one.
+ */
+static void test_stray_check(void)
+{
+	unsigned ours = (unsigned)getpid() % SANDBOX_RUNS, theirs = (ours + 1) % SANDBOX_RUNS;
+	int before = count_strays(false), left, as_root = -2; /* -2: not tried (not root), -1: could not start */
+	pid_t ours_left = start_sleeper(0, true);
+
+	left = count_strays(false) - before;
+	if (ours_left > 0) {
+		kill(ours_left, SIGKILL);
+		waitpid(ours_left, NULL, 0);
+	}
+	if (geteuid() == 0 && prctl(PR_SET_CHILD_SUBREAPER, 0) == 0) {
+		/* Orphans that go to init, as if they had escaped us. */
+		pid_t mine = start_sleeper(sandbox_first_uid((pid_t)ours), true);
+		pid_t other = start_sleeper(sandbox_first_uid((pid_t)theirs), true);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
+			perror("kit-tests: prctl(PR_SET_CHILD_SUBREAPER)");
+			exit(2);
+		}
+		ours_run[ours] = true;
+		as_root = mine > 0 && other > 0 ? count_strays(false) - before : -1;
+		ours_run[ours] = false;
+		if (mine > 0)
+			kill(mine, SIGKILL);
+		if (other > 0)
+			kill(other, SIGKILL);
+	}
+	result(ours_left > 0 && left == 1 && (as_root == 1 || as_root == -2),
+	       "the stray check counts what this run leaves behind (%d of 1), not another grading's jobs (%s)", left,
+	       as_root == -2  ? "not root: sandbox uids not tried"
+	       : as_root == 1 ? "as root: of 2 orphans with sandbox uids, it counts the 1 of our run"
+			      : "as root: the orphans with sandbox uids were miscounted or did not start");
 }
 
 static void test_units(const char *list)
@@ -469,6 +800,28 @@ static void print_not_passed(json_t *ex)
 	}
 }
 
+/* Grades variant v runs times with the timing tests only; returns how often its timing check did not fail. */
+static int soak_variant(const struct lesson *l, const struct variant *v, int runs, int *variant_runs)
+{
+	char *name = xasprintf("soak-%s-%s", l->slug, v->name);
+	int passes = 0;
+
+	for (int r = 0; r < runs; r++, (*variant_runs)++) {
+		double wall;
+		int rc;
+		json_t *rep = grade(l->slug, v->exercise, "--source", v->source, "--only-timing", name, &wall, &rc);
+		const char *verdict = str(check_json(exercise_json(rep, v->exercise), "timing"), "verdict");
+		if (strcmp(verdict, "fail") != 0) {
+			passes++;
+			printf("  run %d of %s: timing was '%s'\n", r + 1, v->name, verdict);
+		}
+		json_decref(rep);
+	}
+	printf("  %-16s %s: %d runs, %d false passes of its timing check\n", l->slug, v->name, runs, passes);
+	free(name);
+	return passes;
+}
+
 /*
  * make soak: grades the reference solutions `runs` times (every check; a
  * check that does not pass is a false failure), and every known-wrong
@@ -479,7 +832,7 @@ static void print_not_passed(json_t *ex)
  */
 static int soak(struct lesson *ls, int n, const char *only, int runs, bool load)
 {
-	int false_fails = 0, false_passes = 0, solution_runs = 0, variant_runs = 0;
+	int false_fails = 0, false_passes = 0, solution_runs = 0, variant_runs = 0, broken = 0;
 	pid_t loader = load ? start_load() : 0;
 
 	printf("Soak: %d runs each%s.\n", runs, load ? ", with a busy loop on another CPU" : "");
@@ -508,10 +861,11 @@ static int soak(struct lesson *ls, int n, const char *only, int runs, bool load)
 		printf("  %-16s solutions: %d runs, %d false failures, slowest %.1f s\n", ls[i].slug, runs, bad, worst);
 		false_fails += bad;
 
-		char *path = xasprintf("tests/%s/variants.json", ls[i].slug);
-		json_t *spec = json_load_file(path, 0, NULL), *v;
+		json_t *spec, *list = variants_of(&ls[i], &spec, true), *v;
 		size_t k;
-		json_array_foreach(json_object_get(spec, "variants"), k, v) {
+		if (!list)
+			broken++;
+		json_array_foreach(list, k, v) {
 			/*
 			 * Variants that fail every check with points (cheats, hangs)
 			 * say nothing about timing.
@@ -519,44 +873,32 @@ static int soak(struct lesson *ls, int n, const char *only, int runs, bool load)
 			json_t *fails = json_object_get(v, "fails");
 			struct exercise *e = exercise_find(&ls[i], str(v, "exercise"));
 			bool all = e != NULL;
-			static const char *const check_names[NCHECKS] = {"correctness", "timing", "races"};
 			for (int c = 0; c < NCHECKS && e; c++)
 				if (e->points[c] && !listed(fails, check_names[c]))
 					all = false;
 			if (!listed(fails, "timing") || all)
 				continue;
-			char *src = xasprintf("tests/%s/%s", ls[i].slug, str(v, "file"));
-			int passes = 0;
-			for (int r = 0; r < runs; r++, variant_runs++) {
-				double wall;
-				int rc;
-				json_t *rep = grade(ls[i].slug, str(v, "exercise"), "--source", src, "--only-timing",
-						    xasprintf("soak-%s-%s", ls[i].slug, str(v, "file")), &wall, &rc);
-				json_t *ex = exercise_json(rep, str(v, "exercise"));
-				if (strcmp(str(check_json(ex, "timing"), "verdict"), "fail") != 0) {
-					passes++;
-					printf("  run %d of %s: timing was '%s'\n", r + 1, str(v, "file"),
-					       str(check_json(ex, "timing"), "verdict"));
-				}
-				json_decref(rep);
-			}
-			printf("  %-16s %s: %d runs, %d false passes of its timing check\n", ls[i].slug, str(v, "file"), runs,
-			       passes);
-			false_passes += passes;
-			free(src);
+			struct variant var;
+			char *why = NULL;
+			if (!variant_prepare(&ls[i], v, variants_dir, &var, &why)) {
+				printf("  %-16s %s cannot be graded: %s\n", ls[i].slug, var.name, why);
+				broken++;
+			} else
+				false_passes += soak_variant(&ls[i], &var, runs, &variant_runs);
+			free(why);
+			variant_free(&var);
 		}
 		json_decref(spec);
-		free(path);
 	}
 	if (loader > 0) {
 		kill(loader, SIGKILL);
 		waitpid(loader, NULL, 0);
 	}
-	printf("\nfalse failures: %d of %d solution runs; false passes: %d of %d variant runs\n", false_fails,
-	       solution_runs, false_passes, variant_runs);
+	printf("\nfalse failures: %d of %d solution runs; false passes: %d of %d variant runs%s\n", false_fails,
+	       solution_runs, false_passes, variant_runs, broken ? "; some variants cannot be graded (above)" : "");
 	printf("%d passed, %d failed\n", solution_runs + variant_runs - false_fails - false_passes,
-	       false_fails + false_passes);
-	return false_fails || false_passes ? 1 : 0;
+	       false_fails + false_passes + broken);
+	return false_fails || false_passes || broken ? 1 : 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -627,7 +969,8 @@ int main(int argc, char **argv)
 		case 's': do_soak = true; break;
 		case 'L': load = true; break;
 		default:
-			fputs("usage: kit-tests [--unit 'BIN...'] | --bench|--soak [--runs N] [--lesson L] [--load]\n", stderr);
+			fputs("usage: kit-tests [--unit 'BIN...'] [--lesson L] | --bench|--soak [--runs N] [--lesson L] [--load]\n",
+			      stderr);
 			return 2;
 		}
 	}
@@ -643,15 +986,30 @@ int main(int argc, char **argv)
 	}
 	if (do_soak)
 		return soak(ls, n, only, runs, load);
+	if (only && !lesson_find(ls, n, only)) {
+		fprintf(stderr, "kit-tests: no lesson %s\n", only);
+		return 2;
+	}
+	/* Orphans of our harness runs come to us, and count_strays() sees them. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
+		perror("kit-tests: prctl(PR_SET_CHILD_SUBREAPER)");
+		return 2;
+	}
 	double t0 = now_s();
+	test_stray_check();
 	test_units(units);
+	test_mutation_rules();
+	test_uncatalogued();
 	for (int i = 0; i < n; i++) {
+		if (only && !lesson_find(&ls[i], 1, only))
+			continue;
+		test_parts(&ls[i]);
 		test_mirror(&ls[i]);
 		test_solutions(&ls[i]);
 		test_skeletons(&ls[i]);
 		test_variants(&ls[i]);
 	}
-	int strays = count_strays();
+	int strays = count_strays(true);
 	result(strays == 0, "no process left running by the grader (%d found)", strays);
 	printf("\nkit tests took %.0f s\n%d passed, %d failed\n", now_s() - t0, passed, failed);
 	return failed ? 1 : 0;

@@ -5,13 +5,6 @@
  * every input through pipes and returns the results in input order,
  * without ever deadlocking on a full pipe.  The contract is in pool.h.
  * Check your work with:  make check LESSON=6 EXERCISE=pool
- *
- * DESIGN: input i goes to worker i % workers, and each worker has at most
- * one input in flight: the caller sends one input to every worker, then,
- * for i = 0, 1, ..., reads result i from worker i % workers and sends that
- * worker input i + workers.  Results come back in input order, and since
- * nothing waits in a pipe but one 8-byte value, no write can block for
- * long, whatever n is.
  */
 /* KNOWN WRONG: not a pool: one worker process per input, started and stopped each time. */
 #include "pool.h"
@@ -23,6 +16,14 @@
 
 #include "concur_todo.h"
 
+/*
+ * DESIGN: input i goes to worker i % workers, and each worker has at most
+ * one input in flight: the caller sends one input to every worker, then,
+ * for i = 0, 1, ..., reads result i from worker i % workers and sends that
+ * worker input i + workers.  Results come back in input order, and since
+ * nothing waits in a pipe but one 8-byte value, no write can block for
+ * long, whatever n is.
+ */
 struct worker {
 	pid_t pid;
 	int to;   /* write end of the worker's input pipe (in the caller) */
@@ -95,8 +96,10 @@ static int start_worker(struct worker *w, int k, pool_fn fn)
 	if (pid == 0) {
 		/*
 		 * The child inherited the caller's ends of every earlier worker's
-		 * pipes: close them, or a worker that dies would never be seen
-		 * to (its result pipe would still have a writer).
+		 * pipes: close them.  A worker that kept another worker's input
+		 * pipe open would keep that worker from seeing end of file when
+		 * the caller closes its pipe, so it would not stop until this
+		 * one had.
 		 */
 		for (int j = 0; j < k; j++) {
 			close(w[j].to);

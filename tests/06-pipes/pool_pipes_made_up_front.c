@@ -5,13 +5,6 @@
  * every input through pipes and returns the results in input order,
  * without ever deadlocking on a full pipe.  The contract is in pool.h.
  * Check your work with:  make check LESSON=6 EXERCISE=pool
- *
- * DESIGN: input i goes to worker i % workers, and each worker has at most
- * one input in flight: the caller sends one input to every worker, then,
- * for i = 0, 1, ..., reads result i from worker i % workers and sends that
- * worker input i + workers.  Results come back in input order, and since
- * nothing waits in a pipe but one 8-byte value, no write can block for
- * long, whatever n is.
  */
 #include "pool.h"
 
@@ -22,6 +15,14 @@
 
 #include "concur_todo.h"
 
+/*
+ * DESIGN: input i goes to worker i % workers, and each worker has at most
+ * one input in flight: the caller sends one input to every worker, then,
+ * for i = 0, 1, ..., reads result i from worker i % workers and sends that
+ * worker input i + workers.  Results come back in input order, and since
+ * nothing waits in a pipe but one 8-byte value, no write can block for
+ * long, whatever n is.
+ */
 struct worker {
 	pid_t pid;
 	int to;   /* write end of the worker's input pipe (in the caller) */

@@ -96,8 +96,10 @@ static int start_worker(struct worker *w, int k, pool_fn fn)
 	if (pid == 0) {
 		/*
 		 * The child inherited the caller's ends of every earlier worker's
-		 * pipes: close them, or a worker that dies would never be seen
-		 * to (its result pipe would still have a writer).
+		 * pipes: close them.  A worker that kept another worker's input
+		 * pipe open would keep that worker from seeing end of file when
+		 * the caller closes its pipe, so it would not stop until this
+		 * one had.
 		 */
 		for (int j = 0; j < k; j++) {
 			close(w[j].to);
