@@ -43,7 +43,7 @@
 #include "kit_variants.h"
 #include "lesson.h"
 #include "procs.h"
-#include "sandbox_uids.h"
+#include "ct_protocol.h"
 #include "util.h"
 
 #define HARNESS "build/kit/concur-grade"
@@ -54,10 +54,10 @@ static const char *out_dir = "build/kit-tests";
 static const char *variants_dir = "build/kit-tests/variants"; /* the mutated copies, DIR/NN-slug/NAME.c */
 
 /*
- * The sandbox uid ranges of the harness runs we started (sandbox_uids.h):
- * ours_run[pid % SANDBOX_RUNS] is set for each harness pid.
+ * The sandbox uid ranges of the harness runs we started (ct_protocol.h):
+ * ours_run[pid % CT_SANDBOX_RUNS] is set for each harness pid.
  */
-static bool ours_run[SANDBOX_RUNS];
+static bool ours_run[CT_SANDBOX_RUNS];
 
 static double now_s(void)
 {
@@ -108,7 +108,7 @@ static int run(char *const argv[], const char *log, double timeout_s, double *wa
 		_exit(127);
 	}
 	if (strcmp(argv[0], HARNESS) == 0)
-		ours_run[(unsigned)pid % SANDBOX_RUNS] = true;
+		ours_run[(unsigned)pid % CT_SANDBOX_RUNS] = true;
 	for (;;) {
 		pid_t got = waitpid(pid, &status, WNOHANG);
 		if (got == pid)
@@ -642,8 +642,8 @@ static bool descends_from(const struct proc_info *p, pid_t ancestor, unsigned *r
 	for (int depth = 0; depth < 256 && up.ppid > 1 && procs_read(up.ppid, &up); depth++) {
 		if (up.pid == ancestor)
 			return true;
-		if (range_owner && (unsigned)up.pid % SANDBOX_RUNS == *range_owner)
-			*range_owner = SANDBOX_RUNS; /* owned by that live process's run */
+		if (range_owner && (unsigned)up.pid % CT_SANDBOX_RUNS == *range_owner)
+			*range_owner = CT_SANDBOX_RUNS; /* owned by that live process's run */
 	}
 	return false;
 }
@@ -661,7 +661,7 @@ static bool stray(const struct proc_info *p, void *query)
 
 	if (p->state == 'Z' || p->pid == q->self)
 		return false;
-	if (sandbox_uid_run(p->uid, &run) && ours_run[run]) {
+	if (ct_sandbox_uid_run(p->uid, &run) && ours_run[run]) {
 		unsigned owner = run;
 		is_stray = descends_from(p, q->self, &owner) || owner == run;
 	} else
@@ -723,7 +723,7 @@ static pid_t start_sleeper(uid_t uid, bool orphan)
  */
 static void test_stray_check(void)
 {
-	unsigned ours = (unsigned)getpid() % SANDBOX_RUNS, theirs = (ours + 1) % SANDBOX_RUNS;
+	unsigned ours = (unsigned)getpid() % CT_SANDBOX_RUNS, theirs = (ours + 1) % CT_SANDBOX_RUNS;
 	int before = count_strays(false), left, as_root = -2; /* -2: not tried (not root), -1: could not start */
 	pid_t ours_left = start_sleeper(0, true);
 
@@ -734,8 +734,8 @@ static void test_stray_check(void)
 	}
 	if (geteuid() == 0 && prctl(PR_SET_CHILD_SUBREAPER, 0) == 0) {
 		/* Orphans that go to init, as if they had escaped us. */
-		pid_t mine = start_sleeper(sandbox_first_uid((pid_t)ours), true);
-		pid_t other = start_sleeper(sandbox_first_uid((pid_t)theirs), true);
+		pid_t mine = start_sleeper(ct_sandbox_first_uid((pid_t)ours), true);
+		pid_t other = start_sleeper(ct_sandbox_first_uid((pid_t)theirs), true);
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
 			perror("kit-tests: prctl(PR_SET_CHILD_SUBREAPER)");
 			exit(2);

@@ -32,7 +32,7 @@
 
 #include "ct_protocol.h"
 
-static uid_t next_uid;
+static uid_t first_uid, next_uid; /* this run's range: ct_protocol.h */
 bool jobs_echo;
 
 /* The signal that interrupted grading (set by the handler), or 0. */
@@ -75,7 +75,7 @@ int jobs_init(void)
 			return -1;
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		return -1;
-	next_uid = CT_SANDBOX_UID_BASE + ((uid_t)getpid() % CT_SANDBOX_RUN_SLOTS) * CT_SANDBOX_UIDS_PER_RUN;
+	first_uid = next_uid = ct_sandbox_first_uid(getpid());
 	return 0;
 }
 
@@ -169,10 +169,17 @@ static bool is_our_group(pid_t pgid)
 
 int jobs_parallel_limit(int wanted) { return geteuid() == 0 ? wanted : 1; }
 
+/*
+ * Each job a uid of its own, from this run's range; after the last comes
+ * the first again (whose job has long ended, and been killed, by then).
+ */
 static void assign_uid(struct job *j)
 {
-	if (j->uid == 0 && geteuid() == 0)
+	if (j->uid == 0 && geteuid() == 0) {
 		j->uid = next_uid++;
+		if (next_uid == first_uid + CT_SANDBOX_UIDS_PER_RUN)
+			next_uid = first_uid;
+	}
 }
 
 int jobs_prepare_dir(const char *dir, struct job *j)

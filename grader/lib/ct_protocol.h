@@ -20,6 +20,9 @@
 #ifndef CT_PROTOCOL_H
 #define CT_PROTOCOL_H
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 /* ---- exit statuses -------------------------------------------------- */
 /* A Helgrind driver (or a child process of a test) ran a skeleton's TODO. */
 #define CT_EXIT_TODO 3
@@ -73,9 +76,30 @@
 #define CT_DRIVER_NPROC 200
 
 /* ---- sandbox user ids (when the harness runs as root) ----------------- */
-/* Run with harness pid P uses uids CT_SANDBOX_UID_BASE + (P % 30000) * CT_SANDBOX_UIDS_PER_RUN, onwards. */
+/*
+ * A harness run owns the CT_SANDBOX_UIDS_PER_RUN uids that start at
+ * ct_sandbox_first_uid(its pid), and gives each sandboxed job the next one
+ * (coming round again after the last).  They depend only on
+ * pid % CT_SANDBOX_RUNS, so two runs whose pids agree modulo that share a
+ * range: the kit's tests, which look for processes a run left behind, take
+ * that into account.
+ */
 #define CT_SANDBOX_UID_BASE 2000000u
-#define CT_SANDBOX_UIDS_PER_RUN 64u
-#define CT_SANDBOX_RUN_SLOTS 30000u
+#define CT_SANDBOX_UIDS_PER_RUN 1024u
+#define CT_SANDBOX_RUNS 30000u
+
+static inline uid_t ct_sandbox_first_uid(pid_t pid)
+{
+	return CT_SANDBOX_UID_BASE + (uid_t)pid % CT_SANDBOX_RUNS * CT_SANDBOX_UIDS_PER_RUN;
+}
+
+/* True if uid is a sandbox uid; then *run is the index (pid % CT_SANDBOX_RUNS) of the runs that use it. */
+static inline bool ct_sandbox_uid_run(uid_t uid, unsigned *run)
+{
+	if (uid < CT_SANDBOX_UID_BASE || uid - CT_SANDBOX_UID_BASE >= CT_SANDBOX_RUNS * CT_SANDBOX_UIDS_PER_RUN)
+		return false;
+	*run = (uid - CT_SANDBOX_UID_BASE) / CT_SANDBOX_UIDS_PER_RUN;
+	return true;
+}
 
 #endif
