@@ -10,7 +10,8 @@
  * parses the XML with libxml2, takes the "Locks held" lines of the text log
  * (matched to the XML's races by the (function, file, line) of both accesses,
  * since the two runs are independent), merges duplicates and writes one
- * explanation per finding.
+ * explanation per finding.  The parts: helgrind_xml.c, helgrind_log.c,
+ * helgrind_explain.c, sharing helgrind_internal.h.
  *
  * Nothing here is thread-safe with respect to a shared struct hg_report; distinct
  * reports may be loaded from distinct threads.  All strings are owned by the

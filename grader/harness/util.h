@@ -12,6 +12,8 @@
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
+/* The first n bytes of s (fewer if s is shorter), NUL-terminated. */
+char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whole file as a NUL-terminated string (at most max bytes), or NULL. */
 char *read_file(const char *path, size_t max);
