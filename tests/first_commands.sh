@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# first_commands.sh - every make target works as the first command after a
+# clone: each runs in a fresh clone of this repository (no build/), and must
+# end with the exit status a user would expect and say what it should.
+# Run by CI after `make test`; by hand:  bash tests/first_commands.sh
+#
+# Prints one PASS/FAIL line per target, the wall time of the first
+# `make check LESSON=1` (the kit's first feedback), and "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$(pwd)
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/concur-first-XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+passed=0 failed=0
+
+# first TARGET-ARGS EXPECTED-STATUS WORDS: clone, run make TARGET-ARGS, check the status and that
+# the output has WORDS (if not empty).
+first() {
+	local args=$1 want=$2 words=$3 dir log rc t0 t1
+	dir="$scratch/clone-$((passed + failed))"
+	git clone --quiet --no-hardlinks "$top" "$dir" || { echo "[FAIL] cannot clone $top"; failed=$((failed + 1)); return; }
+	# Uncommitted work is what is being tested too.
+	(cd "$top" && git diff HEAD) | (cd "$dir" && git apply --allow-empty 2>/dev/null)
+	log="$dir.log"
+	t0=$(date +%s%N)
+	# shellcheck disable=SC2086
+	(cd "$dir" && make $args) >"$log" 2>&1
+	rc=$?
+	t1=$(date +%s%N)
+	secs=$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')
+	if [ "$rc" -eq "$want" ] && { [ -z "$words" ] || grep -q -- "$words" "$log"; }; then
+		printf '[PASS] first command: make %s (exit %d, %s s)\n' "$args" "$rc" "$secs"
+		passed=$((passed + 1))
+	else
+		printf '[FAIL] first command: make %s: exit %d (expected %d), %s "%s"; last lines:\n' "$args" "$rc" "$want" \
+			"$(grep -q -- "$words" "$log" && echo "says" || echo "does not say")" "$words"
+		tail -n 8 "$log" | sed 's/^/       /'
+		failed=$((failed + 1))
+	fi
+	rm -rf "$dir"
+}
+
+first "help" 0 "make check LESSON=1"
+first "list" 0 "01-processes"
+first "hint LESSON=1 EXERCISE=spawn" 0 "Hint 1 of"
+# make ends with status 2 when a recipe fails (the harness's 1: some check did not pass).
+first "check LESSON=1" 2 "not implemented: exercises/01-processes/spawn.c"
+echo "       (the first feedback after a clone took ${secs} s, building included)"
+first "check LESSON=1 SOLUTION=1" 0 "20/20"
+for n in $(cd "$top" && ls grader/*/demo.c | sed 's|grader/\([0-9]*\)-.*|\1|'); do
+	first "demo LESSON=$((10#$n))" 0 "."
+done
+first "demo LESSON=1" 2 "make demo LESSON=N, where N is one of"
+first "bench LESSON=1 RUNS=1" 0 "01-processes"
+first "soak LESSON=1 RUNS=1" 0 "false failures: 0"
+first "deps" 0 ""
+first "clean" 0 ""
+if command -v clang-format >/dev/null; then
+	first "format" 0 ""
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
