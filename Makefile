@@ -126,6 +126,7 @@ soak: $(KIT_ALL) $(KIT_TESTS) ## false failures of the solutions and false passe
 	$(Q)$(KIT_TESTS) --soak --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)') $(if $(filter 1 yes,$(LOAD)),--load)
 
 format: ## reformat the kit's C sources with clang-format
+	$(Q)command -v clang-format >/dev/null || { echo "concur: make format needs clang-format:  apt-get install clang-format" >&2; exit 2; }
 	$(Q)clang-format -i $(LIB_SRC) $(TEST_SRC) $(DRIVER_SRC) $(HARNESS_SRC) grader/*/*.h grader/lib/*.h
 
 clean: ## remove build/ (all compiled files, reports and saved hint progress)
