@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include "concur_todo.h"
+#include "ct_fault.h"
 #include "ct_locks.h"
 #include "ct_signals.h"
 
@@ -69,6 +70,7 @@ void ct_test_init(void)
 	limit_processes();
 	ct_checks_run = 0;
 	ct_api_reset();
+	ct_faults_reset();
 	ct_locks_reset();
 	ct_signals_reset();
 	ct_set_thread_start_delay(0);
