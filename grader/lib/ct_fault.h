@@ -23,7 +23,8 @@
  * CT_CALL_pipe also fails pipe2, and the other way round).  Every call
  * through the wrapper counts, from any thread of the process, the
  * grader's own calls too: arm a fault just before calling the student's
- * function, and clear it after.  Grader code that must never fail calls
+ * function, and clear it after (ct_concurrency() and the timeline, for
+ * one, allocate with calloc).  Grader code that must never fail calls
  * ct_real_NAME() (ct_api.h).
  *
  * By default a fault acts only in the process that armed it: a child
