@@ -159,7 +159,7 @@ $(KIT)/grader/lib/%.o: grader/lib/%.c $(SENTINEL_H) | $(DEPS_OK)
 	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) -I$(KIT)/include -Igrader/lib -c $< -o $@
 
 LIB_COMMON := $(call obj,grader/lib/ct_clock.c grader/lib/ct_timing.c grader/lib/procs.c)
-$(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_ipc.c grader/lib/ct_locks.c grader/lib/ct_sched.c grader/lib/ct_signals.c grader/lib/ct_test.c grader/lib/ct_timeline.c)
+$(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_fault.c grader/lib/ct_ipc.c grader/lib/ct_locks.c grader/lib/ct_sched.c grader/lib/ct_signals.c grader/lib/ct_test.c grader/lib/ct_timeline.c)
 $(LIBCT_DRIVER): $(LIB_COMMON) $(call obj,grader/lib/ct_driver.c)
 $(LIBCT_TEST) $(LIBCT_DRIVER):
 	$(say) AR $@
@@ -224,5 +224,21 @@ UNIT_DEPS := $(filter-out $(KIT)/grader/harness/main.o,$(HARNESS_OBJ)) $(LIB_COM
 $(KIT)/tests/unit/%: $(KIT)/tests/unit/%.o $(UNIT_DEPS)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(CRITERION_LIBS) $(JANSSON_LIBS) $(XML_LIBS) -ldl
+
+# Unit tests of the test library itself are linked as the harness links a
+# test program: libct_test.a and the harness's own link flags, one --wrap
+# per call of grader/lib/ct_wraps.h (tests/print_test_ldflags.c prints them).
+# They are compiled without builtins, so each call they make is the call
+# they name (no printf turned into puts, no malloc and free optimised away).
+PRINT_LDFLAGS := $(KIT)/tests/print-test-ldflags
+$(PRINT_LDFLAGS): $(KIT)/tests/print_test_ldflags.o $(call obj,grader/harness/wrap_flags.c grader/harness/util.c)
+	$(say) LD $@
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
+LIB_UNIT_BINS := $(KIT)/tests/unit/test_wraps $(KIT)/tests/unit/test_testlib
+$(LIB_UNIT_BINS:%=%.o): HOST_CFLAGS += -O0 -fno-builtin
+$(LIB_UNIT_BINS:%=%.o): $(SENTINEL_H)
+$(LIB_UNIT_BINS): %: %.o $(LIBCT_TEST) $(PRINT_LDFLAGS)
+	$(say) LD $@
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LIBCT_TEST) $$($(PRINT_LDFLAGS))
 
 -include $(shell find $(KIT) -name '*.d' 2>/dev/null)

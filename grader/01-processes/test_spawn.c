@@ -75,8 +75,8 @@ CT_TEST(spawn, correct_one_process_per_task)
 	int n = 6;
 
 	spawn_and_check_codes(n, recording_task);
-	CT_CHECK(ct_api.fork == n, "spawn_all(%d, ...) called fork() %d times; expected %d, one per task", n,
-		 (int)ct_api.fork, n);
+	CT_CHECK(ct_count(CT_CALL_fork) == n, "spawn_all(%d, ...) called fork() %d times; expected %d, one per task", n,
+		 ct_count(CT_CALL_fork), n);
 	for (int i = 0; i < n; i++) {
 		CT_CHECK(rec->runs[i] == 1, "task(%d) ran %d times during spawn_all(%d, ...); expected once", i,
 			 rec->runs[i], n);
@@ -94,9 +94,9 @@ CT_TEST(spawn, correct_children_memory_is_their_own)
 {
 	prepare();
 	spawn_and_check_codes(4, recording_task);
-	CT_CHECK(ct_api.pthread_create == 0,
+	CT_CHECK(ct_count(CT_CALL_pthread_create) == 0,
 		 "spawn_all created %d threads; the tasks must run in child processes (fork), not threads",
-		 (int)ct_api.pthread_create);
+		 ct_count(CT_CALL_pthread_create));
 	CT_CHECK(written_by_children == 0,
 		 "the tasks' write to a global variable changed it in the parent (it is now %d): they did not "
 		 "run in separate processes, which each have their own copy of memory",

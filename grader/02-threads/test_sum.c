@@ -107,9 +107,9 @@ CT_TEST(sum, correct_work_done_by_the_new_threads)
 
 	ct_set_thread_start_delay(2 * CT_MS);
 	sum_and_check(n, t, recording_term);
-	CT_CHECK(ct_api.pthread_create == t,
+	CT_CHECK(ct_count(CT_CALL_pthread_create) == t,
 		 "parallel_sum(%zu, term, %d, &total) called pthread_create %d times; expected %d", n, t,
-		 (int)ct_api.pthread_create, t);
+		 ct_count(CT_CALL_pthread_create), t);
 	for (size_t i = 0; i < n; i++) {
 		CT_CHECK(who[i] >= 0,
 			 "term(%zu) was computed by the calling thread; every term must be computed by one of "

@@ -104,8 +104,8 @@ static void save(const char *file, const char *title)
 CT_TEST(gil, correct_every_round_of_every_thread_runs)
 {
 	run();
-	CT_CHECK(ct_api.pthread_create == THREADS, "run_with_gil(%d, task) created %d threads; expected %d", THREADS,
-		 (int)ct_api.pthread_create, THREADS);
+	CT_CHECK(ct_count(CT_CALL_pthread_create) == THREADS, "run_with_gil(%d, task) created %d threads; expected %d", THREADS,
+		 ct_count(CT_CALL_pthread_create), THREADS);
 	for (int t = 0; t < THREADS; t++) {
 		CT_CHECK(compute_calls[t] == ROUNDS && io_calls[t] == ROUNDS,
 			 "thread %d called compute %d times and wait_io %d times; with rounds = %d, expected %d each", t,

@@ -135,9 +135,9 @@ CT_TEST(runners, correct_serial_runs_each_task_in_order_in_the_caller)
 	struct run r = measure(run_serial, n, quick_task, false);
 
 	CT_CHECK(r.ret == 0, "run_serial(%d, task) returned %d; expected 0", n, r.ret);
-	CT_CHECK(ct_api.pthread_create == 0 && ct_api.fork == 0,
+	CT_CHECK(ct_count(CT_CALL_pthread_create) == 0 && ct_count(CT_CALL_fork) == 0,
 		 "run_serial created %d threads and %d processes; it must run the tasks in the calling thread",
-		 (int)ct_api.pthread_create, (int)ct_api.fork);
+		 ct_count(CT_CALL_pthread_create), ct_count(CT_CALL_fork));
 	for (int i = 0; i < n; i++) {
 		CT_CHECK(rec->runs[i] == 1, "run_serial(%d, task) ran task(%d) %d times; expected once", n, i,
 			 (int)rec->runs[i]);
@@ -154,8 +154,8 @@ CT_TEST(runners, correct_threads_run_each_task_once_in_its_own_thread)
 	ct_set_thread_start_delay(2 * CT_MS);
 	struct run r = measure(run_threads, n, quick_task, false);
 	CT_CHECK(r.ret == 0, "run_threads(%d, task) returned %d; expected 0", n, r.ret);
-	CT_CHECK(ct_api.pthread_create == n, "run_threads(%d, task) called pthread_create %d times; expected %d", n,
-		 (int)ct_api.pthread_create, n);
+	CT_CHECK(ct_count(CT_CALL_pthread_create) == n, "run_threads(%d, task) called pthread_create %d times; expected %d", n,
+		 ct_count(CT_CALL_pthread_create), n);
 	for (int i = 0; i < n; i++) {
 		CT_CHECK(rec->runs[i] == 1,
 			 "run_threads(%d, task) ran task(%d) %d times; expected once. Does each thread get its own "
@@ -177,7 +177,7 @@ CT_TEST(runners, correct_processes_run_each_task_once_in_its_own_process)
 	struct run r = measure(run_processes, n, quick_task, false);
 
 	CT_CHECK(r.ret == 0, "run_processes(%d, task) returned %d (errno %d); expected 0", n, r.ret, errno);
-	CT_CHECK(ct_api.fork == n, "run_processes(%d, task) called fork() %d times; expected %d", n, (int)ct_api.fork, n);
+	CT_CHECK(ct_count(CT_CALL_fork) == n, "run_processes(%d, task) called fork() %d times; expected %d", n, ct_count(CT_CALL_fork), n);
 	for (int i = 0; i < n; i++) {
 		CT_CHECK(rec->runs[i] == 1, "run_processes(%d, task) ran task(%d) %d times; expected once", n, i,
 			 (int)rec->runs[i]);

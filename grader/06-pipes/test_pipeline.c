@@ -144,8 +144,8 @@ CT_TEST(pipeline, correct_a_large_stream_reaches_end_of_file)
 CT_TEST(pipeline, correct_stages_run_in_two_children_joined_by_the_pipe)
 {
 	run(1000);
-	CT_CHECK(ct_api.fork == 2, "run_pipeline called fork() %d times; expected 2 (one child per stage)",
-		 (int)ct_api.fork);
+	CT_CHECK(ct_count(CT_CALL_fork) == 2, "run_pipeline called fork() %d times; expected 2 (one child per stage)",
+		 ct_count(CT_CALL_fork));
 	CT_CHECK(rep->producer_pid != test_pid && rep->consumer_pid != test_pid &&
 			 rep->producer_pid != rep->consumer_pid,
 		 "the producer ran in process %d and the consumer in process %d, while the caller is %d: each stage "

@@ -95,9 +95,9 @@ CT_TEST(rpc, correct_one_server_over_one_socketpair)
 	for (int i = 0; i < N; i++)
 		CT_CHECK(sh->served_by[i] == kids[0], "request %d was served by process %d, not by the server (%d)", i,
 			 (int)sh->served_by[i], (int)kids[0]);
-	CT_CHECK(ct_api.socketpair == 1 && ct_api.pipe == 0,
+	CT_CHECK(ct_count(CT_CALL_socketpair) == 1 && ct_count(CT_CALL_pipe) == 0,
 		 "rpc_call_all called socketpair() %d times and pipe() %d times; expected one socketpair (a two-way "
-		 "channel) and no pipe", (int)ct_api.socketpair, (int)ct_api.pipe);
+		 "channel) and no pipe", ct_count(CT_CALL_socketpair), ct_count(CT_CALL_pipe));
 	ct_pass();
 }
 

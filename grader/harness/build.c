@@ -12,6 +12,7 @@
 
 #include "screen.h"
 #include "util.h"
+#include "wrap_flags.h"
 
 /* Splits a space-separated string into a NULL-terminated argv, appended to argv[0..*n). */
 static void append_words(char ***argv, int *n, const char *s)
@@ -34,14 +35,8 @@ static void append(char ***argv, int *n, const char *w) { append_words(argv, n, 
  * override them.  The test program wraps the calls that ct_api.h counts.
  */
 #define DEFAULT_CFLAGS "-std=gnu11 -O0 -g -gdwarf-4 -fno-omit-frame-pointer -Wall -Wextra -pthread -Igrader/lib"
-#define DEFAULT_TEST_LDFLAGS                                                                                  \
-	"-Wl,--wrap=pthread_create -Wl,--wrap=pthread_join -Wl,--wrap=pthread_detach -Wl,--wrap=fork "        \
-	"-Wl,--wrap=waitpid -Wl,--wrap=wait -Wl,--wrap=pipe -Wl,--wrap=pthread_mutex_lock "                   \
-	"-Wl,--wrap=pthread_mutex_trylock -Wl,--wrap=pthread_mutex_unlock -Wl,--wrap=malloc "                 \
-	"-Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=free -Wl,--wrap=socketpair -Wl,--wrap=sigaction "     \
-	"-Wl,--wrap=signal -Wl,--wrap=printf -Wl,--wrap=fprintf -Wl,--wrap=puts -Wl,--wrap=fputs "            \
-	"-Wl,--wrap=putchar -Wl,--wrap=perror -Wl,--wrap=exit -Wl,--wrap=vprintf -Wl,--wrap=vfprintf "         \
-	"-Wl,--wrap=dprintf -Wl,--wrap=fwrite -lcriterion -ljansson -pthread"
+/* --wrap for every call of the wrap table (grader/lib/ct_wraps.h), then the libraries. */
+#define DEFAULT_TEST_LDFLAGS wrap_test_ldflags()
 #define DEFAULT_DRIVER_LDFLAGS "-pthread"
 
 static const char *env_or(const char *name, const char *fallback)

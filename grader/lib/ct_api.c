@@ -6,27 +6,37 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ct_clock.h"
 #include "ct_signals.h"
+#include "ct_wrapper.h"
 
-pid_t __real_fork(void);
-pid_t __real_waitpid(pid_t pid, int *status, int options);
-pid_t __real_wait(int *status);
-int __real_pipe(int fds[2]);
-int __real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
-int __real_pthread_join(pthread_t t, void **ret);
-int __real_pthread_detach(pthread_t t);
-int __real_pthread_mutex_lock(pthread_mutex_t *m);
-int __real_pthread_mutex_unlock(pthread_mutex_t *m);
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t size);
-void __real_free(void *p);
+/* The counters, one per call of the wrap table; a call counted as another uses that one's. */
+static atomic_int calls[CT_NCALLS];
 
-struct ct_api_counts ct_api;
+static const enum ct_call counted_as[CT_NCALLS] = {
+#define COUNTED_AS(ret, name, params, fails, as) [CT_CALL_##name] = CT_CALL_##as,
+	CT_WRAPS(COUNTED_AS)
+#undef COUNTED_AS
+};
+
+static const char *const call_names[CT_NCALLS] = {
+#define CALL_NAME(ret, name, params, fails, as) [CT_CALL_##name] = #name,
+	CT_WRAPS(CALL_NAME)
+#undef CALL_NAME
+};
+
+enum ct_call ct_call_counted_as(enum ct_call call) { return (unsigned)call < CT_NCALLS ? counted_as[call] : call; }
+const char *ct_call_name(enum ct_call call) { return (unsigned)call < CT_NCALLS ? call_names[call] : "?"; }
+int ct_count(enum ct_call call) { return (unsigned)call < CT_NCALLS ? calls[counted_as[call]] : 0; }
+void ct_count_call(enum ct_call call)
+{
+	if ((unsigned)call < CT_NCALLS)
+		atomic_fetch_add(&calls[counted_as[call]], 1);
+}
 
 /* table_lock protects nthreads and the creator-side fields and end_ns of threads[]. */
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -56,8 +66,8 @@ static pthread_mutex_t forks_lock = PTHREAD_MUTEX_INITIALIZER;
 static pid_t forked[MAX_FORKS];
 static int nforked;
 
-static bool forked_child;              /* this process was forked through the wrapper */
-static void (*fork_child_hook)(int k); /* runs in each child forked through the wrapper */
+static atomic_bool forked_child;                /* this process was forked through the wrapper */
+static _Atomic(void (*)(int k)) fork_child_hook; /* runs in each child forked through the wrapper */
 
 static void lock_table(void) { __real_pthread_mutex_lock(&table_lock); }
 static void unlock_table(void) { __real_pthread_mutex_unlock(&table_lock); }
@@ -73,7 +83,8 @@ void ct_api_reset(void)
 	__real_pthread_mutex_lock(&forks_lock);
 	nforked = 0;
 	__real_pthread_mutex_unlock(&forks_lock);
-	ct_api = (struct ct_api_counts){0};
+	for (int i = 0; i < CT_NCALLS; i++)
+		calls[i] = 0;
 	fork_child_hook = NULL;
 }
 
@@ -115,11 +126,16 @@ void ct_set_thread_start_delay(uint64_t ns) { start_delay_ns = ns; }
 
 pid_t ct_real_fork(void) { return __real_fork(); }
 pid_t ct_real_waitpid(pid_t pid, int *status, int options) { return __real_waitpid(pid, status, options); }
+ssize_t ct_real_read(int fd, void *buf, size_t len) { return __real_read(fd, buf, len); }
+ssize_t ct_real_write(int fd, const void *buf, size_t len) { return __real_write(fd, buf, len); }
 int ct_real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
 {
 	return __real_pthread_create(t, a, fn, arg);
 }
 int ct_real_pthread_join(pthread_t t, void **ret) { return __real_pthread_join(t, ret); }
+int ct_real_pthread_detach(pthread_t t) { return __real_pthread_detach(t); }
+void *ct_real_malloc(size_t size) { return __real_malloc(size); }
+void ct_real_free(void *p) { __real_free(p); }
 
 /* What the trampoline needs; heap-owned by the new thread. */
 struct trampoline_args {
@@ -160,11 +176,11 @@ static void *trampoline(void *p)
 
 int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
 {
-	struct trampoline_args *ta = __real_malloc(sizeof *ta);
 	int detach_state = PTHREAD_CREATE_JOINABLE;
 	int slot = -1, err;
 
-	atomic_fetch_add(&ct_api.pthread_create, 1);
+	CT_ENTER(pthread_create);
+	struct trampoline_args *ta = __real_malloc(sizeof *ta);
 	if (!ta)
 		return EAGAIN;
 	if (a)
@@ -194,7 +210,7 @@ int __wrap_pthread_join(pthread_t t, void **ret)
 {
 	int err;
 
-	atomic_fetch_add(&ct_api.pthread_join, 1);
+	CT_ENTER(pthread_join);
 	err = __real_pthread_join(t, ret);
 	if (!err) {
 		lock_table();
@@ -210,7 +226,7 @@ int __wrap_pthread_detach(pthread_t t)
 {
 	int err;
 
-	atomic_fetch_add(&ct_api.pthread_detach, 1);
+	CT_ENTER(pthread_detach);
 	lock_table();
 	err = __real_pthread_detach(t);
 	if (!err) {
@@ -225,23 +241,63 @@ int __wrap_pthread_detach(pthread_t t)
 bool ct_in_forked_child(void) { return forked_child; }
 void ct_set_fork_child_hook(void (*hook)(int k)) { fork_child_hook = hook; }
 
+/*
+ * fork() takes every lock of this file first, so that the child never
+ * starts with one held by a thread it does not have (the others are not
+ * copied); the child then starts with no children of its own.
+ */
+static void lock_all(void)
+{
+	lock_table();
+	__real_pthread_mutex_lock(&blocks_lock);
+	__real_pthread_mutex_lock(&forks_lock);
+}
+
+static void unlock_all(void)
+{
+	__real_pthread_mutex_unlock(&forks_lock);
+	__real_pthread_mutex_unlock(&blocks_lock);
+	unlock_table();
+}
+
+static void child_after_fork(void)
+{
+	unlock_all();
+	nforked = 0;
+}
+
+__attribute__((constructor)) static void register_fork_handlers(void)
+{
+	int err = pthread_atfork(lock_all, unlock_all, child_after_fork);
+
+	if (err)
+		fprintf(stderr, "ct_api: pthread_atfork: %s\n", strerror(err));
+}
+
+/*
+ * Blocks the calling thread while another holds forks_lock (lock_all).
+ * k, the child's rank, is the number of children forked before it; two
+ * threads forking at once may give two children the same rank.
+ */
 pid_t __wrap_fork(void)
 {
-	int k = nforked; /* the child's rank among the children of this process */
+	CT_FAIL_IF_DUE(fork);
+	__real_pthread_mutex_lock(&forks_lock);
+	int k = nforked;
+	__real_pthread_mutex_unlock(&forks_lock);
 	pid_t pid = __real_fork();
 
 	if (pid > 0) {
-		atomic_fetch_add(&ct_api.fork, 1);
+		ct_count_call(CT_CALL_fork);
 		__real_pthread_mutex_lock(&forks_lock);
 		if (nforked < MAX_FORKS)
 			forked[nforked++] = pid;
 		__real_pthread_mutex_unlock(&forks_lock);
 	} else if (pid == 0) {
-		/* The child starts with no children of its own. */
-		nforked = 0;
 		forked_child = true;
-		if (fork_child_hook)
-			fork_child_hook(k);
+		void (*hook)(int) = fork_child_hook;
+		if (hook)
+			hook(k);
 	}
 	return pid;
 }
@@ -258,27 +314,44 @@ int ct_forked(pid_t *out, int max)
 
 pid_t __wrap_waitpid(pid_t pid, int *status, int options)
 {
-	atomic_fetch_add(&ct_api.waitpid, 1);
+	CT_ENTER(waitpid);
 	return __real_waitpid(pid, status, options);
 }
 
 pid_t __wrap_wait(int *status)
 {
-	atomic_fetch_add(&ct_api.wait, 1);
+	CT_ENTER(wait);
 	return __real_wait(status);
 }
 
 int __wrap_pipe(int fds[2])
 {
-	atomic_fetch_add(&ct_api.pipe, 1);
+	CT_ENTER(pipe);
 	return __real_pipe(fds);
 }
 
-int __real_socketpair(int domain, int type, int protocol, int sv[2]);
+int __wrap_pipe2(int fds[2], int flags)
+{
+	CT_ENTER(pipe2);
+	return __real_pipe2(fds, flags);
+}
+
 int __wrap_socketpair(int domain, int type, int protocol, int sv[2])
 {
-	atomic_fetch_add(&ct_api.socketpair, 1);
+	CT_ENTER(socketpair);
 	return __real_socketpair(domain, type, protocol, sv);
+}
+
+ssize_t __wrap_read(int fd, void *buf, size_t len)
+{
+	CT_ENTER_IO(read, &len);
+	return __real_read(fd, buf, len);
+}
+
+ssize_t __wrap_write(int fd, const void *buf, size_t len)
+{
+	CT_ENTER_IO(write, &len);
+	return __real_write(fd, buf, len);
 }
 
 static void remember_block(void *p, size_t size)
@@ -309,6 +382,7 @@ static void forget_block(void *p)
 
 void *__wrap_malloc(size_t size)
 {
+	CT_ENTER(malloc);
 	ct_note_unsafe("malloc");
 	void *p = __real_malloc(size);
 
@@ -318,6 +392,7 @@ void *__wrap_malloc(size_t size)
 
 void *__wrap_calloc(size_t n, size_t size)
 {
+	CT_ENTER(calloc);
 	ct_note_unsafe("calloc");
 	void *p = __real_calloc(n, size);
 
@@ -327,6 +402,7 @@ void *__wrap_calloc(size_t n, size_t size)
 
 void *__wrap_realloc(void *old, size_t size)
 {
+	CT_ENTER(realloc);
 	ct_note_unsafe("realloc");
 	void *p = __real_realloc(old, size);
 
@@ -338,6 +414,7 @@ void *__wrap_realloc(void *old, size_t size)
 
 void __wrap_free(void *p)
 {
+	ct_count_call(CT_CALL_free);
 	ct_note_unsafe("free");
 	forget_block(p);
 	__real_free(p);

@@ -1,19 +1,23 @@
 /*
  * ct_api.h - what the student's code asked the system to do.
  *
- * Test programs are linked with -Wl,--wrap=NAME for the calls below, so
- * every call the student's object makes reaches a __wrap_NAME here first.
- * The wrappers count calls, remember every thread created (its id, whether
- * it was created or later made detached, whether it was joined, and when it
- * ran), then call the real function.
+ * Test programs are linked with -Wl,--wrap=NAME for every call of the wrap
+ * table (ct_wraps.h), so every call the student's object makes reaches a
+ * __wrap_NAME of the grader first.  Each wrapper counts the call
+ * (ct_count), may make it fail (ct_fault.h), then calls the real function.
+ * The wrappers here also remember every thread created (its id, whether it
+ * was created or later made detached, whether it was joined, and when it
+ * ran) and every child forked.
  *
  * malloc, calloc, realloc and free are wrapped too, so a test can tell how
  * much of the heap the student's code still holds (ct_heap_in_use).
  *
- * The mutex calls are wrapped in ct_locks.c, which also tracks who holds
- * which lock (ct_locks.h).
+ * The mutex and condition variable calls are wrapped in ct_locks.c, which
+ * also tracks who holds which lock (ct_locks.h); sigaction, signal and the
+ * calls a signal handler must not make, in ct_signals.c (ct_signals.h).
  *
- * Grader code that must not be counted calls ct_real_fork() and friends.
+ * Grader code that must not be counted, or made to fail, calls
+ * ct_real_fork() and friends.
  * Calls that bypass these counters (system, posix_spawn, clone, vfork,
  * syscall, thrd_create, ...) are refused before linking by the harness's
  * symbol check, not here.
@@ -21,7 +25,10 @@
  * Locking: table_lock protects the thread table's creator-side fields and
  * end_ns; the other run-time fields are written only by the thread the
  * record describes and read by others after joining it.  blocks_lock
- * protects the table of live heap blocks.
+ * protects the table of live heap blocks, forks_lock the list of children.
+ * No grader lock is taken while another is held, and fork() takes them all
+ * (pthread_atfork), so that a child never starts with one of them held by
+ * a thread it does not have.
  */
 #ifndef CT_API_H
 #define CT_API_H
@@ -32,13 +39,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define CT_MAX_THREADS 256
+#include "ct_wraps.h"
 
-struct ct_api_counts {
-	atomic_int pthread_create, pthread_join, pthread_detach;
-	atomic_int fork, waitpid, wait, pipe, socketpair;
-	atomic_int mutex_lock, mutex_trylock, mutex_unlock; /* counted in ct_locks.c */
-};
+#define CT_MAX_THREADS 256
 
 struct ct_thread_record {
 	/* Creator side, under table_lock. */
@@ -51,9 +54,23 @@ struct ct_thread_record {
 	uint64_t start_ns, end_ns; /* around the student's start routine; end_ns 0 while it runs */
 };
 
-extern struct ct_api_counts ct_api;
+/*
+ * How many times call was made since the reset, through its wrapper, from
+ * any thread of this process: ct_count(CT_CALL_fork).  A call counted as
+ * another (its row's "as", ct_wraps.h) reads and adds to that one's count:
+ * ct_count(CT_CALL_pipe) includes the pipe2 calls.  Every call is counted
+ * when it is made, even if it fails, except fork, which counts the children
+ * it created (in the parent).
+ */
+int ct_count(enum ct_call call);
+/* The wrappers' half (ct_wrapper.h): adds one to the count of call. */
+void ct_count_call(enum ct_call call);
+/* The call whose count and faults call shares (its row's "as"; itself for most). */
+enum ct_call ct_call_counted_as(enum ct_call call);
+/* The call's name, "fork"; "?" outside the table. */
+const char *ct_call_name(enum ct_call call);
 
-/* Forgets all counts and records.  Call with no student thread running. */
+/* Forgets all counts and records (not the faults: ct_fault.h).  Call with no student thread running. */
 void ct_api_reset(void);
 /* Number of threads created through pthread_create since the reset. */
 int ct_threads_created(void);
@@ -89,10 +106,15 @@ int ct_forked(pid_t *out, int max);
  * calls since the reset and not yet freed. */
 size_t ct_heap_in_use(int *count);
 
-/* The real calls, uncounted, for the grader's own use. */
+/* The real calls, uncounted and never made to fail, for the grader's own use. */
 pid_t ct_real_fork(void);
 pid_t ct_real_waitpid(pid_t pid, int *status, int options);
+ssize_t ct_real_read(int fd, void *buf, size_t len);
+ssize_t ct_real_write(int fd, const void *buf, size_t len);
 int ct_real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
 int ct_real_pthread_join(pthread_t t, void **ret);
+int ct_real_pthread_detach(pthread_t t);
+void *ct_real_malloc(size_t size);
+void ct_real_free(void *p);
 
 #endif

@@ -49,6 +49,13 @@ uint64_t ct_now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 uint64_t ct_process_cpu_ns(void) { return clock_ns(CLOCK_PROCESS_CPUTIME_ID); }
 uint64_t ct_thread_cpu_ns(void) { return clock_ns(CLOCK_THREAD_CPUTIME_ID); }
 
+struct timespec ct_deadline_in(uint64_t ns)
+{
+	uint64_t at = clock_ns(CLOCK_REALTIME) + ns;
+
+	return (struct timespec){.tv_sec = (time_t)(at / 1000000000ULL), .tv_nsec = (long)(at % 1000000000ULL)};
+}
+
 uint64_t ct_children_cpu_ns(void)
 {
 	struct rusage ru = {0};

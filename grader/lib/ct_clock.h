@@ -11,6 +11,7 @@
 #define CT_CLOCK_H
 
 #include <stdint.h>
+#include <time.h>
 
 /* CLOCK_MONOTONIC: wall time that never jumps. */
 uint64_t ct_now_ns(void);
@@ -20,6 +21,8 @@ uint64_t ct_process_cpu_ns(void);
 uint64_t ct_thread_cpu_ns(void);
 /* CPU time of the caller's children that have been waited for. */
 uint64_t ct_children_cpu_ns(void);
+/* CLOCK_REALTIME ns from now: the absolute deadline pthread_mutex_timedlock and pthread_cond_timedwait take. */
+struct timespec ct_deadline_in(uint64_t ns);
 /* Sleeps for ns nanoseconds (resumes after signals).  Blocks. */
 void ct_sleep_ns(uint64_t ns);
 /* Ends the calling process at once with the given status (no atexit). */

@@ -337,12 +337,25 @@ static void describe(struct out *o, const char *task, const struct proc *procs, 
 	}
 }
 
+/*
+ * The thread that runs fn for ct_run_within.  Each call has its own,
+ * owned by the helper thread and the caller together: the last of the two
+ * to let go of it frees it, so a helper whose fn never returns keeps its
+ * record while a later call runs with another.
+ */
 struct helper {
 	void (*fn)(void *);
 	void *arg;
 	atomic_bool done;
 	atomic_int tid;
+	atomic_int refs; /* 2 at the start: the helper thread and the caller */
 };
+
+static void helper_put(struct helper *h)
+{
+	if (atomic_fetch_sub(&h->refs, 1) == 1)
+		ct_real_free(h);
+}
 
 static void *run_helper(void *p)
 {
@@ -351,6 +364,7 @@ static void *run_helper(void *p)
 	h->tid = gettid();
 	h->fn(h->arg);
 	h->done = true;
+	helper_put(h);
 	return NULL;
 }
 
@@ -377,19 +391,25 @@ static bool wait_done(struct helper *h, uint64_t ns)
 bool ct_run_within(void (*fn)(void *), void *arg, uint64_t timeout_ns, const char *caller,
 		   const char *const *names, int nnames, char *why, size_t len)
 {
-	static struct helper h; /* static: it may outlive this call if fn never returns */
+	struct helper *h = ct_real_malloc(sizeof *h);
 	pthread_t t;
 	struct out o = {why, len, 0};
 
 	why[0] = '\0';
-	h = (struct helper){fn, arg, false, 0};
-	int err = ct_real_pthread_create(&t, NULL, run_helper, &h);
+	if (!h) {
+		put(&o, "grader error: out of memory");
+		return false;
+	}
+	*h = (struct helper){fn, arg, false, 0, 2};
+	int err = ct_real_pthread_create(&t, NULL, run_helper, h);
 	if (err) {
+		ct_real_free(h);
 		put(&o, "grader error: cannot start a thread (%s)", strerror(err));
 		return false;
 	}
-	if (wait_done(&h, timeout_ns)) {
+	if (wait_done(h, timeout_ns)) {
 		join_helper(t);
+		helper_put(h);
 		return true;
 	}
 
@@ -409,7 +429,7 @@ bool ct_run_within(void (*fn)(void *), void *arg, uint64_t timeout_ns, const cha
 		np++;
 	}
 	char task[64];
-	snprintf(task, sizeof task, "/proc/self/task/%d", (int)h.tid);
+	snprintf(task, sizeof task, "/proc/self/task/%d", (int)h->tid);
 	describe(&o, task, procs, np, 0);
 	for (int p = 1; p < np; p++)
 		describe(&o, procs[p].dir, procs, np, p);
@@ -425,11 +445,15 @@ bool ct_run_within(void (*fn)(void *), void *arg, uint64_t timeout_ns, const cha
 		if (!killed[p] && errno != ESRCH)
 			put(&o, "grader error: cannot stop %s (%s)\n", procs[p].who, strerror(errno));
 	}
-	wait_done(&h, 1000 * CT_MS);
+	wait_done(h, 1000 * CT_MS);
 	for (int p = 1; p < np; p++)
 		while (killed[p] && ct_real_waitpid(procs[p].pid, NULL, 0) == -1 && errno == EINTR)
 			;
-	if (h.done)
+	/* A helper still in fn is left to finish on its own, and frees its record then. */
+	if (h->done)
 		join_helper(t);
+	else
+		ct_real_pthread_detach(t);
+	helper_put(h);
 	return false;
 }

@@ -48,7 +48,8 @@ int ct_unreaped_children(const char *const *names, int nnames, char *buf, size_t
  * descriptor and pipe, and, for a pipe being read, which processes still
  * hold its write end open (for one being written, who holds its read
  * end).  It then kills those children, reaps them, and waits a little for
- * fn to return; returns false.
+ * fn to return; returns false.  A helper thread still in fn then is left to
+ * end on its own (detached): each call runs fn in a thread of its own.
  */
 bool ct_run_within(void (*fn)(void *), void *arg, uint64_t timeout_ns, const char *caller,
 		   const char *const *names, int nnames, char *why, size_t len);

@@ -15,10 +15,7 @@
 #include "ct_api.h"
 #include "ct_clock.h"
 #include "ct_protocol.h"
-
-int __real_pthread_mutex_lock(pthread_mutex_t *m);
-int __real_pthread_mutex_trylock(pthread_mutex_t *m);
-int __real_pthread_mutex_unlock(pthread_mutex_t *m);
+#include "ct_wrapper.h"
 
 /* Each field is written only by the thread the record describes. */
 struct lock_thread {
@@ -58,6 +55,18 @@ static struct {
 	char name[48];
 } names[MAX_NAMES];
 static int nnames;
+
+/* fork() takes names_lock first, so that a child never starts with it held by a thread it does not have. */
+static void lock_names(void) { __real_pthread_mutex_lock(&names_lock); }
+static void unlock_names(void) { __real_pthread_mutex_unlock(&names_lock); }
+
+__attribute__((constructor)) static void register_fork_handlers(void)
+{
+	int err = pthread_atfork(lock_names, unlock_names, unlock_names);
+
+	if (err)
+		fprintf(stderr, "ct_locks: pthread_atfork: %s\n", strerror(err));
+}
 
 void ct_locks_reset(void)
 {
@@ -182,15 +191,21 @@ static void after_taking(const pthread_mutex_t *m, uintptr_t pc, struct lock_thr
 		ct_sleep_ns(ns);
 }
 
+/* Before a call that may block for a lock: the yield knob. */
+static void before_locking(void)
+{
+	if (yield_at_locks && knobs_apply())
+		sched_yield();
+}
+
 int __wrap_pthread_mutex_lock(pthread_mutex_t *m)
 {
+	CT_ENTER(pthread_mutex_lock);
 	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
 	struct lock_thread *t = self();
 	int err;
 
-	atomic_fetch_add(&ct_api.mutex_lock, 1);
-	if (yield_at_locks && knobs_apply())
-		sched_yield();
+	before_locking();
 	if (t) {
 		t->waiting_pc = pc;
 		t->waiting = m;
@@ -205,11 +220,29 @@ int __wrap_pthread_mutex_lock(pthread_mutex_t *m)
 
 int __wrap_pthread_mutex_trylock(pthread_mutex_t *m)
 {
+	CT_ENTER(pthread_mutex_trylock);
 	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
 	int err;
 
-	atomic_fetch_add(&ct_api.mutex_trylock, 1);
 	err = __real_pthread_mutex_trylock(m);
+	if (!err)
+		after_taking(m, pc, self());
+	return err;
+}
+
+/*
+ * A lock that gives up at abstime: once it succeeds it is a lock like any
+ * other.  While it waits, the watchdog does not count it as blocked for
+ * good (it ends by itself).
+ */
+int __wrap_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
+{
+	CT_ENTER(pthread_mutex_timedlock);
+	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
+	int err;
+
+	before_locking();
+	err = __real_pthread_mutex_timedlock(m, abstime);
 	if (!err)
 		after_taking(m, pc, self());
 	return err;
@@ -217,10 +250,10 @@ int __wrap_pthread_mutex_trylock(pthread_mutex_t *m)
 
 int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 {
+	CT_ENTER(pthread_mutex_unlock);
 	struct lock_thread *t = self();
 	int err;
 
-	atomic_fetch_add(&ct_api.mutex_unlock, 1);
 	/* Forget it first: for a moment nobody is seen holding it, never two threads. */
 	if (t)
 		pop_held(t, m);
@@ -228,6 +261,74 @@ int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 	if (yield_at_locks && knobs_apply())
 		sched_yield();
 	return err;
+}
+
+int __wrap_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
+{
+	CT_ENTER(pthread_mutex_init);
+	return __real_pthread_mutex_init(m, a);
+}
+
+int __wrap_pthread_mutex_destroy(pthread_mutex_t *m)
+{
+	CT_ENTER(pthread_mutex_destroy);
+	return __real_pthread_mutex_destroy(m);
+}
+
+/*
+ * A thread waiting on a condition variable does not hold the mutex while
+ * it waits, and holds it again when the call returns (also on a timeout).
+ * So the tracker forgets the mutex before the wait (for a moment nobody
+ * is seen holding it, never two threads) and takes it back after, with the
+ * wait's own call site as where it was taken.  A wait ends a critical
+ * section (ct_cs_log_start) and its return starts a new one.  The wait is
+ * not a lock: the knobs do not act on it, it is not logged
+ * (ct_lock_log_start), and the watchdog does not see the thread as waiting
+ * for the mutex.  A wait that fails at once (EINVAL, EPERM: m was not
+ * held) changes nothing.
+ */
+static bool release_for_wait(pthread_mutex_t *m, struct lock_thread *t) { return t && pop_held(t, m); }
+
+static void retake_after_wait(pthread_mutex_t *m, struct lock_thread *t, bool was_held, uintptr_t pc)
+{
+	if (was_held)
+		push_held(t, m, pc);
+}
+
+int __wrap_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+	CT_ENTER(pthread_cond_wait);
+	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
+	struct lock_thread *t = self();
+	bool held = release_for_wait(m, t);
+	int err = __real_pthread_cond_wait(c, m);
+
+	retake_after_wait(m, t, held, pc);
+	return err;
+}
+
+int __wrap_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
+{
+	CT_ENTER(pthread_cond_timedwait);
+	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
+	struct lock_thread *t = self();
+	bool held = release_for_wait(m, t);
+	int err = __real_pthread_cond_timedwait(c, m, abstime);
+
+	retake_after_wait(m, t, held, pc);
+	return err;
+}
+
+int __wrap_pthread_cond_signal(pthread_cond_t *c)
+{
+	CT_ENTER(pthread_cond_signal);
+	return __real_pthread_cond_signal(c);
+}
+
+int __wrap_pthread_cond_broadcast(pthread_cond_t *c)
+{
+	CT_ENTER(pthread_cond_broadcast);
+	return __real_pthread_cond_broadcast(c);
 }
 
 int ct_locks_held(const pthread_mutex_t **out, int max)

@@ -2,14 +2,18 @@
  * ct_locks.h - what the student's code does with mutexes, and a deadlock
  * watchdog that draws who holds and who waits for which lock.
  *
- * Test programs are linked with -Wl,--wrap for pthread_mutex_lock,
- * pthread_mutex_trylock and pthread_mutex_unlock (see ct_api.h), so every
- * lock and unlock the student's object makes passes through ct_locks.c,
- * which records, per thread:
+ * Test programs are linked with -Wl,--wrap for the mutex calls (lock,
+ * trylock, timedlock, unlock, init, destroy) and the condition variable
+ * calls (wait, timedwait, signal, broadcast) (see ct_wraps.h), so every one
+ * the student's object makes passes through ct_locks.c, which records, per
+ * thread:
  *   - the mutexes it holds, each with the code address of the call that
  *     took it;
  *   - the mutex it is waiting for right now, if any, and where;
  *   - since ct_lock_log_start(), every distinct mutex it locked.
+ * A successful trylock or timedlock takes a mutex as lock does.  A thread
+ * in pthread_cond_wait or timedwait does not hold the wait's mutex while it
+ * waits, and holds it again once the call returns.
  * Grader code that wants to name a mutex in messages calls ct_name_lock().
  *
  * Two knobs make timing bugs show every time instead of once in a while;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "concur_todo.h"
+#include "ct_fault.h"
 #include "ct_locks.h"
 #include "ct_protocol.h"
 #include "ct_signals.h"
@@ -65,6 +66,7 @@ void ct_test_init(void)
 	limit_processes();
 	ct_checks_run = 0;
 	ct_api_reset();
+	ct_faults_reset();
 	ct_locks_reset();
 	ct_signals_reset();
 	ct_set_thread_start_delay(0);

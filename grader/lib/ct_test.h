@@ -25,6 +25,7 @@
 
 #include "ct_api.h"
 #include "ct_clock.h"
+#include "ct_fault.h"
 #include "ct_protocol.h"
 #include "ct_sentinel.h"
 #include "ct_timing.h"
@@ -55,7 +56,7 @@ const char *ct_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 /* Number of CT_CHECKs run in this test process. */
 extern int ct_checks_run;
 
-/* Runs before every test: resets the API counters, lock knobs and options,
+/* Runs before every test: resets the API counters, faults, lock knobs and options,
  * and starts the deadlock watchdog (ct_locks.h). */
 void ct_test_init(void);
 /* The test's last line: proves the test ran to its end.  Never returns. */

@@ -1,0 +1,229 @@
+/*
+ * test_testlib.c - the test library's promises about threads, locks and
+ * fork, in a program linked the way the harness links a test program (see
+ * the Makefile): the lock tracker on timedlock and condition variables
+ * (ct_locks.h), fork while other threads use the grader's locks
+ * (ct_api.h), and ct_run_within's helper threads (ct_ipc.h).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ct_ipc.h"
+#include "ct_locks.h"
+#include "ct_test.h"
+
+CT_SUITE(testlib);
+
+/* ---- the lock tracker --------------------------------------------------- */
+
+CT_TEST(testlib, a_timedlock_that_succeeds_takes_the_mutex_as_lock_does)
+{
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	const pthread_mutex_t *held[4];
+	struct timespec until = ct_deadline_in(1000 * CT_MS);
+
+	ct_lock_log_start();
+	CT_CHECK(pthread_mutex_timedlock(&m, &until) == 0, "pthread_mutex_timedlock of a free mutex failed");
+	int n = ct_locks_held(held, 4);
+	CT_CHECK(n == 1 && held[0] == &m, "after a pthread_mutex_timedlock, the tracker saw %d mutexes held", n);
+	CT_CHECK(ct_lock_log_has(&m), "the lock log did not record the mutex taken by pthread_mutex_timedlock");
+	pthread_mutex_unlock(&m);
+	CT_CHECK(ct_locks_held(held, 4) == 0, "after the unlock, the tracker still saw a mutex held");
+	ct_pass();
+}
+
+/* One waiter and one signaller; each records its critical sections on c->lock. */
+struct condition {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	bool done;
+	struct ct_interval waiter_cs[4], signaller_cs[4];
+	int waiter_ncs, signaller_ncs, held_after_wait, held_at_end;
+};
+
+static void *signaller(void *p)
+{
+	struct condition *c = p;
+
+	ct_cs_log_start(c->signaller_cs, 4);
+	pthread_mutex_lock(&c->lock);
+	c->done = true;
+	pthread_cond_signal(&c->changed);
+	ct_sleep_ns(2 * CT_MS); /* a critical section long enough to be told apart */
+	pthread_mutex_unlock(&c->lock);
+	c->signaller_ncs = ct_cs_log_count();
+	return NULL;
+}
+
+/* Waits for the signaller (started with the lock held, so the wait comes first) with wait. */
+static void waiter(struct condition *c, int (*wait)(struct condition *))
+{
+	const pthread_mutex_t *held[4];
+	pthread_t t;
+
+	ct_cs_log_start(c->waiter_cs, 4);
+	pthread_mutex_lock(&c->lock);
+	CT_CHECK(ct_real_pthread_create(&t, NULL, signaller, c) == 0, "grader error: cannot create a thread");
+	ct_sleep_ns(2 * CT_MS);
+	int err = wait(c);
+	c->held_after_wait = ct_locks_held(held, 4);
+	pthread_mutex_unlock(&c->lock);
+	c->held_at_end = ct_locks_held(held, 4);
+	c->waiter_ncs = ct_cs_log_count();
+	ct_real_pthread_join(t, NULL);
+	CT_CHECK(err == 0 || err == ETIMEDOUT, "the wait failed: %d", err);
+}
+
+static int plain_wait(struct condition *c)
+{
+	int err = 0;
+
+	while (!c->done && !err)
+		err = pthread_cond_wait(&c->changed, &c->lock);
+	return err;
+}
+
+static int timed_wait(struct condition *c)
+{
+	struct timespec until = ct_deadline_in(2000 * CT_MS);
+	int err = 0;
+
+	while (!c->done && !err)
+		err = pthread_cond_timedwait(&c->changed, &c->lock, &until);
+	return err;
+}
+
+static void check_wait(int (*wait)(struct condition *), const char *name)
+{
+	struct condition c = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
+
+	waiter(&c, wait);
+	CT_CHECK(c.held_after_wait == 1 && c.held_at_end == 0,
+		 "%s: the tracker saw %d mutexes held after the wait returned (expected 1) and %d after the unlock "
+		 "(expected 0)", name, c.held_after_wait, c.held_at_end);
+	CT_CHECK(c.waiter_ncs == 2 && c.signaller_ncs == 1,
+		 "%s: the waiter had %d critical sections (expected 2: before and after the wait), the signaller %d",
+		 name, c.waiter_ncs, c.signaller_ncs);
+	CT_CHECK(c.waiter_cs[0].end_ns <= c.signaller_cs[0].start_ns &&
+			 c.signaller_cs[0].end_ns <= c.waiter_cs[1].start_ns,
+		 "%s: the signaller's critical section did not fall between the waiter's two: the tracker "
+		 "saw the waiter hold the mutex while it waited", name);
+}
+
+CT_TEST(testlib, a_thread_waiting_on_a_condition_does_not_hold_its_mutex)
+{
+	check_wait(plain_wait, "pthread_cond_wait");
+	check_wait(timed_wait, "pthread_cond_timedwait");
+	ct_pass();
+}
+
+CT_TEST(testlib, a_timed_wait_that_times_out_holds_its_mutex_again)
+{
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+	const pthread_mutex_t *held[4];
+	struct timespec until = ct_deadline_in(10 * CT_MS);
+
+	pthread_mutex_lock(&m);
+	int err = pthread_cond_timedwait(&cv, &m, &until);
+	CT_CHECK(err == ETIMEDOUT, "pthread_cond_timedwait with nobody signalling returned %d", err);
+	CT_CHECK(ct_locks_held(held, 4) == 1 && held[0] == &m, "after a timed-out wait, the tracker did not see "
+		 "the mutex held again");
+	pthread_mutex_unlock(&m);
+	ct_pass();
+}
+
+/* ---- fork and the grader's locks ---------------------------------------- */
+
+static atomic_bool stop_churn;
+static pthread_mutex_t named = PTHREAD_MUTEX_INITIALIZER;
+
+/* Takes each of the grader's locks, over and over (through the calls that take them). */
+static void use_grader_locks(void)
+{
+	pid_t kids[1];
+
+	free(malloc(32));              /* blocks_lock, twice */
+	ct_name_lock(&named, "named"); /* names_lock */
+	(void)ct_threads_created();    /* table_lock */
+	(void)ct_forked(kids, 1);      /* forks_lock */
+}
+
+static void *churn(void *unused)
+{
+	(void)unused;
+	while (!stop_churn)
+		use_grader_locks();
+	return NULL;
+}
+
+CT_TEST(testlib, a_child_forked_while_another_thread_takes_the_grader_locks_can_take_them)
+{
+	enum { FORKS = 200 };
+	pthread_t t;
+	int stuck = 0;
+
+	CT_CHECK(ct_real_pthread_create(&t, NULL, churn, NULL) == 0, "grader error: cannot create a thread");
+	for (int i = 0; i < FORKS && !stuck; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			use_grader_locks();
+			_exit(0);
+		}
+		CT_CHECK(pid > 0, "fork failed: errno %d", errno);
+		int status = 0;
+		uint64_t t0 = ct_now_ns();
+		pid_t r;
+		while ((r = ct_real_waitpid(pid, &status, WNOHANG)) == 0 && ct_now_ns() - t0 < 1000 * CT_MS)
+			ct_sleep_ns(CT_MS);
+		if (r == 0) {
+			stuck = i + 1;
+			kill(pid, SIGKILL);
+			ct_real_waitpid(pid, &status, 0);
+		}
+	}
+	stop_churn = true;
+	ct_real_pthread_join(t, NULL);
+	CT_CHECK(!stuck, "child %d of %d, forked while another thread took the grader's locks, was stuck for 1 s "
+		 "taking them itself", stuck, FORKS);
+	ct_pass();
+}
+
+/* ---- ct_run_within ------------------------------------------------------ */
+
+static atomic_bool release_stuck, slow_done;
+
+static void stuck(void *unused)
+{
+	(void)unused;
+	while (!release_stuck)
+		ct_sleep_ns(CT_MS);
+}
+
+static void slow(void *unused)
+{
+	(void)unused;
+	release_stuck = true; /* the earlier helper now returns, while this one still runs */
+	ct_sleep_ns(300 * CT_MS);
+	slow_done = true;
+}
+
+CT_TEST(testlib, each_run_within_waits_for_its_own_helper)
+{
+	char why[4096];
+
+	CT_CHECK(!ct_run_within(stuck, NULL, 20 * CT_MS, "stuck", NULL, 0, why, sizeof why),
+		 "ct_run_within returned true for a function that never returns");
+	bool returned = ct_run_within(slow, NULL, 3000 * CT_MS, "slow", NULL, 0, why, sizeof why);
+	CT_CHECK(returned && slow_done,
+		 "ct_run_within(slow) returned %s before slow had ended: the end of an earlier helper was taken "
+		 "for the end of this one", returned ? "true" : "false");
+	ct_pass();
+}
