@@ -159,7 +159,7 @@ $(KIT)/grader/lib/%.o: grader/lib/%.c $(SENTINEL_H) | $(DEPS_OK)
 	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) -I$(KIT)/include -Igrader/lib -c $< -o $@
 
 LIB_COMMON := $(call obj,grader/lib/ct_clock.c grader/lib/ct_timing.c grader/lib/procs.c)
-$(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_fault.c grader/lib/ct_ipc.c grader/lib/ct_locks.c grader/lib/ct_sched.c grader/lib/ct_signals.c grader/lib/ct_test.c grader/lib/ct_timeline.c)
+$(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_fault.c grader/lib/ct_ipc.c grader/lib/ct_locks.c grader/lib/ct_order.c grader/lib/ct_pitfalls.c grader/lib/ct_sched.c grader/lib/ct_signals.c grader/lib/ct_test.c grader/lib/ct_timeline.c)
 $(LIBCT_DRIVER): $(LIB_COMMON) $(call obj,grader/lib/ct_driver.c)
 $(LIBCT_TEST) $(LIBCT_DRIVER):
 	$(say) AR $@
@@ -210,7 +210,7 @@ $(HARNESS): $(HARNESS_OBJ) $(call obj,grader/lib/procs.c grader/lib/ct_timeline.
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS) -ldl
 
-$(KIT_TESTS): $(KIT)/tests/kit_tests.o $(KIT)/tests/kit_variants.o $(call obj,grader/harness/lesson.c grader/harness/util.c grader/lib/procs.c)
+$(KIT_TESTS): $(KIT)/tests/kit_tests.o $(KIT)/tests/kit_clauses.o $(KIT)/tests/kit_variants.o $(call obj,grader/harness/lesson.c grader/harness/util.c grader/lib/procs.c)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS)
 $(KIT)/tests/%.o: tests/%.c | $(DEPS_OK)

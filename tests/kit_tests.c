@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kit_clauses.h"
 #include "kit_variants.h"
 #include "lesson.h"
 #include "procs.h"
@@ -483,8 +484,8 @@ static int variants_failing(json_t *list, const struct exercise *e, int c)
 	return n;
 }
 
-/* Every whole-file variant in tests/NN-slug/ is listed in variants.json. */
-static void test_no_unlisted_files(bool *ok, const struct lesson *l, json_t *list)
+/* Every whole file in tests/NN-slug/ is listed in variants.json, as a variant or a correct alternative. */
+static void test_no_unlisted_files(bool *ok, const struct lesson *l, json_t *list, json_t *alternatives)
 {
 	char *dir = xasprintf("tests/%s", l->slug);
 	int n;
@@ -496,8 +497,10 @@ static void test_no_unlisted_files(bool *ok, const struct lesson *l, json_t *lis
 		bool found = len < 2 || strcmp(files[i] + len - 2, ".c") != 0;
 		json_array_foreach(list, k, v)
 			found = found || strcmp(json_string_value(json_object_get(v, "file")) ?: "", files[i]) == 0;
+		json_array_foreach(alternatives, k, v)
+			found = found || strcmp(json_string_value(json_object_get(v, "file")) ?: "", files[i]) == 0;
 		if (!found)
-			missing(ok, l->slug, "%s/%s is no variant's \"file\": list it in %s/variants.json or delete it", dir,
+			missing(ok, l->slug, "%s/%s is no variant's or alternative's \"file\": list it in %s/variants.json or delete it", dir,
 				files[i], dir);
 		free(files[i]);
 	}
@@ -551,7 +554,7 @@ static void test_parts(const struct lesson *l)
 					l->exercises[i].name, check_names[c], slug);
 		}
 	if (list)
-		test_no_unlisted_files(&ok, l, list);
+		test_no_unlisted_files(&ok, l, list, json_object_get(spec, "alternatives"));
 	json_decref(spec);
 	if (ok)
 		result(true,
@@ -624,6 +627,192 @@ static void test_variants(const struct lesson *l)
 	}
 	json_decref(seen);
 	json_decref(spec);
+}
+
+/*
+ * The correct alternatives of lesson l ("alternatives" in variants.json):
+ * solutions written differently from the reference (other call orders,
+ * other calls the contract allows), each of which must get every point,
+ * at least two per exercise.
+ */
+static void test_alternatives(const struct lesson *l)
+{
+	json_t *spec, *list = variants_of(l, &spec, false), *v;
+	json_t *alternatives = json_object_get(spec, "alternatives");
+	int *count = xcalloc((size_t)l->nexercises, sizeof *count);
+	size_t i;
+
+	(void)list;
+	json_array_foreach(alternatives, i, v) {
+		struct variant alt;
+		char *why = NULL;
+		if (!variant_prepare(l, v, variants_dir, &alt, &why)) {
+			result(false, "%s: correct alternative %s cannot be graded: %s", l->slug, alt.name, why);
+			free(why);
+			variant_free(&alt);
+			continue;
+		}
+		char *name = xasprintf("%s-alternative-%s", l->slug, alt.name);
+		double wall;
+		int rc;
+		json_t *rep = grade(l->slug, alt.exercise, "--source", alt.source, NULL, name, &wall, &rc);
+		json_t *ex = exercise_json(rep, alt.exercise);
+		char problem[600] = "";
+		if (!ex)
+			snprintf(problem, sizeof problem, "the harness wrote no result (exit %d)", rc);
+		for (int c = 0; ex && !*problem && c < NCHECKS; c++) {
+			json_t *ck = check_json(ex, check_names[c]);
+			const char *verdict = str(ck, "verdict");
+			if (strcmp(verdict, "fail") == 0)
+				snprintf(problem, sizeof problem, "%s failed: %.200s %.300s", check_names[c], str(ck, "summary"),
+					 str(ck, "details"));
+		}
+		if (!*problem)
+			for (int e = 0; e < l->nexercises; e++)
+				count[e] += strcmp(l->exercises[e].name, alt.exercise) == 0;
+		result(!*problem, "%s: correct alternative %s (%s) gets every point (%.1f s)%s%s", l->slug, alt.name,
+		       str(v, "differs"), wall, *problem ? ": " : "", problem);
+		json_decref(rep);
+		free(name);
+		variant_free(&alt);
+	}
+	for (int e = 0; e < l->nexercises; e++)
+		result(count[e] >= 2,
+		       "%s: exercise %s has %d correct alternatives that pass (at least 2, written differently from the "
+		       "reference, in tests/%s/variants.json \"alternatives\")",
+		       l->slug, l->exercises[e].name, count[e], l->slug);
+	free(count);
+	json_decref(spec);
+}
+
+/* The clause map's own rules, on a header made up for the purpose. */
+static void test_clause_rules(void)
+{
+	static const char header[] = "/*\n * x.h - lesson 99.\n *\n * This header is the contract between your code and "
+				     "the grader.\n */\n/*\n * f - do A, e.g. quickly.  Returns 0.\n * Requires n > 0.\n */\n"
+				     "int f(int n); /* never blocks */\n";
+	json_t *ok = json_pack("{s:s, s:[{s:s, s:s, s:[s]}, {s:s, s:s, s:[s]}, {s:s, s:s, s:[s]}, {s:s, s:s, s:[s]}], s:[s]}",
+			       "name", "f", "clauses", "id", "a", "says", "do A,\n e.g. quickly", "tests", "correct_a", "id",
+			       "ret", "says", "Returns 0", "tests", "races", "id", "lesson", "says", "lesson 99", "tests",
+			       "correct_a", "id", "nb", "says", "never blocks", "tests", "correct_a", "not_clauses",
+			       "Requires n > 0.");
+	json_t *names = json_pack("[s]", "correct_a");
+	char **problems = NULL;
+	int np = 0, sentences;
+	char **s = comment_sentences(header, &sentences);
+	bool split = sentences == 6 && strcmp(s[2], "f - do A, e.g. quickly.") == 0;
+	free_sentences(s);
+	clause_map_problems(ok, "x.h", header, names, &problems, &np);
+	bool good_passes = np == 0;
+	json_array_remove(json_object_get(ok, "not_clauses"), 0);
+	json_object_set_new(json_array_get(json_object_get(ok, "clauses"), 0), "tests", json_pack("[s]", "correct_b"));
+	json_array_append_new(json_object_get(ok, "clauses"), json_pack("{s:s, s:s, s:[s]}", "id", "x", "says",
+									 "something else", "tests", "correct_a"));
+	int before = np;
+	clause_map_problems(ok, "x.h", header, names, &problems, &np);
+	bool bad_caught = np - before == 3; /* an uncovered sentence, a missing test, a clause the header does not say */
+	for (int p = 0; p < np; p++)
+		free(problems[p]);
+	free(problems);
+	json_decref(ok);
+	json_decref(names);
+	result(split && good_passes && bad_caught,
+	       "the clause-map rules: sentences are split as written, a complete map passes, and an uncovered "
+	       "sentence, an unknown test and a clause the header does not say are each caught");
+}
+
+/* Whether the grading report rep shows that one of a clause's tests did not pass. */
+static bool fails_a_test_of(json_t *ex, json_t *tests)
+{
+	size_t i, k;
+	json_t *t, *got;
+
+	json_array_foreach(tests, i, t) {
+		const char *name = json_string_value(t) ?: "";
+		if (strcmp(name, "races") == 0 && strcmp(str(check_json(ex, "races"), "verdict"), "fail") == 0)
+			return true;
+		json_array_foreach(json_object_get(ex, "tests"), k, got)
+			if (strcmp(str(got, "name"), name) == 0 && strcmp(str(got, "status"), "passed") != 0)
+				return true;
+	}
+	return false;
+}
+
+/* Whether variant v names clause id (its "clause" is that string, or an array holding it). */
+static bool names_clause(json_t *v, const char *id)
+{
+	json_t *c = json_object_get(v, "clause");
+
+	return json_is_string(c) ? strcmp(json_string_value(c), id) == 0 : listed(c, id);
+}
+
+/*
+ * The clause map of every exercise of lesson l (kit_clauses.h): it covers
+ * every sentence of the header, names tests the suite has, and each clause
+ * is broken by a known-wrong variant that fails one of its tests.  Reads
+ * the reports that test_solutions and test_variants wrote.
+ */
+static void test_clauses(const struct lesson *l)
+{
+	char *path = xasprintf("grader/%s/lesson.json", l->slug);
+	char *sol = xasprintf("%s/%s-solutions.json", out_dir, l->slug);
+	json_t *catalogue = json_load_file(path, 0, NULL), *solutions = json_load_file(sol, 0, NULL), *ex, *spec;
+	json_t *variants = variants_of(l, &spec, false);
+	size_t i;
+
+	json_array_foreach(json_object_get(catalogue, "exercises"), i, ex) {
+		const char *name = str(ex, "name");
+		char *header = xasprintf("%s.h", name), *hpath = xasprintf("solutions/%s/%s.h", l->slug, name);
+		char *text = read_file(hpath, 1 << 20);
+		json_t *names = json_array(), *t, *c;
+		size_t k;
+		json_array_foreach(json_object_get(exercise_json(solutions, name), "tests"), k, t)
+			json_array_append(names, json_object_get(t, "name"));
+		char **problems = NULL;
+		int np = 0;
+		clause_map_problems(ex, header, text ? text : "", names, &problems, &np);
+		result(np == 0, "%s: the clause map of %s covers every sentence of %s (%zu clauses)", l->slug, name, header,
+		       json_array_size(json_object_get(ex, "clauses")));
+		for (int p = 0; p < np; p++) {
+			printf("       %s\n", problems[p]);
+			free(problems[p]);
+		}
+		free(problems);
+		json_array_foreach(json_object_get(ex, "clauses"), k, c) {
+			const char *id = str(c, "id");
+			int naming = 0, breaking = 0;
+			json_t *v;
+			size_t j;
+			json_array_foreach(variants, j, v) {
+				if (strcmp(str(v, "exercise"), name) != 0 || !names_clause(v, id))
+					continue;
+				naming++;
+				const char *vname = json_object_get(v, "file") ? str(v, "file") : str(v, "name");
+				char *base = xstrdup(vname), *dot = strrchr(base, '.');
+				if (dot && strcmp(dot, ".c") == 0)
+					*dot = '\0';
+				char *rpath = xasprintf("%s/%s-%s.json", out_dir, l->slug, base);
+				json_t *rep = json_load_file(rpath, 0, NULL);
+				breaking += fails_a_test_of(exercise_json(rep, name), json_object_get(c, "tests"));
+				json_decref(rep);
+				free(rpath);
+				free(base);
+			}
+			result(breaking > 0,
+			       "%s: clause %s of %s is broken by a known-wrong variant that fails one of its tests (%d of %d "
+			       "naming it do)",
+			       l->slug, id, name, breaking, naming);
+		}
+		json_decref(names);
+		free(text);
+		free(hpath);
+		free(header);
+	}
+	json_decref(spec);
+	json_decref(catalogue);
+	json_decref(solutions);
+	free(sol);
+	free(path);
 }
 
 /*
@@ -999,6 +1188,7 @@ int main(int argc, char **argv)
 	test_stray_check();
 	test_units(units);
 	test_mutation_rules();
+	test_clause_rules();
 	test_uncatalogued();
 	for (int i = 0; i < n; i++) {
 		if (only && !lesson_find(&ls[i], 1, only))
@@ -1008,6 +1198,8 @@ int main(int argc, char **argv)
 		test_solutions(&ls[i]);
 		test_skeletons(&ls[i]);
 		test_variants(&ls[i]);
+		test_alternatives(&ls[i]);
+		test_clauses(&ls[i]);
 	}
 	int strays = count_strays(true);
 	result(strays == 0, "no process left running by the grader (%d found)", strays);

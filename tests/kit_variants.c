@@ -112,8 +112,9 @@ static bool mutate(const struct lesson *l, json_t *spec, const char *dir, struct
 		*problem = xasprintf("\"solution\" must be \"%s\", the solution of exercise %s", expected, v->exercise);
 	else if (!json_is_array(edits) || json_array_size(edits) == 0)
 		*problem = xasprintf("\"edits\" must be a non-empty array of {\"find\", \"replace\"}");
-	else if (!str(spec, "mistake") || !*str(spec, "mistake"))
-		*problem = xasprintf("\"mistake\" must say in a sentence what the mutation breaks");
+	else if ((!str(spec, "mistake") || !*str(spec, "mistake")) && (!str(spec, "differs") || !*str(spec, "differs")))
+		*problem = xasprintf("\"mistake\" (or, for a correct alternative, \"differs\") must say in a sentence "
+				     "what the mutation breaks (or does differently)");
 	else if (file_exists(whole))
 		*problem = xasprintf("%s exists too: a mutation replaces the whole file, so delete it", whole);
 	else if (!(text = read_file(solution, 1 << 20)))

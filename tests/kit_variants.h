@@ -11,6 +11,9 @@
  *   - a whole file of its own, tests/NN-slug/FILE ("file"), kept for
  *     cheats (forged reports, fork bombs, own clocks, exit(0)) and for
  *     programs that are not the solution with a few lines changed.
+ * The same format serves the correct alternatives ("alternatives" in
+ * variants.json: solutions written differently, which must get every
+ * point), with "differs" where a mutation says its "mistake".
  * An edit that does not apply is an error, never skipped: when the solution
  * changes, a mutation fails loudly instead of drifting.  The format is
  * described in tests/01-processes/variants.json ("about").

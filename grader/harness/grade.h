@@ -15,8 +15,17 @@
 #include <stdbool.h>
 
 #include "lesson.h"
+#include "outcome.h"
 
 enum verdict { VERDICT_PASS, VERDICT_FAIL, VERDICT_SKIP, VERDICT_NONE };
+
+/* One test of the suite, as the reports show it. */
+struct test_result {
+	char *name;               /* "correct_exit_codes" */
+	enum check_kind check;
+	enum test_status status;
+	char *reason;             /* why it did not pass, or the skip note; NULL when it passed */
+};
 
 struct check_result {
 	enum verdict verdict;
@@ -29,6 +38,8 @@ struct exercise_result {
 	const struct exercise *ex;
 	char *source;                       /* the student's file */
 	struct check_result checks[NCHECKS];
+	struct test_result *tests;          /* the suite's tests, in the order they ran */
+	int ntests;
 	char *build_log;                    /* compiler errors or warnings, or NULL */
 	char *timelines;                    /* drawings of the workers' timelines to show, or NULL */
 	double test_s, race_s;              /* wall time of the suite and of Helgrind */

@@ -209,7 +209,7 @@ static int open_output(const char *path)
 static void exec_job(struct job *j, unsigned nproc_limit, pid_t harness)
 {
 	static char *const clean_env[] = {
-		"PATH=/usr/bin:/bin", "LANG=C", "LC_ALL=C", "HOME=.", "TMPDIR=.", NULL,
+		"PATH=/usr/bin:/bin", "LANG=C", "LC_ALL=C", "HOME=.", "TMPDIR=.", CT_RUN_ENV "=1", NULL,
 	};
 	int in = open("/dev/null", O_RDONLY);
 	int out = open_output(j->out_path);

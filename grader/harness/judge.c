@@ -352,8 +352,12 @@ static void judge_race(const struct race_outcome *o, struct check_result *c)
 			  text ? xstrdup(text) : NULL);
 		return;
 	}
+	/* A wrong result is the correctness check's business; no race was seen, but not all was run either. */
 	if (o->driver == DRIVER_WRONG_RESULT) {
-		set_check(c, VERDICT_FAIL, xasprintf("under Helgrind, %s", o->message ? o->message : "a wrong result"),
+		set_check(c, VERDICT_FAIL,
+			  xasprintf("not checked: under Helgrind the race check's workload went wrong (%s), so it "
+				    "could not run to its end; fix what the correctness check says first",
+				    o->message ? o->message : "a wrong result"),
 			  NULL);
 		return;
 	}
@@ -407,8 +411,27 @@ void judge_free_result(struct exercise_result *r)
 		free(r->checks[c].details);
 		r->checks[c].summary = r->checks[c].details = NULL;
 	}
+	for (int i = 0; i < r->ntests; i++) {
+		free(r->tests[i].name);
+		free(r->tests[i].reason);
+	}
+	free(r->tests);
+	r->tests = NULL;
+	r->ntests = 0;
 	free(r->timelines);
 	r->timelines = NULL;
+}
+
+/* Every test of the suite with its own reason, for the reports. */
+static void list_tests(const struct suite_outcome *s, struct exercise_result *r)
+{
+	r->tests = xcalloc((size_t)s->ntests + 1, sizeof *r->tests);
+	for (int i = 0; i < s->ntests; i++) {
+		const struct test_outcome *t = &s->tests[i];
+		r->tests[r->ntests++] = (struct test_result){
+			.name = xstrdup(t->name), .check = t->check, .status = t->status,
+			.reason = t->status == TEST_PASSED ? (t->skip_note ? xstrdup(t->skip_note) : NULL) : explain_test(t)};
+	}
 }
 
 void judge_exercise(const struct exercise *e, const struct exercise_outcome *o, const struct judge_options *opt,
@@ -425,6 +448,7 @@ void judge_exercise(const struct exercise *e, const struct exercise_outcome *o, 
 		return;
 	}
 	judge_suite(&o->suite, r);
+	list_tests(&o->suite, r);
 	r->timelines = timelines_to_show(&o->suite, opt->verbose);
 	if (opt->timing_only) {
 		const enum check_kind ignored[] = {CHECK_CORRECTNESS, CHECK_RACES};

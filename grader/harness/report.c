@@ -164,10 +164,16 @@ int report_write_json(const char *path, const struct lesson_result *r, int n)
 				p += x->checks[c].points;
 				m += x->checks[c].max;
 			}
-			json_array_append_new(exs, json_pack("{s:s, s:s, s:s, s:i, s:i, s:f, s:f, s:o}", "name",
+			json_t *tests = json_array();
+			for (int t = 0; t < x->ntests; t++)
+				json_array_append_new(tests, json_pack("{s:s, s:s, s:s, s:s?}", "name", x->tests[t].name,
+								       "check", check_names[x->tests[t].check], "status",
+								       test_status_name(x->tests[t].status), "reason",
+								       x->tests[t].reason));
+			json_array_append_new(exs, json_pack("{s:s, s:s, s:s, s:i, s:i, s:f, s:f, s:o, s:o}", "name",
 							     x->ex->name, "function", x->ex->function, "source",
 							     x->source, "points", p, "max", m, "test_seconds", x->test_s,
-							     "race_seconds", x->race_s, "checks", checks));
+							     "race_seconds", x->race_s, "checks", checks, "tests", tests));
 		}
 		json_array_append_new(lessons, json_pack("{s:s, s:s, s:i, s:i, s:f, s:o}", "lesson", r[i].lesson->slug,
 							 "title", r[i].lesson->title, "points", r[i].points, "max",

@@ -30,6 +30,8 @@
 #define CT_EXIT_DRIVER_FAILED 4
 /* The deadlock watchdog ended the test; the picture is in CT_DEADLOCK_FILE. */
 #define CT_EXIT_DEADLOCK 5
+/* A child forked by the code under test came back into the test's code (ct_pitfalls.h). */
+#define CT_EXIT_CHILD_RETURNED 6
 /* Where the build writes the sentinel, under the kit's build directory. */
 #define CT_SENTINEL_FILE "sentinel"
 
@@ -40,8 +42,10 @@
 #define CT_DRIVER_MESSAGE_PREFIX "driver: "
 
 /* ---- files in a run's directory -------------------------------------- */
-/* Written by the runner after all tests (ct_test.c's report hook). */
+/* Written by the runner after all tests (ct_test.c's report hook), when the environment has CT_RUN_ENV. */
 #define CT_OUTCOMES_FILE "outcomes.json"
+/* Set (to "1") in the environment of every program the harness runs sandboxed. */
+#define CT_RUN_ENV "CONCUR_SANDBOXED"
 /* Per test NAME, written by the test process. */
 #define CT_SKIP_FILE_FMT "skipped-%s.txt"     /* why a passed test measured nothing */
 #define CT_DEADLOCK_FILE_FMT "deadlock-%s.txt" /* the watchdog's picture */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ct_pitfalls.h"
 #include "ct_wrapper.h"
 
 #define NSIG_TABLE 65
@@ -218,5 +219,6 @@ _Noreturn void __wrap_exit(int status)
 {
 	ct_count_call(CT_CALL_exit);
 	ct_note_unsafe("exit (use _exit in a handler)");
+	ct_pitfall_note_exit(status);
 	__real_exit(status);
 }

@@ -38,13 +38,21 @@
 /*
  * Counts as one check; on failure ends the test with the message (see
  * ct_message()), which reaches the harness through the outcome report.
+ * Also the place where the pitfalls of forked children are caught.
  */
 #define CT_CHECK(cond, ...)                                        \
 	do {                                                       \
 		ct_checks_run++;                                   \
+		ct_check_pitfalls(__FILE__, __LINE__);             \
 		if (!(cond))                                       \
 			cr_assert_fail("%s", ct_message(__VA_ARGS__)); \
 	} while (0)
+
+/*
+ * Before every check: a child of the student's that came back into the
+ * test's code ends here, and the test fails with that cause (ct_pitfalls.h).
+ */
+void ct_check_pitfalls(const char *file, int line);
 
 /*
  * The formatted message (static buffer, at most 4 KiB), with control
