@@ -22,7 +22,12 @@
 #define CT_DRIVER_TODO 3
 #define CT_DRIVER_FAILED 4
 
-/* The driver's last line: proves it ran to its end.  Never returns. */
+/*
+ * The driver's last line: proves it ran to its end.  Never returns.  Under
+ * Valgrind it first asks Helgrind to list the locks still held ("info
+ * locks", into its log), so that a thread that ended holding one can be
+ * named.
+ */
 _Noreturn void ct_driver_pass(void);
 /* Prints "driver: <message>" to stderr and exits with CT_DRIVER_FAILED. */
 _Noreturn void ct_driver_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
