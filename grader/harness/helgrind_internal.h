@@ -101,6 +101,8 @@ struct hg_desc_state {
 void hg_desc_line(struct hg_finding *f, struct hg_desc_state *st, const char *text);
 /* Sets block_info, stack_info and the declaration's path from what the lines said; frees st's strings. */
 void hg_desc_finish(struct hg_finding *f, struct hg_desc_state *st);
+/* A declaration "sum.c:4" (a bare file name) becomes "path:4" if path is a path of that file. */
+void hg_decl_path(struct hg_finding *f, const char *path);
 
 /* ---- the text log (helgrind_log.c) ---------------------------------------- */
 

@@ -534,6 +534,10 @@ int hg_report_load_ex(const char *xml_path, const char *log_path, const char *bu
 	for (int i = 0; i < raw.n; i++)
 		if (strcmp(raw.v[i].kind, "Race") != 0 && strcmp(raw.v[i].kind, "LockOrder") != 0)
 			object_from_source(&raw.v[i], build_dir);
+	/* a variable of the driver (declared in a file no access is in): the path its threads were created in */
+	for (int i = 0; i < raw.n; i++)
+		for (int k = 0; k < raw.nann; k++)
+			hg_decl_path(&raw.v[i], raw.ann[k].where.file);
 	hg_find_cycles(raw.v, raw.n);
 	for (int i = 0; i < raw.n; i++)
 		set_threads(&raw.v[i]);

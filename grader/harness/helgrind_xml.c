@@ -329,6 +329,20 @@ static void parse_lock_order(struct hg_finding *f)
 	free(q);
 }
 
+void hg_decl_path(struct hg_finding *f, const char *path)
+{
+	size_t n = f->variable_decl ? strcspn(f->variable_decl, ":") : 0;
+
+	if (!f->variable_decl || strchr(f->variable_decl, '/') || !path || !strchr(path, '/'))
+		return;
+	if (strlen(hg_base_name(path)) == n && strncmp(hg_base_name(path), f->variable_decl, n) == 0) {
+		char *d = xasprintf("%s%s", path, f->variable_decl + n); /* + ":12" */
+
+		free(f->variable_decl);
+		f->variable_decl = d;
+	}
+}
+
 void hg_desc_finish(struct hg_finding *f, struct hg_desc_state *st)
 {
 	if (f->var_kind == HG_VAR_HEAP) {
@@ -356,23 +370,8 @@ void hg_desc_finish(struct hg_finding *f, struct hg_desc_state *st)
 		f->stack_info = sb_take(&b);
 	}
 	/* "declared at sum.c:4" names a bare file: show the path the accesses use for it */
-	if (f->variable_decl && !strchr(f->variable_decl, '/')) {
-		const char *paths[] = {f->now.file, f->before.file};
-
-		for (int i = 0; i < 2; i++) {
-			size_t n = strcspn(f->variable_decl, ":");
-
-			if (paths[i] && strchr(paths[i], '/') && strlen(hg_base_name(paths[i])) == n &&
-			    strncmp(hg_base_name(paths[i]), f->variable_decl, n) == 0) {
-				const char *at = f->variable_decl + n; /* ":12" */
-				char *d = xasprintf("%s%s", paths[i], at);
-
-				free(f->variable_decl);
-				f->variable_decl = d;
-				break;
-			}
-		}
-	}
+	hg_decl_path(f, f->now.file);
+	hg_decl_path(f, f->before.file);
 	free(st->stack_fn);
 	st->stack_fn = NULL;
 }
