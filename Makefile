@@ -61,6 +61,8 @@ SENTINEL_H := $(KIT)/include/ct_sentinel.h
 HARNESS := $(KIT)/concur-grade
 KIT_TESTS := $(KIT)/kit-tests
 UNIT_BINS := $(patsubst tests/unit/%.c,$(KIT)/tests/unit/%,$(UNIT_SRC))
+# The programs behind the Helgrind fixtures of the unit tests (make helgrind-fixtures).
+HG_PROGRAMS := $(patsubst tests/unit/%.c,$(KIT)/tests/unit/%,$(wildcard tests/unit/helgrind_programs/*.c))
 DEPS_OK := $(BUILD)/.deps-ok
 KIT_ALL := $(HARNESS) $(LIBCT_TEST) $(LIBCT_DRIVER) $(call obj,$(TEST_SRC) $(DRIVER_SRC) grader/lib/ct_demo.c) $(LESSON_LIBS)
 # What grading lesson $(1) needs besides the harness and the libraries: its suites, drivers and liblesson.a.
@@ -116,7 +118,7 @@ list: $(HARNESS) ## list the lessons and their exercises
 hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn
 	$(Q)$(HARNESS) --hint $(GRADE_OPTS)
 
-test: $(KIT_ALL) $(UNIT_BINS) $(KIT_TESTS) ## the kit's own tests (solutions pass, skeletons and wrong variants fail)
+test: $(KIT_ALL) $(UNIT_BINS) $(HG_PROGRAMS) $(KIT_TESTS) ## the kit's own tests (solutions pass, skeletons and wrong variants fail)
 	$(Q)$(KIT_TESTS) --unit '$(UNIT_BINS)' $(if $(LESSON),--lesson '$(LESSON)')
 
 bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson on the solutions (RUNS=5)
@@ -240,5 +242,16 @@ $(LIB_UNIT_BINS:%=%.o): $(SENTINEL_H)
 $(LIB_UNIT_BINS): %: %.o $(LIBCT_TEST) $(PRINT_LDFLAGS)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LIBCT_TEST) $$($(PRINT_LDFLAGS))
+
+# Compiled by `make test` only so that they cannot rot: their Helgrind output
+# holds addresses, so the fixtures are remade on demand and committed.
+$(KIT)/tests/unit/helgrind_programs/%: tests/unit/helgrind_programs/%.c | $(DEPS_OK)
+	$(say) CC $<
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -O0 -o $@ $<
+
+helgrind-fixtures: ## remake tests/unit/fixtures/hgp_* from tests/unit/helgrind_programs/ under Helgrind (slow)
+	$(Q)bash tests/unit/helgrind_programs/regenerate.sh
+.PHONY: helgrind-fixtures
 
 -include $(shell find $(KIT) -name '*.d' 2>/dev/null)

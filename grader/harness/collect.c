@@ -331,11 +331,14 @@ void collect_race(const struct job *j, const char *run_dir, const char *keep_dir
 	free(xml);
 }
 
-void collect_explanation(const char *xml_dir, const char *log_dir, const char *keep_dir, struct race_outcome *out)
+void collect_explanation(const struct job *j, const char *xml_dir, const char *log_dir, const char *keep_dir,
+			 struct race_outcome *out)
 {
 	char *dir = xasprintf("%s/explain", keep_dir);
 	struct hg_report rep;
 
+	collect_run(j, NULL, &out->explain_run);
+	out->run.leftovers += out->explain_run.leftovers;
 	if (make_dirs(dir) == -1) {
 		free(dir);
 		return;

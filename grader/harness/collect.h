@@ -38,11 +38,12 @@ void collect_suite(const struct job *j, const char *run_dir, const char *suite, 
 void collect_race(const struct job *j, const char *run_dir, const char *keep_dir, struct race_outcome *out);
 
 /*
- * The explaining runs' plain words: the XML of the run with variable names
- * (in xml_dir) and the text log (in log_dir).  display_dir: the exercise's
- * build directory, for the paths shown.
+ * The explaining run j's plain words: the race run's XML (kept in xml_dir)
+ * read with the explaining run's text log (in log_dir), which names the
+ * variables and locks; copies are kept in keep_dir/explain.
  */
-void collect_explanation(const char *xml_dir, const char *log_dir, const char *keep_dir, struct race_outcome *out);
+void collect_explanation(const struct job *j, const char *xml_dir, const char *log_dir, const char *keep_dir,
+			 struct race_outcome *out);
 
 /*
  * dir/name whole, NUL-terminated (*len gets its length if not NULL), or

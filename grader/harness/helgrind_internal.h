@@ -4,9 +4,16 @@
  *
  *   helgrind_report.c   the public API: loading, merging, printing; the
  *                       small text helpers below
- *   helgrind_xml.c      Helgrind's XML (libxml2) -> raw findings and threads
- *   helgrind_log.c      the text log: "Locks held" of each race, lock names
+ *   helgrind_xml.c      Helgrind's XML (libxml2) -> raw findings and threads;
+ *                       Helgrind's words about an address or a lock
+ *   helgrind_log.c      the text log: "Locks held" of each race, lock names,
+ *                       lock-order stacks, the locks held at the end
+ *   helgrind_source.c   names read from the program's source line
+ *   helgrind_cycle.c    lock-order findings -> the whole cycle of locks
  *   helgrind_explain.c  one finding -> plain words
+ *
+ * Loading runs in this order: XML, then the log, the source and the cycles
+ * complete the raw findings; then they are merged, then explained.
  *
  * Allocation and plain strings come from util.h (every allocation checked).
  */
@@ -49,6 +56,8 @@ const char *hg_base_name(const char *path);
 char *hg_quoted(const char *s);
 
 void hg_access_init(struct hg_access *a);
+/* Copies b's place (fn, file, line, top_fn, start_fn) into a, which must be fresh. */
+void hg_access_copy_place(struct hg_access *a, const struct hg_access *b);
 void hg_access_free(struct hg_access *a);
 void hg_finding_init(struct hg_finding *f);
 void hg_finding_free(struct hg_finding *f);
@@ -77,8 +86,23 @@ struct hg_raw {
  */
 int hg_read_xml(const char *path, const char *build_dir, struct hg_raw *raw, int *complete);
 void hg_raw_free(struct hg_raw *raw);
-/* "thread #1 is the program's main thread; thread #2 was created by main() at r.c:18", or NULL. */
-char *hg_thread_info(struct hg_announce *v, int n);
+
+/*
+ * Helgrind's words about an address or a lock (an <auxwhat>, or a line of
+ * the text log), read one line at a time into a finding; finish once after
+ * the last line.  { 0 } is the state before the first line.
+ */
+struct hg_desc_state {
+	int pending;	  /* which access the next <stack> belongs to (helgrind_xml.c) */
+	int stack_thread; /* "thread #N's stack" / "of thread N" */
+	char *stack_fn;	  /* "in frame #0, created by main (..)" -> "main" */
+	int alloc_thread;
+};
+void hg_desc_line(struct hg_finding *f, struct hg_desc_state *st, const char *text);
+/* Sets block_info, stack_info and the declaration's path from what the lines said; frees st's strings. */
+void hg_desc_finish(struct hg_finding *f, struct hg_desc_state *st);
+/* A declaration "sum.c:4" (a bare file name) becomes "path:4" if path is a path of that file. */
+void hg_decl_path(struct hg_finding *f, const char *path);
 
 /* ---- the text log (helgrind_log.c) ---------------------------------------- */
 
@@ -88,19 +112,71 @@ struct hg_log;
 struct hg_log *hg_log_read(const char *path);
 void hg_log_free(struct hg_log *lg);
 /*
- * Sets locks_held (and nlocks, locks_named) of the XML's race f, the
- * ordinal-th race of the XML, from the log's matching race, if any.
+ * Completes raw's findings from the log: a race's locks held (locks_held,
+ * nlocks, locks_named, nlocks_hidden) and, when the XML has no variable
+ * names, its variable; a lock order's lock names and held_at; a lock
+ * error's object; the locks of a thread that exits holding them.
  */
-void hg_log_match_locks(struct hg_finding *f, int ordinal, const struct hg_log *lg);
+void hg_log_apply(struct hg_raw *raw, const struct hg_log *lg);
 /*
  * The names of all the lock addresses in s ("1, at address 0x.." or
  * "0x10C0A0"), joined with " and ", malloc'd; NULL unless every one is known.
  */
 char *hg_log_name_locks(const struct hg_log *lg, const char *s);
 
+/* ---- the program's source (helgrind_source.c) ----------------------------- */
+
+#define HG_CALL_MAX_ARGS 6
+
+/* A call found in the source: "pthread_mutex_unlock(&queue_lock)" -> fn, args[0] = "&queue_lock". */
+struct hg_call {
+	char *fn;
+	char *args[HG_CALL_MAX_ARGS];
+	int nargs;
+};
+
+/*
+ * The first call, at line `line` of the program's file `path` (a display
+ * path; relative ones are tried from the current directory, then from
+ * build_dir), to a function whose name starts with one of prefixes (a
+ * NULL-terminated list); a call that starts up to two lines above counts.
+ * Returns 0 with *c filled, or -1 (c empty) if the file or the call is not there.
+ */
+int hg_source_call(const char *path, const char *build_dir, int line, const char *const *prefixes, struct hg_call *c);
+void hg_call_free(struct hg_call *c);
+/*
+ * The mutex of the first pthread_cond_*wait() on condition variable cond in
+ * the file, other than not_mutex (may be NULL), malloc'd, with its line in
+ * *line; NULL if there is none.
+ */
+char *hg_source_cond_mutex(const char *path, const char *build_dir, const char *cond, const char *not_mutex, int *line);
+/* "&accounts[i].lock" -> "accounts[i].lock" (malloc'd); NULL unless a plain variable, field or element. */
+char *hg_lvalue_name(const char *arg);
+/*
+ * The start routine of the pthread_create() at that line: its third
+ * argument, when the same file defines or declares a function of that name
+ * taking void * (so a wrapper's function-pointer parameter is not taken
+ * for a name); NULL otherwise.
+ */
+char *hg_source_thread_fn(const char *path, const char *build_dir, int line);
+
+/* ---- lock-order cycles (helgrind_cycle.c) --------------------------------- */
+
+/*
+ * Sets the cycle of every LockOrder finding of v whose whole cycle of locks
+ * shows in the findings: each one contributes the order it observed
+ * (lock_second held, lock_first taken) and, if Helgrind printed it, the
+ * earlier order it contradicts.  A finding whose cycle does not close
+ * keeps cycle NULL.
+ */
+void hg_find_cycles(struct hg_finding *v, int n);
+
 /* ---- plain words (helgrind_explain.c) ------------------------------------- */
 
-/* The explanation of f: lines separated by '\n', no trailing newline; malloc'd. */
-char *hg_explain(const struct hg_finding *f);
+/*
+ * The explanation of f (r gives the threads): lines separated by '\n', no
+ * trailing newline; malloc'd.
+ */
+char *hg_explain(const struct hg_finding *f, const struct hg_report *r);
 
 #endif /* CONCUR_HELGRIND_INTERNAL_H */

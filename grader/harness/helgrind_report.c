@@ -145,7 +145,17 @@ void hg_access_free(struct hg_access *a)
 	free(a->locks_held);
 	free(a->locks_named);
 	free(a->top_fn);
+	free(a->start_fn);
 	hg_access_init(a);
+}
+
+void hg_access_copy_place(struct hg_access *a, const struct hg_access *b)
+{
+	a->fn = b->fn ? xstrdup(b->fn) : NULL;
+	a->file = b->file ? xstrdup(b->file) : NULL;
+	a->line = b->line;
+	a->top_fn = b->top_fn ? xstrdup(b->top_fn) : NULL;
+	a->start_fn = b->start_fn ? xstrdup(b->start_fn) : NULL;
 }
 
 void hg_finding_init(struct hg_finding *f)
@@ -156,6 +166,8 @@ void hg_finding_init(struct hg_finding *f)
 	hg_access_init(&f->alloc);
 	hg_access_init(&f->before2);
 	hg_access_init(&f->lock_seen);
+	hg_access_init(&f->lock_prev);
+	hg_access_init(&f->held_at);
 	f->var_offset = -1;
 }
 
@@ -175,10 +187,188 @@ void hg_finding_free(struct hg_finding *f)
 	hg_access_free(&f->alloc);
 	hg_access_free(&f->before2);
 	hg_access_free(&f->lock_seen);
+	hg_access_free(&f->lock_prev);
+	hg_access_free(&f->held_at);
+	free(f->threads);
+	free(f->object);
+	free(f->cond_mutex);
+	free(f->cond_other_mutex);
+	free(f->offsets);
+	free(f->exit_locks);
+	for (int i = 0; i < f->ncycle; i++) {
+		free(f->cycle[i].held);
+		free(f->cycle[i].taken);
+		hg_access_free(&f->cycle[i].held_at);
+		hg_access_free(&f->cycle[i].taken_at);
+	}
+	free(f->cycle);
 	memset(f, 0, sizeof(*f));
 }
 
-/* ---- loading and merging ------------------------------------------------- */
+/* ---- loading: the source, the threads ------------------------------------ */
+
+/* The families of calls a misuse can be about, and the object each one takes first. */
+static const struct {
+	const char *prefix, *kind;
+} call_kinds[] = {
+    {"pthread_mutex_", "mutex"},     {"pthread_rwlock_", "read-write lock"}, {"pthread_cond_", "condition variable"},
+    {"pthread_barrier_", "barrier"}, {"pthread_spin_", "spin lock"},	     {"sem_", "semaphore"},
+};
+
+/*
+ * A misuse's object from the call at its line, when the log did not name it:
+ * "pthread_mutex_unlock(&queue_lock)" -> "queue_lock", a mutex; a wait's
+ * mutex too.
+ */
+static void object_from_source(struct hg_finding *f, const char *build_dir)
+{
+	const char *prefixes[sizeof(call_kinds) / sizeof(call_kinds[0]) + 1];
+	struct hg_call c;
+
+	for (size_t i = 0; i < sizeof(call_kinds) / sizeof(call_kinds[0]); i++)
+		prefixes[i] = call_kinds[i].prefix;
+	prefixes[sizeof(call_kinds) / sizeof(call_kinds[0])] = NULL;
+	if (hg_source_call(f->now.file, build_dir, f->now.line, prefixes, &c) < 0)
+		return;
+	for (size_t i = 0; i < sizeof(call_kinds) / sizeof(call_kinds[0]); i++)
+		if (hg_starts_with(c.fn, call_kinds[i].prefix))
+			f->object_kind = call_kinds[i].kind;
+	if (!f->object && c.nargs > 0)
+		f->object = hg_lvalue_name(c.args[0]);
+	if (hg_starts_with(c.fn, "pthread_cond_") && strstr(c.fn, "wait") && c.nargs > 1)
+		f->cond_mutex = hg_lvalue_name(c.args[1]);
+	if (hg_starts_with(c.fn, "pthread_cond_") && f->object)
+		f->cond_other_mutex =
+		    hg_source_cond_mutex(f->now.file, build_dir, f->object, f->cond_mutex, &f->cond_other_line);
+	hg_call_free(&c);
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* f->threads: every thread the finding involves (not the one that allocated a block), ascending, each once. */
+static void set_threads(struct hg_finding *f)
+{
+	int ids[8], n = 0, m = 0;
+	const int extra[] = {f->now.thread, f->before.thread, f->other_thread};
+
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		if (extra[i] > 0)
+			ids[n++] = extra[i];
+	f->threads = xcalloc((size_t)(n + f->ncycle + 1), sizeof(*f->threads));
+	for (int i = 0; i < n; i++)
+		f->threads[m++] = ids[i];
+	for (int i = 0; i < f->ncycle; i++)
+		if (f->cycle[i].thread > 0)
+			f->threads[m++] = f->cycle[i].thread;
+	qsort(f->threads, (size_t)m, sizeof(*f->threads), cmp_int);
+	f->nthreads = 0;
+	for (int i = 0; i < m; i++)
+		if (f->nthreads == 0 || f->threads[f->nthreads - 1] != f->threads[i])
+			f->threads[f->nthreads++] = f->threads[i];
+}
+
+static int cmp_announce(const void *x, const void *y)
+{
+	const struct hg_announce *a = x, *b = y;
+
+	return cmp_int(&a->thread, &b->thread);
+}
+
+/* Sets start_fn of thread id, if unknown, to fn. */
+static void thread_runs(struct hg_report *r, int id, const char *fn)
+{
+	for (int i = 0; fn && i < r->nthreads; i++)
+		if (r->threads[i].id == id && !r->threads[i].start_fn)
+			r->threads[i].start_fn = xstrdup(fn);
+}
+
+/*
+ * r->threads from the announcements; each one's function from the stacks
+ * of its accesses that go down to start_thread(), else from the
+ * pthread_create() line that created it.
+ */
+static void build_threads(struct hg_report *r, struct hg_raw *raw, const char *build_dir)
+{
+	qsort(raw->ann, (size_t)raw->nann, sizeof(*raw->ann), cmp_announce);
+	r->threads = xcalloc((size_t)raw->nann + 1, sizeof(*r->threads));
+	for (int i = 0; i < raw->nann; i++) {
+		struct hg_thread *t = &r->threads[r->nthreads];
+
+		if (r->nthreads > 0 && t[-1].id == raw->ann[i].thread)
+			continue;
+		t->id = raw->ann[i].thread;
+		t->root = raw->ann[i].root;
+		hg_access_init(&t->created);
+		hg_access_copy_place(&t->created, &raw->ann[i].where);
+		free(t->created.start_fn); /* the creating thread's, not this one's */
+		t->created.start_fn = NULL;
+		r->nthreads++;
+	}
+	for (int i = 0; i < raw->n; i++) {
+		const struct hg_finding *f = &raw->v[i];
+
+		thread_runs(r, f->now.thread, f->now.start_fn);
+		thread_runs(r, f->before.thread, f->before.start_fn);
+		thread_runs(r, f->held_at.thread, f->held_at.start_fn);
+		thread_runs(r, f->now.thread, f->lock_prev.start_fn);
+	}
+	for (int i = 0; i < r->nthreads; i++) {
+		struct hg_thread *t = &r->threads[i];
+
+		if (!t->start_fn && !t->root && t->created.file)
+			t->start_fn = hg_source_thread_fn(t->created.file, build_dir, t->created.line);
+	}
+}
+
+const struct hg_thread *hg_thread_of(const struct hg_report *r, int id)
+{
+	for (int i = 0; r && i < r->nthreads; i++)
+		if (r->threads[i].id == id)
+			return &r->threads[i];
+	return NULL;
+}
+
+/*
+ * "thread #1 is the program's main thread; thread #2 was created by main()
+ * at r.c:18 to run worker()" for the threads ids (all if ids is NULL), or NULL.
+ */
+static char *threads_text(const struct hg_report *r, const int *ids, int nids)
+{
+	struct sb b = {0};
+	int shown = 0;
+
+	for (int i = 0; i < r->nthreads; i++) {
+		const struct hg_thread *t = &r->threads[i];
+		int wanted = !ids;
+
+		for (int k = 0; !wanted && k < nids; k++)
+			wanted = ids[k] == t->id;
+		if (!wanted)
+			continue;
+		if (shown++)
+			sb_printf(&b, "; ");
+		if (t->root) {
+			sb_printf(&b, "thread #%d is the program's main thread", t->id);
+			continue;
+		}
+		if (t->created.file)
+			sb_printf(&b, "thread #%d was created by %s%s at %s:%d", t->id,
+				  t->created.fn ? t->created.fn : "a function", t->created.fn ? "()" : "",
+				  t->created.file, t->created.line);
+		else
+			sb_printf(&b, "thread #%d was created outside your code", t->id);
+		if (t->start_fn)
+			sb_printf(&b, " to run %s()", t->start_fn);
+	}
+	return shown ? sb_take(&b) : NULL;
+}
+
+/* ---- merging -------------------------------------------------------------- */
 
 static int same_place(const struct hg_access *a, const struct hg_access *b)
 {
@@ -187,34 +377,115 @@ static int same_place(const struct hg_access *a, const struct hg_access *b)
 	return a->file || hg_streq_null(a->top_fn, b->top_fn);
 }
 
-static int same_finding(const struct hg_finding *a, const struct hg_finding *b)
+/* Helgrind's message without what does not matter: thread numbers (#N) and addresses (0x..). */
+static char *normalised(const char *what)
 {
-	return hg_streq_null(a->kind, b->kind) && same_place(&a->now, &b->now) && same_place(&a->before, &b->before) &&
-	       same_place(&a->before2, &b->before2) && hg_streq_null(a->variable, b->variable) &&
-	       hg_streq_null(a->block_info, b->block_info) && hg_streq_null(a->stack_info, b->stack_info);
-}
+	struct sb b = {0};
 
-/* Adds what the text log knows to the XML's findings: the locks held, the locks' names. */
-static void add_log(struct hg_raw *raw, const struct hg_log *lg)
-{
-	int ordinal = 0;
-
-	for (int i = 0; i < raw->n; i++) {
-		struct hg_finding *f = &raw->v[i];
-		char **order[] = {&f->lock_first, &f->lock_second};
-
-		if (strcmp(f->kind, "Race") == 0)
-			hg_log_match_locks(f, ordinal++, lg);
-		/* A lock order's two locks by their variables' names, when the log has them. */
-		for (int k = 0; k < 2; k++) {
-			char *name = *order[k] ? hg_log_name_locks(lg, *order[k]) : NULL;
-
-			if (name) {
-				free(*order[k]);
-				*order[k] = name;
-			}
+	for (const char *p = what ? what : ""; *p;) {
+		if (*p == '#' && p[1] >= '0' && p[1] <= '9') {
+			sb_printf(&b, "#N");
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+		} else if (p[0] == '0' && p[1] == 'x') {
+			sb_printf(&b, "0x");
+			p += 2 + strspn(p + 2, "0123456789abcdefABCDEF");
+		} else {
+			sb_printf(&b, "%c", *p++);
 		}
 	}
+	return sb_take(&b);
+}
+
+/* The locks of a lock-order cycle, as one string: the same for every finding of one cycle. */
+static char *cycle_key(const struct hg_finding *f)
+{
+	struct sb b = {0};
+
+	for (int i = 0; i < f->ncycle; i++)
+		sb_printf(&b, "%s\n", f->cycle[i].held ? f->cycle[i].held : "?");
+	return sb_take(&b);
+}
+
+/*
+ * Whether b is truly the same problem as a: a race on the same variable
+ * or heap block at the same places, whichever threads (a block's offsets
+ * are then listed); a lock-order
+ * cycle through the same locks; another error with the same message (apart
+ * from thread numbers and addresses), place and object, and for a thread
+ * that ends holding locks the same function, creation site and locks.
+ */
+static int same_finding(const struct hg_finding *a, const struct hg_finding *b, const struct hg_report *r)
+{
+	if (!hg_streq_null(a->kind, b->kind))
+		return 0;
+	if (strcmp(a->kind, "LockOrder") == 0 && (a->ncycle || b->ncycle)) {
+		char *ka = cycle_key(a), *kb = cycle_key(b);
+		int same = a->ncycle == b->ncycle && strcmp(ka, kb) == 0;
+
+		free(ka);
+		free(kb);
+		return same;
+	}
+	if (!same_place(&a->now, &b->now) || !same_place(&a->before, &b->before) ||
+	    !same_place(&a->before2, &b->before2) || !hg_streq_null(a->variable, b->variable) ||
+	    !hg_streq_null(a->block_info, b->block_info) || !hg_streq_null(a->stack_info, b->stack_info))
+		return 0;
+	if (strcmp(a->kind, "Race") == 0)
+		return 1; /* a heap block's offsets are listed */
+	if (strcmp(a->kind, "LockOrder") == 0)
+		return hg_streq_null(a->lock_first, b->lock_first) && hg_streq_null(a->lock_second, b->lock_second);
+	char *wa = normalised(a->what), *wb = normalised(b->what);
+	int same =
+	    strcmp(wa, wb) == 0 && hg_streq_null(a->object, b->object) && hg_streq_null(a->exit_locks, b->exit_locks);
+	free(wa);
+	free(wb);
+	if (same && a->nexit_locks > 0) {
+		const struct hg_thread *ta = hg_thread_of(r, a->now.thread), *tb = hg_thread_of(r, b->now.thread);
+
+		same = ta && tb && ta->root == tb->root && hg_streq_null(ta->start_fn, tb->start_fn) &&
+		       same_place(&ta->created, &tb->created);
+	}
+	return same;
+}
+
+/* Adds b's offset in the heap block to a's list. */
+static void add_offset(struct hg_finding *a, const struct hg_finding *b)
+{
+	if (a->var_kind != HG_VAR_HEAP || b->var_offset < 0)
+		return;
+	if (a->noffsets == 0) {
+		a->offsets = xcalloc(1, sizeof(*a->offsets));
+		a->offsets[a->noffsets++] = a->var_offset;
+	}
+	for (int i = 0; i < a->noffsets; i++)
+		if (a->offsets[i] == b->var_offset)
+			return;
+	a->offsets = xrealloc(a->offsets, (size_t)(a->noffsets + 1) * sizeof(*a->offsets));
+	a->offsets[a->noffsets++] = b->var_offset;
+	for (int i = a->noffsets - 1; i > 0 && a->offsets[i] < a->offsets[i - 1]; i--) {
+		long t = a->offsets[i];
+
+		a->offsets[i] = a->offsets[i - 1];
+		a->offsets[i - 1] = t;
+	}
+}
+
+/* Adds b's threads to a's. */
+static void add_threads(struct hg_finding *a, const struct hg_finding *b)
+{
+	int n = a->nthreads;
+
+	a->threads = xrealloc(a->threads, (size_t)(a->nthreads + b->nthreads + 1) * sizeof(*a->threads));
+	for (int i = 0; i < b->nthreads; i++) {
+		int known = 0;
+
+		for (int k = 0; k < n && !known; k++)
+			known = a->threads[k] == b->threads[i];
+		if (!known)
+			a->threads[a->nthreads++] = b->threads[i];
+	}
+	qsort(a->threads, (size_t)a->nthreads, sizeof(*a->threads), cmp_int);
 }
 
 /* Moves raw's findings into out->findings, freeing the duplicates; raw keeps its threads. */
@@ -226,10 +497,12 @@ static void merge(struct hg_raw *raw, struct hg_report *out)
 		int j;
 
 		for (j = 0; j < out->nfindings; j++)
-			if (same_finding(&out->findings[j], &raw->v[i]))
+			if (same_finding(&out->findings[j], &raw->v[i], out))
 				break;
 		if (j < out->nfindings) {
 			out->counts[j]++;
+			add_threads(&out->findings[j], &raw->v[i]);
+			add_offset(&out->findings[j], &raw->v[i]);
 			hg_finding_free(&raw->v[i]);
 		} else {
 			out->findings[out->nfindings] = raw->v[i];
@@ -256,13 +529,24 @@ int hg_report_load_ex(const char *xml_path, const char *log_path, const char *bu
 	out->nerrors = raw.n;
 
 	lg = hg_log_read(log_path);
-	add_log(&raw, lg);
+	hg_log_apply(&raw, lg);
 	hg_log_free(lg);
+	for (int i = 0; i < raw.n; i++)
+		if (strcmp(raw.v[i].kind, "Race") != 0 && strcmp(raw.v[i].kind, "LockOrder") != 0)
+			object_from_source(&raw.v[i], build_dir);
+	/* a variable of the driver (declared in a file no access is in): the path its threads were created in */
+	for (int i = 0; i < raw.n; i++)
+		for (int k = 0; k < raw.nann; k++)
+			hg_decl_path(&raw.v[i], raw.ann[k].where.file);
+	hg_find_cycles(raw.v, raw.n);
+	for (int i = 0; i < raw.n; i++)
+		set_threads(&raw.v[i]);
+	build_threads(out, &raw, build_dir);
 
 	merge(&raw, out);
 	for (int i = 0; i < out->nfindings; i++)
-		out->findings[i].explanation = hg_explain(&out->findings[i]);
-	out->thread_info = hg_thread_info(raw.ann, raw.nann);
+		out->findings[i].explanation = hg_explain(&out->findings[i], out);
+	out->thread_info = threads_text(out, NULL, 0);
 	hg_raw_free(&raw);
 	return 0;
 }
@@ -281,6 +565,11 @@ void hg_report_free(struct hg_report *r)
 	free(r->findings);
 	free(r->counts);
 	free(r->thread_info);
+	for (int i = 0; i < r->nthreads; i++) {
+		hg_access_free(&r->threads[i].created);
+		free(r->threads[i].start_fn);
+	}
+	free(r->threads);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -294,9 +583,52 @@ static void put_indented(FILE *f, const char *s, int indent)
 	fprintf(f, "%s\n", s);
 }
 
+/* Writes ", involving threads #2, #3 and #4" (at most 8 numbers, then how many more); n > 0. */
+static void put_threads(FILE *f, const int *ids, int n)
+{
+	int shown = n > 8 ? 7 : n;
+
+	fprintf(f, ", involving thread%s ", n == 1 ? "" : "s");
+	for (int i = 0; i < shown; i++)
+		fprintf(f, "%s#%d", i == 0 ? "" : i == n - 1 ? " and " : ", ", ids[i]);
+	if (shown < n)
+		fprintf(f, " and %d more", n - shown);
+}
+
+/* The threads of the first n findings, each once, in a malloc'd array; *count set. */
+static int *threads_of_findings(const struct hg_report *r, int n, int *count)
+{
+	int total = 0, *ids;
+
+	for (int i = 0; i < n; i++)
+		total += r->findings[i].nthreads;
+	ids = xcalloc((size_t)total + 1, sizeof(*ids));
+	*count = 0;
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < r->findings[i].nthreads; k++) {
+			int known = 0;
+
+			for (int j = 0; j < *count && !known; j++)
+				known = ids[j] == r->findings[i].threads[k];
+			if (!known)
+				ids[(*count)++] = r->findings[i].threads[k];
+		}
+	return ids;
+}
+
+/* Whether some finding is of this kind. */
+static int has_kind(const struct hg_report *r, const char *kind)
+{
+	for (int i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].kind, kind) == 0)
+			return 1;
+	return 0;
+}
+
 void hg_report_print(const struct hg_report *r, FILE *f, int max_findings)
 {
-	int shown;
+	int shown, nids, *ids;
+	char *threads;
 
 	if (!r || !f)
 		return;
@@ -311,21 +643,39 @@ void hg_report_print(const struct hg_report *r, FILE *f, int max_findings)
 	}
 	fprintf(f, "Helgrind found %d problem%s%s.\n", r->nfindings, r->nfindings == 1 ? "" : "s",
 		r->ok ? "" : " before its report stops (the run probably did not finish, so there may be more)");
-	fputs("Helgrind reports *possible* problems: it follows which accesses are ordered by "
-	      "locks, pthread_create() and pthread_join(), so it finds a race even if the bad "
-	      "interleaving did not happen in this run.\n",
-	      f);
-	if (r->thread_info)
-		fprintf(f, "Threads: %s.\n", r->thread_info);
+	if (has_kind(r, "Race"))
+		fputs("Helgrind reports *possible* problems: it follows which accesses are ordered by "
+		      "locks, pthread_create() and pthread_join(), so it finds a race even if the bad "
+		      "interleaving did not happen in this run.\n",
+		      f);
+	else if (has_kind(r, "LockOrder"))
+		fputs("Helgrind reports *possible* deadlocks: it records in which order each thread takes its "
+		      "locks, so it finds a cycle of locks even if this run did not deadlock.\n",
+		      f);
+	else
+		fputs("Helgrind saw the threads API misused in this run (a mutex, condition variable, semaphore "
+		      "or barrier used in a way its contract forbids).\n",
+		      f);
 	shown = max_findings < 0 || max_findings > r->nfindings ? r->nfindings : max_findings;
+	ids = threads_of_findings(r, shown, &nids);
+	threads = nids ? threads_text(r, ids, nids) : NULL;
+	if (threads)
+		fprintf(f, "Threads: %s.\n", threads);
+	free(threads);
+	free(ids);
 	for (int i = 0; i < shown; i++) {
+		const struct hg_finding *fi = &r->findings[i];
 		int w = fprintf(f, "\n%d. ", i + 1) - 1; /* the width of "N. " */
 
 		if (w < 0)
 			w = 3;
-		put_indented(f, r->findings[i].explanation ? r->findings[i].explanation : "", w);
-		if (r->counts && r->counts[i] > 1)
-			fprintf(f, "%*s(reported %d times)\n", w, "", r->counts[i]);
+		put_indented(f, fi->explanation ? fi->explanation : "", w);
+		if (r->counts && r->counts[i] > 1) {
+			fprintf(f, "%*s(reported %d times", w, "", r->counts[i]);
+			if (fi->nthreads > 0)
+				put_threads(f, fi->threads, fi->nthreads);
+			fputs(")\n", f);
+		}
 	}
 	if (shown < r->nfindings)
 		fprintf(f, "\n... and %d more.\n", r->nfindings - shown);

@@ -140,53 +140,55 @@ char *hg_display_path(const char *dir, const char *file, const char *build_dir)
 /*
  * Fills a's place from a <stack>: the first frame of the program's own code
  * that has a <file> (not one of a system header, say an inline function of
- * /usr/include), and the innermost named function.  Leaves thread, locks and
- * read/write alone.  Does nothing if stack is NULL.
+ * /usr/include), the innermost named function, and, when the stack goes
+ * down to start_thread(), the outermost function of the program (the
+ * thread's start routine).  Leaves thread, locks and read/write alone.
+ * Does nothing if stack is NULL.
  */
 static void take_stack(struct hg_access *a, const xmlNode *stack, const char *build_dir)
 {
+	char *outer = NULL; /* the outermost own function so far */
+
 	for (xmlNode *fr = stack ? stack->children : NULL; fr; fr = fr->next) {
-		char *obj, *file, *dir, *line;
+		char *obj, *file, *dir, *line, *fn;
 		int own;
 
 		if (fr->type != XML_ELEMENT_NODE || strcmp((const char *)fr->name, "frame") != 0)
 			continue;
-		if (!a->top_fn)
-			a->top_fn = child_text(fr, "fn");
+		fn = child_text(fr, "fn");
+		if (!a->top_fn && fn)
+			a->top_fn = xstrdup(fn);
 		obj = child_text(fr, "obj");
 		file = child_text(fr, "file");
 		dir = child_text(fr, "dir");
 		own = is_own_obj(obj) && file && *file && !hg_starts_with(file, "/usr/") &&
 		      !(file[0] != '/' && hg_starts_with(dir, "/usr/"));
-		if (own) {
+		if (own && !a->file) {
 			line = child_text(fr, "line");
 			free(a->fn);
-			free(a->file);
-			a->fn = child_text(fr, "fn");
+			a->fn = fn ? xstrdup(fn) : NULL;
 			a->file = hg_display_path(dir, file, build_dir);
 			a->line = line ? atoi(line) : 0;
 			free(line);
 		}
+		if (own) {
+			free(outer);
+			outer = fn ? xstrdup(fn) : NULL;
+		}
+		if (fn && strcmp(fn, "start_thread") == 0 && outer && !a->start_fn)
+			a->start_fn = xstrdup(outer);
+		free(fn);
 		free(obj);
 		free(file);
 		free(dir);
-		if (own)
-			return;
 	}
+	free(outer);
 }
 
 /* ---- errors and thread announcements ----------------------------------- */
 
-/* Which hg_access the next <stack> of an <error> belongs to. */
-enum pending { P_NONE, P_NOW, P_BEFORE, P_BEFORE2, P_ALLOC, P_LOCK_SEEN };
-
-/* State carried across the children of one <error>. */
-struct error_state {
-	enum pending pending;
-	int stack_thread; /* "thread #N's stack" / "of thread N" */
-	char *stack_fn;	  /* "in frame #0, created by main (..)" -> "main" */
-	int alloc_thread;
-};
+/* Which hg_access the next <stack> of an <error> belongs to (hg_desc_state.pending). */
+enum pending { P_NONE, P_NOW, P_BEFORE, P_BEFORE2, P_ALLOC, P_LOCK_SEEN, P_LOCK_PREV };
 
 /* "Location 0x.. is 4 bytes inside ..." -> 4, or -1. */
 static long offset_in(const char *s)
@@ -194,8 +196,28 @@ static long offset_in(const char *s)
 	return hg_number_after(s, " is ", -1);
 }
 
-/* Handles an <auxwhat> text of an error. */
-static void on_auxwhat(struct hg_finding *f, struct error_state *st, const char *t)
+/* "declared at sum.c:12, in frame #0 of thread 1" (file and line, if given, from the XML's elements). */
+static void on_declared(struct hg_finding *f, struct hg_desc_state *st, const char *t, const char *file,
+			const char *line)
+{
+	free(f->variable_decl);
+	if (file && line) {
+		f->variable_decl = xasprintf("%s:%s", file, line);
+	} else {
+		/* the text up to ',' */
+		const char *p = strstr(t, "declared at ") + strlen("declared at ");
+
+		f->variable_decl = xstrndup(p, strcspn(p, ","));
+	}
+	if (hg_starts_with(t, "a global variable")) {
+		f->var_kind = HG_VAR_GLOBAL;
+	} else if (strstr(t, "in frame #")) {
+		f->var_kind = HG_VAR_LOCAL;
+		st->stack_thread = (int)hg_number_after(t, "of thread ", 0);
+	}
+}
+
+void hg_desc_line(struct hg_finding *f, struct hg_desc_state *st, const char *t)
 {
 	const char *p;
 
@@ -228,6 +250,12 @@ static void on_auxwhat(struct hg_finding *f, struct error_state *st, const char 
 		f->var_offset = offset_in(t);
 		f->block_size = hg_number_after(t, "block of size ", 0);
 		st->pending = P_ALLOC;
+	} else if (hg_starts_with(t, "Address ") && strstr(t, " inside an unallocated block of size ")) {
+		/* the block was freed before Helgrind described it (a race with free()) */
+		f->var_kind = HG_VAR_HEAP;
+		f->block_freed = 1;
+		f->var_offset = offset_in(t);
+		f->block_size = hg_number_after(t, "block of size ", 0);
 	} else if (hg_starts_with(t, "Block was alloc'd by thread #")) {
 		st->alloc_thread = hg_thread_in(t);
 	} else if (hg_starts_with(t, "Address ") && strstr(t, "'s stack")) {
@@ -245,8 +273,12 @@ static void on_auxwhat(struct hg_finding *f, struct error_state *st, const char 
 		/* "in frame #1 of thread 1", after a local "Location" line */
 		f->var_kind = HG_VAR_LOCAL;
 		st->stack_thread = (int)hg_number_after(t, "of thread ", 0);
+	} else if (strstr(t, "declared at ")) {
+		on_declared(f, st, t, NULL, NULL);
 	} else if (hg_starts_with(t, "a global variable")) {
 		f->var_kind = HG_VAR_GLOBAL;
+	} else if (hg_starts_with(t, "Lock was previously acquired")) {
+		st->pending = P_LOCK_PREV;
 	} else if (hg_starts_with(t, "Required order was established by acquisition of lock")) {
 		st->pending = P_BEFORE;
 	} else if (hg_starts_with(t, "followed by a later acquisition of lock")) {
@@ -259,7 +291,7 @@ static void on_auxwhat(struct hg_finding *f, struct error_state *st, const char 
 }
 
 /* Handles an <xauxwhat> of an error: the conflicting access, or where a variable is declared. */
-static void on_xauxwhat(struct hg_finding *f, struct error_state *st, const xmlNode *x)
+static void on_xauxwhat(struct hg_finding *f, struct hg_desc_state *st, const xmlNode *x)
 {
 	char *t = child_text(x, "text");
 	char *file, *line;
@@ -277,21 +309,7 @@ static void on_xauxwhat(struct hg_finding *f, struct error_state *st, const xmlN
 	} else if (strstr(t, "declared at ")) {
 		file = child_text(x, "file");
 		line = child_text(x, "line");
-		free(f->variable_decl);
-		if (file && line) {
-			f->variable_decl = xasprintf("%s:%s", file, line);
-		} else {
-			/* "declared at sum.c:12, in frame #0 of thread 1": the text up to ',' */
-			const char *p = strstr(t, "declared at ") + strlen("declared at ");
-
-			f->variable_decl = xstrndup(p, strcspn(p, ","));
-		}
-		if (hg_starts_with(t, "a global variable")) {
-			f->var_kind = HG_VAR_GLOBAL;
-		} else if (strstr(t, "in frame #")) {
-			f->var_kind = HG_VAR_LOCAL;
-			st->stack_thread = (int)hg_number_after(t, "of thread ", 0);
-		}
+		on_declared(f, st, t, file, line);
 		free(file);
 		free(line);
 	}
@@ -311,10 +329,82 @@ static void parse_lock_order(struct hg_finding *f)
 	free(q);
 }
 
+void hg_decl_path(struct hg_finding *f, const char *path)
+{
+	size_t n = f->variable_decl ? strcspn(f->variable_decl, ":") : 0;
+
+	if (!f->variable_decl || strchr(f->variable_decl, '/') || !path || !strchr(path, '/'))
+		return;
+	if (strlen(hg_base_name(path)) == n && strncmp(hg_base_name(path), f->variable_decl, n) == 0) {
+		char *d = xasprintf("%s%s", path, f->variable_decl + n); /* + ":12" */
+
+		free(f->variable_decl);
+		f->variable_decl = d;
+	}
+}
+
+void hg_desc_finish(struct hg_finding *f, struct hg_desc_state *st)
+{
+	if (f->var_kind == HG_VAR_HEAP) {
+		struct sb b = {0};
+
+		f->alloc.thread = st->alloc_thread;
+		sb_printf(&b, "a block of size %ld alloc'd", f->block_size);
+		if (st->alloc_thread)
+			sb_printf(&b, " by thread #%d", st->alloc_thread);
+		if (f->alloc.file) {
+			if (f->alloc.fn)
+				sb_printf(&b, " in %s()", f->alloc.fn);
+			sb_printf(&b, " at %s:%d", f->alloc.file, f->alloc.line);
+		}
+		f->block_info = sb_take(&b);
+	} else if (f->var_kind == HG_VAR_LOCAL && (st->stack_thread || st->stack_fn)) {
+		struct sb b = {0};
+
+		if (st->stack_thread)
+			sb_printf(&b, "thread #%d's stack", st->stack_thread);
+		else
+			sb_printf(&b, "a thread's stack");
+		if (st->stack_fn)
+			sb_printf(&b, ", in the frame of %s()", st->stack_fn);
+		f->stack_info = sb_take(&b);
+	}
+	/* "declared at sum.c:4" names a bare file: show the path the accesses use for it */
+	hg_decl_path(f, f->now.file);
+	hg_decl_path(f, f->before.file);
+	free(st->stack_fn);
+	st->stack_fn = NULL;
+}
+
+/* The functions whose frame on top of a stack means the access is the freeing of the block. */
+static int is_free_fn(const char *fn)
+{
+	static const char *const names[] = {
+	    "free", "realloc", "cfree", "operator delete(void*)", "operator delete[](void*)", "_ZdlPv", "_ZdaPv", NULL};
+
+	for (int i = 0; fn && names[i]; i++)
+		if (strcmp(fn, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* What the kind of error and its message say beyond the stacks. */
+static void parse_kind_details(struct hg_finding *f)
+{
+	const char *held = f->what ? strstr(f->what, "Exiting thread still holds ") : NULL;
+
+	if (strcmp(f->kind, "LockOrder") == 0)
+		parse_lock_order(f);
+	if (strcmp(f->kind, "Race") == 0)
+		f->free_race = is_free_fn(f->now.top_fn) ? 1 : is_free_fn(f->before.top_fn) ? 2 : 0;
+	if (held)
+		f->nexit_locks = (int)hg_number_after(held, "holds ", 0);
+}
+
 /* Turns one <error> element into a raw finding (f must be fresh). */
 static void parse_error(struct hg_finding *f, const xmlNode *err, const char *build_dir)
 {
-	struct error_state st = {.pending = P_NONE};
+	struct hg_desc_state st = {.pending = P_NONE};
 
 	for (xmlNode *c = err->children; c; c = c->next) {
 		const char *name = (const char *)c->name;
@@ -379,6 +469,9 @@ static void parse_error(struct hg_finding *f, const xmlNode *err, const char *bu
 			case P_LOCK_SEEN:
 				target = &f->lock_seen;
 				break;
+			case P_LOCK_PREV:
+				target = &f->lock_prev;
+				break;
 			case P_NONE:
 				break;
 			}
@@ -388,7 +481,7 @@ static void parse_error(struct hg_finding *f, const xmlNode *err, const char *bu
 		} else if (strcmp(name, "auxwhat") == 0) {
 			char *t = node_text(c);
 
-			on_auxwhat(f, &st, t);
+			hg_desc_line(f, &st, t);
 			free(t);
 		} else if (strcmp(name, "xauxwhat") == 0) {
 			on_xauxwhat(f, &st, c);
@@ -396,51 +489,8 @@ static void parse_error(struct hg_finding *f, const xmlNode *err, const char *bu
 	}
 	if (!f->kind)
 		f->kind = xstrdup("Unknown");
-	if (strcmp(f->kind, "LockOrder") == 0)
-		parse_lock_order(f);
-	if (f->var_kind == HG_VAR_HEAP) {
-		struct sb b = {0};
-
-		f->alloc.thread = st.alloc_thread;
-		sb_printf(&b, "a block of size %ld alloc'd", f->block_size);
-		if (st.alloc_thread)
-			sb_printf(&b, " by thread #%d", st.alloc_thread);
-		if (f->alloc.file) {
-			if (f->alloc.fn)
-				sb_printf(&b, " in %s()", f->alloc.fn);
-			sb_printf(&b, " at %s:%d", f->alloc.file, f->alloc.line);
-		}
-		f->block_info = sb_take(&b);
-	} else if (f->var_kind == HG_VAR_LOCAL && (st.stack_thread || st.stack_fn)) {
-		struct sb b = {0};
-
-		if (st.stack_thread)
-			sb_printf(&b, "thread #%d's stack", st.stack_thread);
-		else
-			sb_printf(&b, "a thread's stack");
-		if (st.stack_fn)
-			sb_printf(&b, ", in the frame of %s()", st.stack_fn);
-		f->stack_info = sb_take(&b);
-	}
-	/* "declared at sum.c:4" names a bare file: show the path the accesses use for it */
-	if (f->variable_decl && !strchr(f->variable_decl, '/')) {
-		const char *paths[] = {f->now.file, f->before.file};
-
-		for (int i = 0; i < 2; i++) {
-			size_t n = strcspn(f->variable_decl, ":");
-
-			if (paths[i] && strchr(paths[i], '/') && strlen(hg_base_name(paths[i])) == n &&
-			    strncmp(hg_base_name(paths[i]), f->variable_decl, n) == 0) {
-				const char *at = f->variable_decl + n; /* ":12" */
-				char *d = xasprintf("%s%s", paths[i], at);
-
-				free(f->variable_decl);
-				f->variable_decl = d;
-				break;
-			}
-		}
-	}
-	free(st.stack_fn);
+	hg_desc_finish(f, &st);
+	parse_kind_details(f);
 }
 
 static void parse_announce(struct hg_announce *a, const xmlNode *node, const char *build_dir)
@@ -452,37 +502,6 @@ static void parse_announce(struct hg_announce *a, const xmlNode *node, const cha
 	a->root = child_elem(node, "isrootthread") != NULL;
 	hg_access_init(&a->where);
 	take_stack(&a->where, child_elem(node, "stack"), build_dir);
-}
-
-static int cmp_announce(const void *x, const void *y)
-{
-	const struct hg_announce *a = x, *b = y;
-
-	return (a->thread > b->thread) - (a->thread < b->thread);
-}
-
-char *hg_thread_info(struct hg_announce *v, int n)
-{
-	struct sb b = {0};
-	int shown = 0;
-
-	qsort(v, (size_t)n, sizeof(*v), cmp_announce);
-	for (int i = 0; i < n; i++) {
-		if (i > 0 && v[i].thread == v[i - 1].thread)
-			continue;
-		if (shown++)
-			sb_printf(&b, "; ");
-		if (v[i].root) {
-			sb_printf(&b, "thread #%d is the program's main thread", v[i].thread);
-		} else if (v[i].where.file) {
-			sb_printf(&b, "thread #%d was created by %s%s at %s:%d", v[i].thread,
-				  v[i].where.fn ? v[i].where.fn : "a function", v[i].where.fn ? "()" : "",
-				  v[i].where.file, v[i].where.line);
-		} else {
-			sb_printf(&b, "thread #%d was created outside your code", v[i].thread);
-		}
-	}
-	return shown ? sb_take(&b) : NULL;
 }
 
 /* Swallows libxml2's messages; counts the errors in *(int *)arg. */

@@ -348,8 +348,15 @@ static void judge_race(const struct race_outcome *o, struct check_result *c)
 		/* The explanation's first line repeats the summary. */
 		if (text && strncmp(text, "Helgrind found", 14) == 0 && strchr(text, '\n'))
 			text = strchr(text, '\n') + 1;
+		char how[160], *missing = NULL;
+		if (!o->explained)
+			missing = xasprintf("(the plain-words explanation is missing: Helgrind's explaining run %s; run make "
+					    "check again, and if it says the same, report it)",
+					    run_describe(&o->explain_run, how, sizeof how));
 		set_check(c, VERDICT_FAIL, xasprintf("Helgrind found %d problem%s", n, n == 1 ? "" : "s"),
-			  text ? xstrdup(text) : NULL);
+			  text ? xstrdup(text) : missing);
+		if (text)
+			free(missing);
 		return;
 	}
 	/* A wrong result is the correctness check's business; no race was seen, but not all was run either. */

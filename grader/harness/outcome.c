@@ -64,6 +64,7 @@ void outcome_free(struct exercise_outcome *o)
 	}
 	free(o->suite.tests);
 	free_run(&o->race.run);
+	free_run(&o->race.explain_run);
 	free(o->race.message);
 	free(o->race.explanation);
 	*o = (struct exercise_outcome){0};
@@ -114,10 +115,11 @@ json_t *outcome_to_json(const struct exercise_outcome *o)
 		json_array_append_new(tests, test_to_json(&o->suite.tests[i]));
 	json_t *suite = json_pack("{s:o, s:b, s:o}", "run", run_to_json(&o->suite.run), "has_report",
 				  o->suite.has_report, "tests", tests);
-	json_t *race = json_pack("{s:o, s:s, s:s?, s:b, s:i, s:b, s:i, s:s?}", "run", run_to_json(&o->race.run),
+	json_t *race = json_pack("{s:o, s:s, s:s?, s:b, s:i, s:o, s:b, s:i, s:s?}", "run", run_to_json(&o->race.run),
 				 "driver", driver_end_name(o->race.driver), "message", o->race.message, "report_ok",
-				 o->race.report_ok, "findings", o->race.nfindings, "explained", o->race.explained,
-				 "explained_findings", o->race.nexplained, "explanation", o->race.explanation);
+				 o->race.report_ok, "findings", o->race.nfindings, "explain_run",
+				 run_to_json(&o->race.explain_run), "explained", o->race.explained, "explained_findings",
+				 o->race.nexplained, "explanation", o->race.explanation);
 	return json_pack("{s:s?, s:o, s:o}", "build_problem", o->build_problem, "suite", suite, "race", race);
 }
 
@@ -134,10 +136,9 @@ static int opt_int(json_t *obj, const char *key) { return (int)json_integer_valu
 
 static int run_from_json(json_t *j, struct run_outcome *r)
 {
-	int end = index_of(json_string_value(json_object_get(j, "end")), run_end_names, COUNT(run_end_names));
-
 	if (!j)
 		return 0; /* not run */
+	int end = index_of(json_string_value(json_object_get(j, "end")), run_end_names, COUNT(run_end_names));
 	if (end < 0)
 		return -1;
 	r->end = (enum run_end)end;
@@ -202,6 +203,10 @@ int outcome_from_json(json_t *j, struct exercise_outcome *o, const char **why)
 	}
 	if (run_from_json(json_object_get(race, "run"), &o->race.run) == -1) {
 		*why = "race.run.end is not a known ending";
+		goto bad;
+	}
+	if (run_from_json(json_object_get(race, "explain_run"), &o->race.explain_run) == -1) {
+		*why = "race.explain_run.end is not a known ending";
 		goto bad;
 	}
 	int d = index_of(json_string_value(json_object_get(race, "driver")), driver_end_names, COUNT(driver_end_names));

@@ -76,8 +76,9 @@ struct race_outcome {
 	char *message;            /* DRIVER_TODO or DRIVER_WRONG_RESULT: what it said */
 	bool report_ok;           /* Helgrind's XML was complete */
 	int nfindings;
-	bool explained;           /* the explaining runs ran and were read */
-	int nexplained;           /* findings in the explaining run */
+	struct run_outcome explain_run; /* the explaining run, if one was needed */
+	bool explained;           /* the explaining run ran and was read */
+	int nexplained;           /* findings explained */
 	char *explanation;        /* their plain words, or NULL */
 };
 

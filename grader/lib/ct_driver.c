@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <valgrind/valgrind.h>
 
 #include "concur_todo.h"
 #include "ct_clock.h"
@@ -32,6 +33,15 @@ void ct_driver_fail(const char *fmt, ...)
 
 void ct_driver_pass(void)
 {
+	/*
+	 * Under Helgrind, list the locks still held: "Exiting thread still
+	 * holds 1 lock" names neither the lock nor the thread's function, and
+	 * the harness reads this list from the explaining run's text log
+	 * (grader/harness/helgrind_log.c).  A client request, not a lock: it
+	 * orders nothing.
+	 */
+	if (RUNNING_ON_VALGRIND)
+		VALGRIND_MONITOR_COMMAND("info locks");
 	fflush(NULL);
 	ct_exit_now(CT_SENTINEL);
 }

@@ -21,7 +21,12 @@
 
 #include "ct_protocol.h"
 
-/* The driver's last line: proves it ran to its end.  Never returns. */
+/*
+ * The driver's last line: proves it ran to its end.  Never returns.  Under
+ * Valgrind it first asks Helgrind to list the locks still held ("info
+ * locks", into its log), so that a thread that ended holding one can be
+ * named.
+ */
 _Noreturn void ct_driver_pass(void);
 /* Prints CT_DRIVER_MESSAGE_PREFIX "<message>" to stderr and exits with CT_EXIT_DRIVER_FAILED. */
 _Noreturn void ct_driver_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

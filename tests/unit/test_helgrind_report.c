@@ -135,7 +135,7 @@ Test(helgrind_report, global_race_with_log)
 	assert_has(out, "*possible*");
 	assert_has(out, "did not happen in this run");
 	assert_has(out, "\n1. Data race on `total`");
-	assert_has(out, "(reported 2 times)");
+	assert_has(out, "(reported 2 times, involving threads #2 and #3)");
 	free(out);
 	hg_report_free(&r);
 }
@@ -412,22 +412,29 @@ Test(helgrind_report, lock_order)
 	cr_assert_eq(f->before2.line, 12);
 	cr_assert_null(f->variable);
 	cr_assert_null(f->now.locks_held);
-	assert_has(f->explanation, "Lock order violated");
-	assert_has(f->explanation, "thread #3 acquired lock `b` and then lock `a`");
-	assert_has(f->explanation, "in ba() at lock_order.c:23");
-	assert_has(f->explanation, "earlier lock `a` then `b` was observed");
-	assert_has(f->explanation, "`a` in ab() at lock_order.c:11, then `b` in ab() at lock_order.c:12");
-	assert_has(f->explanation, "can deadlock");
+	/* the log's "Observed (incorrect) order" stack: where b was taken first */
+	assert_str(f->held_at.fn, "ba");
+	cr_assert_eq(f->held_at.line, 22);
+	cr_assert_eq(f->ncycle, 2);
+	assert_has(f->explanation, "Lock-order cycle through 2 locks (a possible deadlock): `a` -> `b` -> `a`.\n");
+	assert_has(f->explanation, "\n  a thread took `a` in ab() at lock_order.c:11, then `b` at lock_order.c:12 "
+				   "while still holding `a`;\n");
+	assert_has(f->explanation, "\n  thread #3 took `b` in ba() at lock_order.c:22, then `a` at lock_order.c:23 "
+				   "while still holding `b`.\n");
+	assert_has(f->explanation, "each can take its first lock and then wait forever for the other's: a deadlock");
+	assert_has(f->explanation, "for example `a` before `b`. The step that goes against it takes `a` while "
+				   "holding `b` (thread #3, in ba() at lock_order.c:23): take `a` first there.");
 	hg_report_free(&r);
 
-	/* Without the log, the locks are known only by their addresses. */
+	/* Without the log, the locks are known only by their addresses, and b's first place is unknown. */
 	load(&r, FIX "hg_lock_order.xml", NULL);
 	f = &r.findings[0];
 	assert_str(f->lock_first, "0x10C060");
 	assert_str(f->lock_second, "0x10C0A0");
-	assert_has(f->explanation, "thread #3 acquired lock 0x10C0A0 and then lock 0x10C060");
-	assert_has(f->explanation,
-		   "0x10C060 in ab() at lock_order.c:11, then 0x10C0A0 in ab() at lock_order.c:12");
+	assert_has(f->explanation, "a thread took the lock at 0x10C060 in ab() at lock_order.c:11, then the lock "
+				   "at 0x10C0A0 at lock_order.c:12 while still holding the lock at 0x10C060;");
+	assert_has(f->explanation, "thread #3 took the lock at 0x10C060 in ba() at lock_order.c:23 while holding "
+				   "the lock at 0x10C0A0.");
 	hg_report_free(&r);
 }
 
@@ -481,7 +488,9 @@ Test(helgrind_report, other_kinds)
 	assert_str(f->what, "Thread #1's call to pthread_mutex_destroy failed with error code 16 "
 			    "(EBUSY: Device or resource busy)");
 	cr_assert_eq(f->now.line, 29);
-	assert_has(f->explanation, "A pthread call failed: thread #1 in main() at others.c:29.");
+	assert_has(f->explanation, "A call to pthread_mutex_destroy() failed: thread #1 in main() at others.c:29.");
+	assert_has(f->explanation, "EBUSY: it is still locked");
+	assert_has(f->explanation, "pthread functions return an error code (0 on success, never -1)");
 
 	assert_has(r.findings[4].explanation, "Unlocking something that is not a valid mutex");
 
@@ -489,7 +498,7 @@ Test(helgrind_report, other_kinds)
 	f = &r.findings[6];
 	cr_assert_null(f->now.fn);
 	assert_str(f->now.top_fn, "_Exit");
-	assert_has(f->explanation, "still holding a lock");
+	assert_has(f->explanation, "A thread ended while still holding 1 lock: the program's main thread (thread #1).");
 	hg_report_free(&r);
 }
 
@@ -651,6 +660,444 @@ Test(helgrind_report, lock_order_names_global_vars)
 	cr_assert_eq(r.nfindings, 1);
 	assert_str(r.findings[0].lock_first, "a");
 	assert_str(r.findings[0].lock_second, "b");
-	assert_has(r.findings[0].explanation, "thread #3 acquired lock `b` and then lock `a`");
+	assert_has(r.findings[0].explanation, "thread #3 took `b` in ba() at lock_order.c:22, then `a`");
+	hg_report_free(&r);
+}
+
+/*
+ * ---- round two: fixtures made from tests/unit/helgrind_programs/ --------
+ *
+ * Made by `make helgrind-fixtures` (tests/unit/helgrind_programs/regenerate.sh):
+ * hgp_NAME.xml is the race run (no --read-var-info), hgp_NAME_varinfo.xml the
+ * explaining XML run, hgp_NAME.log the explaining text run (with
+ * --read-var-info=yes); all with --free-is-write=yes.  Their paths show as
+ * tests/unit/helgrind_programs/NAME.c (a #line copy built in HGP_BUILD), so
+ * the lines that name locks and thread functions are read from the programs
+ * in this repository: regenerate the fixtures when a program changes.
+ */
+#define HGP_BUILD "/tmp/concur-hgp/build"
+#define HGP_SRC   "tests/unit/helgrind_programs/"
+
+/* Loads hgp_NAME (XML variant "" or "_varinfo", with or without its log); asserts success. */
+static void load_hgp(struct hg_report *r, const char *name, const char *variant, int with_log)
+{
+	char xml[256], log[256];
+	int rc;
+
+	snprintf(xml, sizeof xml, FIX "hgp_%s%s.xml", name, variant);
+	snprintf(log, sizeof log, FIX "hgp_%s.log", name);
+	rc = hg_report_load_ex(xml, with_log ? log : NULL, HGP_BUILD, r);
+	cr_assert_eq(rc, 0, "loading %s returned %d", xml, rc);
+	cr_assert_eq(r->ok, 1, "%s is incomplete", xml);
+}
+
+Test(helgrind_report, threads_exiting_with_locks_are_kept_apart_and_named)
+{
+	struct hg_report r;
+	char *out;
+
+	load_hgp(&r, "exit_holding", "", 1);
+	cr_assert_eq(r.nerrors, 3);
+	cr_assert_eq(r.nfindings, 3, "three threads, three different locks: not one finding");
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(r.counts[i], 1);
+		cr_assert_eq(r.findings[i].nthreads, 1);
+		cr_assert_eq(r.findings[i].threads[0], i + 2);
+	}
+	cr_assert_eq(r.findings[0].nexit_locks, 1);
+	assert_str(r.findings[0].exit_locks, "`accounts[0].lock`");
+	assert_str(r.findings[1].exit_locks, "`accounts[1].lock`");
+	cr_assert_eq(r.findings[2].nexit_locks, 2);
+	assert_str(r.findings[2].exit_locks, "`accounts[2].lock` and `log_lock`");
+	/* the start function from the pthread_create() line, the creation site from Helgrind */
+	assert_str(hg_thread_of(&r, 2)->start_fn, "withdraw");
+	assert_str(hg_thread_of(&r, 4)->start_fn, "log_line");
+	assert_has(r.findings[0].explanation,
+		   "A thread ended while still holding 1 lock: thread #2 (which runs withdraw(), created in main() at "
+		   HGP_SRC "exit_holding.c:57).\n  It still holds `accounts[0].lock`.\n");
+	assert_has(r.findings[0].explanation, "every thread that asks for it later waits forever. Look in withdraw() "
+					      "(and the functions it calls) for a way out between a lock and its "
+					      "unlock (a return, a break, a goto, an error path)");
+	assert_has(r.findings[2].explanation, "A thread ended while still holding 2 locks: thread #4 (which runs "
+					      "log_line(), created in main() at " HGP_SRC "exit_holding.c:63).\n"
+					      "  It still holds `accounts[2].lock` and `log_lock`.\n");
+	assert_lacks(r.findings[0].explanation, "start_thread");
+	out = printed(&r, -1);
+	assert_has(out, "Helgrind found 3 problems.\nHelgrind saw the threads API misused in this run");
+	assert_lacks(out, "*possible*");
+	assert_has(out, "thread #2 was created by main() at " HGP_SRC "exit_holding.c:57 to run withdraw()");
+	free(out);
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, threads_exiting_alike_merge_and_say_how_many)
+{
+	struct hg_report r;
+	char *out;
+
+	/* Without the log, the locks are unknown: the two withdraw() threads are the same problem. */
+	load_hgp(&r, "exit_holding", "", 0);
+	cr_assert_eq(r.nfindings, 2);
+	cr_assert_eq(r.counts[0], 2);
+	cr_assert_eq(r.findings[0].nthreads, 2);
+	cr_assert_null(r.findings[0].exit_locks);
+	assert_has(r.findings[0].explanation,
+		   "Threads #2 and #3 each ended while still holding 1 lock (they run withdraw(), created in main() at " HGP_SRC
+		   "exit_holding.c:57).\n  Helgrind does not say which lock, nor where it was taken.\n");
+	assert_has(r.findings[1].explanation, "thread #4 (which runs log_line()");
+	out = printed(&r, -1);
+	assert_has(out, "(reported 2 times, involving threads #2 and #3)");
+	free(out);
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, dining_philosophers_show_the_whole_cycle_of_five)
+{
+	struct hg_report r;
+	const struct hg_finding *f;
+	char *out;
+
+	load_hgp(&r, "philosophers", "", 1);
+	cr_assert_eq(r.nerrors, 6);
+	cr_assert_eq(r.nfindings, 1, "six reports of one cycle are one finding");
+	f = &r.findings[0];
+	cr_assert_eq(f->ncycle, 5);
+	for (int k = 0; k < 5; k++) {
+		char held[16], taken[16];
+
+		snprintf(held, sizeof held, "chop[%d]", k);
+		snprintf(taken, sizeof taken, "chop[%d]", (k + 1) % 5);
+		assert_str(f->cycle[k].held, held);
+		assert_str(f->cycle[k].taken, taken);
+		cr_assert_eq(f->cycle[k].held_at.line, 27);
+		cr_assert_eq(f->cycle[k].taken_at.line, 28);
+	}
+	cr_assert_eq(f->cycle[0].thread, 7);
+	cr_assert_eq(f->cycle[4].thread, 6);
+	cr_assert_eq(f->nthreads, 6);
+	assert_has(f->explanation, "Lock-order cycle through 5 locks (a possible deadlock): `chop[0]` -> `chop[1]` -> "
+				   "`chop[2]` -> `chop[3]` -> `chop[4]` -> `chop[0]`.\n");
+	assert_has(f->explanation, "\n  thread #7 took `chop[0]` in philosopher() at " HGP_SRC
+				   "philosophers.c:27, then `chop[1]` at " HGP_SRC
+				   "philosophers.c:28 while still holding `chop[0]`;\n");
+	assert_has(f->explanation, "\n  thread #6 took `chop[4]` in philosopher() at " HGP_SRC
+				   "philosophers.c:27, then `chop[0]` at " HGP_SRC
+				   "philosophers.c:28 while still holding `chop[4]`.\n");
+	assert_has(f->explanation, "If 5 threads do these steps at the same time, each can hold its first lock and wait "
+				   "forever for the next one");
+	assert_has(f->explanation, "for example `chop[0]` before `chop[1]` before `chop[2]` before `chop[3]` before "
+				   "`chop[4]`. The step that goes against it takes `chop[0]` while holding `chop[4]` "
+				   "(thread #6, in philosopher() at " HGP_SRC
+				   "philosophers.c:28): take `chop[0]` first there.");
+	assert_has(f->explanation, "let at most 4 of these threads try at once (a semaphore with 4 seats)");
+	assert_has(f->explanation, "pthread_mutex_trylock()");
+	out = printed(&r, -1);
+	assert_has(out, "Helgrind reports *possible* deadlocks");
+	assert_lacks(out, "finds a race");
+	assert_has(out, "(reported 6 times, involving threads #6, #7, #8, #9, #10 and #11)");
+	free(out);
+	hg_report_free(&r);
+
+	/* The XML alone has the same steps, by address, without where each first lock was taken. */
+	load_hgp(&r, "philosophers", "_varinfo", 0);
+	cr_assert_eq(r.nfindings, 1);
+	f = &r.findings[0];
+	cr_assert_eq(f->ncycle, 5);
+	assert_has(f->explanation, "Lock-order cycle through 5 locks");
+	assert_has(f->explanation, " at " HGP_SRC "philosophers.c:28 while holding the lock at 0x");
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, a_cycle_inferred_through_other_locks_says_so)
+{
+	struct hg_report r;
+	const struct hg_finding *f;
+
+	/* Round 1 only: one report, whose earlier order Helgrind inferred through chop[1..3]. */
+	load_hgp(&r, "philosophers_1round", "", 1);
+	cr_assert_eq(r.nfindings, 1);
+	f = &r.findings[0];
+	cr_assert_eq(f->ncycle, 0);
+	assert_str(f->lock_first, "chop[0]");
+	assert_str(f->lock_second, "chop[4]");
+	assert_has(f->explanation,
+		   "Lock-order cycle through `chop[4]`, `chop[0]` and at least one other lock (a possible deadlock).\n");
+	assert_has(f->explanation, "thread #6 took `chop[4]` in philosopher() at " HGP_SRC
+				   "philosophers.c:27, then `chop[0]` at " HGP_SRC "philosophers.c:28");
+	assert_has(f->explanation, "earlier steps put `chop[0]` before `chop[4]` through at least one other lock");
+	assert_has(f->explanation, "Helgrind shows no place for that order");
+	assert_has(f->explanation, "take `chop[0]` before `chop[4]` in philosopher() at " HGP_SRC "philosophers.c:28.");
+	assert_lacks(f->explanation, "then `chop[4]`"); /* no line takes chop[0] then chop[4] */
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, two_lock_cycle_names_both_functions)
+{
+	struct hg_report r;
+	const struct hg_finding *f;
+
+	load_hgp(&r, "lock_order_ab", "", 1);
+	f = &r.findings[0];
+	cr_assert_eq(f->ncycle, 2);
+	assert_has(f->explanation, "`from_lock` -> `to_lock` -> `from_lock`.\n  a thread took `from_lock` in "
+				   "transfer_ab() at " HGP_SRC "lock_order_ab.c:16, then `to_lock` at " HGP_SRC
+				   "lock_order_ab.c:17 while still holding `from_lock`;\n  thread #3 took `to_lock` in "
+				   "refund_ba() at " HGP_SRC "lock_order_ab.c:28, then `from_lock` at " HGP_SRC
+				   "lock_order_ab.c:29 while still holding `to_lock`.\n");
+	assert_has(f->explanation, "(thread #3, in refund_ba() at " HGP_SRC
+				   "lock_order_ab.c:29): take `from_lock` first there.");
+	assert_lacks(f->explanation, "semaphore"); /* the N-1 seats advice is for longer cycles */
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, heap_races_at_different_offsets_list_every_offset)
+{
+	struct hg_report r;
+	const struct hg_finding *f;
+
+	load_hgp(&r, "heap_offsets", "", 1);
+	cr_assert_eq(r.nerrors, 3);
+	cr_assert_eq(r.nfindings, 1);
+	f = &r.findings[0];
+	cr_assert_eq(f->noffsets, 3);
+	cr_assert_eq(f->offsets[0], 0);
+	cr_assert_eq(f->offsets[1], 1);
+	cr_assert_eq(f->offsets[2], 97);
+	assert_has(f->explanation, "Data race on a heap block allocated in main() at " HGP_SRC
+				   "heap_offsets.c:44 (at bytes 0, 1 and 97 of the 100-byte block).");
+	assert_lacks(f->explanation, "at byte 0 of");
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, race_with_free_says_join_first_not_a_mutex)
+{
+	struct hg_report r;
+	const struct hg_finding *f;
+
+	load_hgp(&r, "free_race", "", 1);
+	cr_assert_eq(r.nfindings, 1);
+	f = &r.findings[0];
+	cr_assert_eq(f->free_race, 1);
+	cr_assert_eq(f->block_freed, 1);
+	assert_str(f->now.top_fn, "free");
+	assert_has(f->explanation, "Data race with free() on a 16-byte heap block (at byte 0).\n"
+				   "  thread #1 freed it in main() at " HGP_SRC "free_race.c:42, holding no lock;\n"
+				   "  thread #2 read it in worker() at " HGP_SRC "free_race.c:22, holding no lock.\n");
+	assert_has(f->explanation, "A mutex does not fix this: free the block only after every thread that uses it "
+				   "has finished with it: pthread_join() those threads first, or count the block's users");
+	assert_lacks(f->explanation, "Nothing orders");
+	assert_lacks(f->explanation, "same mutex");
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, local_lock_is_named_and_a_vanished_lock_counted)
+{
+	struct hg_report r;
+	const struct hg_finding *f;
+
+	/* the race run's XML has no variable names: the log gives them */
+	load_hgp(&r, "local_lock", "", 1);
+	cr_assert_eq(r.nfindings, 1);
+	f = &r.findings[0];
+	assert_str(f->variable, "tally.count");
+	assert_str(f->variable_decl, HGP_SRC "local_lock.c:50");
+	cr_assert_eq(f->var_kind, HG_VAR_LOCAL);
+	cr_assert_eq(f->before.nlocks, 2);
+	cr_assert_eq(f->before.nlocks_hidden, 1);
+	assert_str(f->before.locks_named, "tally.lock");
+	assert_has(f->explanation, "Data race on `tally.count` (local variable, declared at " HGP_SRC
+				   "local_lock.c:50, on thread #1's stack).");
+	assert_has(f->explanation, "thread #2 wrote it in add_locked() at " HGP_SRC "local_lock.c:31, holding 2 locks "
+				   "(tally.lock, and 1 that no longer existed when Helgrind reported: destroyed or freed "
+				   "since).");
+	hg_report_free(&r);
+
+	/* the explaining XML names the variable itself: the same words */
+	load_hgp(&r, "local_lock", "_varinfo", 1);
+	assert_str(r.findings[0].variable, "tally.count");
+	assert_has(r.findings[0].explanation, "holding 2 locks (tally.lock, and 1 that no longer existed");
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, one_explaining_log_completes_the_race_runs_xml)
+{
+	struct hg_report r;
+
+	load_hgp(&r, "many_threads", "", 0);
+	assert_str(r.findings[0].variable, "hits"); /* 'inside data symbol "hits"' */
+	cr_assert_null(r.findings[0].variable_decl);
+	hg_report_free(&r);
+	load_hgp(&r, "many_threads", "", 1);
+	assert_str(r.findings[0].variable, "hits");
+	assert_str(r.findings[0].variable_decl, HGP_SRC "many_threads.c:12");
+	assert_str(r.findings[0].now.locks_held, "none");
+	assert_has(r.findings[0].explanation, "Data race on `hits` (global variable, declared at " HGP_SRC
+					      "many_threads.c:12).");
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, thread_list_names_only_the_threads_of_the_findings_shown)
+{
+	struct hg_report r;
+	char *out;
+
+	load_hgp(&r, "many_threads", "", 1);
+	cr_assert_geq(r.nthreads, 2);
+	/* the full list still has every announced thread */
+	assert_has(r.thread_info, "thread #14 was created by main()");
+	out = printed(&r, -1);
+	assert_has(out, "Threads: thread #14 was created by main() at " HGP_SRC
+			"many_threads.c:38 to run hit(); thread #15 was created by main() at " HGP_SRC
+			"many_threads.c:38 to run hit().\n");
+	assert_lacks(out, "thread #2 ");
+	assert_lacks(out, "worker()");
+	free(out);
+	out = printed(&r, 0);
+	assert_lacks(out, "Threads:");
+	free(out);
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, mutex_misuse_names_the_mutex_and_where_it_was_taken)
+{
+	struct hg_report r;
+	const struct hg_finding *f;
+	char *out;
+
+	load_hgp(&r, "unlock_errors", "", 1);
+	cr_assert_eq(r.nfindings, 5);
+	/* from the unlock line: Helgrind never saw queue_lock before, so it names no variable */
+	f = &r.findings[0];
+	assert_str(f->kind, "UnlockBogus");
+	assert_str(f->object, "queue_lock");
+	assert_has(f->explanation, "Unlocking something that is not a valid mutex: thread #1 in release_queue() at " HGP_SRC
+				   "unlock_errors.c:17.\n");
+	assert_has(f->explanation, "\n  The mutex is `queue_lock`.\n");
+	/* from the log's "Lock at .. was first observed" */
+	f = &r.findings[1];
+	assert_str(f->object, "stats_lock");
+	assert_has(f->explanation, "Unlocking a mutex that another thread holds: thread #2 in foreign_unlock() at " HGP_SRC
+				   "unlock_errors.c:22.\n");
+	assert_has(f->explanation, "\n  The mutex is `stats_lock`.\n  Thread #1 holds it.\n");
+	/* the re-lock: Helgrind's "Lock was previously acquired" stack */
+	f = &r.findings[2];
+	assert_str(f->object, "config_lock");
+	cr_assert_eq(f->lock_prev.line, 28);
+	assert_has(f->explanation, "Locking a mutex that this thread already holds: thread #1 in reload_config() at " HGP_SRC
+				   "unlock_errors.c:29.\n");
+	assert_has(f->explanation, "\n  The thread took it before in reload_config() at " HGP_SRC
+				   "unlock_errors.c:28 and has not unlocked it since.\n");
+	assert_has(f->explanation, "a self-deadlock");
+	f = &r.findings[3];
+	assert_has(f->explanation, "A call to pthread_mutex_lock() failed: thread #1 in reload_config()");
+	assert_has(f->explanation, "EDEADLK: this thread already holds this (error-checking) mutex.");
+	/* no race, no lock order: no race header */
+	out = printed(&r, -1);
+	assert_lacks(out, "finds a race");
+	assert_has(out, "Helgrind saw the threads API misused in this run");
+	free(out);
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, condition_variable_misuse_in_plain_words)
+{
+	struct hg_report r;
+	const struct hg_finding *f;
+
+	load_hgp(&r, "condvar_errors", "", 1);
+	cr_assert_eq(r.nerrors, 5);
+	cr_assert_eq(r.nfindings, 5, "five different messages at five places: five findings");
+
+	f = &r.findings[0];
+	assert_has(f->explanation, "Waiting on a condition variable without holding its mutex: thread #1 in "
+				   "wait_unlocked() at " HGP_SRC "condvar_errors.c:53.\n");
+	assert_has(f->explanation, "\n  The condition variable is `ready`, waited on with `ready_lock`.\n");
+	assert_has(f->explanation, "it unlocks the mutex and sleeps in one step");
+	assert_has(f->explanation, "check the condition in a while loop around the wait");
+
+	f = &r.findings[2];
+	assert_has(f->explanation, "One condition variable used with two different mutexes: thread #1 in two_mutexes() "
+				   "at " HGP_SRC "condvar_errors.c:62.\n");
+	assert_has(f->explanation, "\n  The condition variable is `ready`, waited on with `other_lock`.\n"
+				   "  Elsewhere, `ready` is waited on with `ready_lock` (at " HGP_SRC
+				   "condvar_errors.c:43).\n");
+	assert_has(f->explanation, "A condition variable belongs to one mutex");
+
+	f = &r.findings[3];
+	assert_has(f->explanation, "Signalling a condition variable while no thread holds its mutex: thread #1 in "
+				   "signal_unlocked() at " HGP_SRC "condvar_errors.c:68.\n");
+	assert_has(f->explanation, "\n  The condition variable is `ready`.\n  Its waiters wait with `ready_lock` (at " HGP_SRC
+				   "condvar_errors.c:43).\n");
+	assert_has(f->explanation, "(a lost wake-up)");
+
+	f = &r.findings[4];
+	assert_has(f->explanation, "Destroying a condition variable that a thread is waiting on: thread #1 in "
+				   "destroy_waited() at " HGP_SRC "condvar_errors.c:89.\n");
+	assert_has(f->explanation, "The condition variable is `gone`.\n  Its waiters wait with `other_lock`");
+	assert_has(f->explanation, "pthread_cond_broadcast()), pthread_join() them, and only then destroy it.");
+	for (int i = 0; i < r.nfindings; i++)
+		assert_lacks(r.findings[i].explanation, "Check how the pthread function");
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, semaphore_misuse_is_not_called_a_pthread_call)
+{
+	struct hg_report r;
+	const struct hg_finding *f;
+
+	load_hgp(&r, "semaphore_errors", "", 1);
+	cr_assert_eq(r.nfindings, 3);
+	f = &r.findings[0];
+	assert_str(f->kind, "PthAPIerror");
+	assert_has(f->explanation, "A call to sem_init() failed: thread #1 in main() at " HGP_SRC
+				   "semaphore_errors.c:33.\n");
+	assert_has(f->explanation, "\n  Its argument: `huge`.\n");
+	assert_has(f->explanation, "EINVAL: the initial value is larger than SEM_VALUE_MAX.");
+	assert_has(f->explanation, "sem_*() functions return -1 and set errno when they fail");
+	assert_lacks(f->explanation, "pthread");
+	assert_has(r.findings[1].explanation, "A semaphore initialised with more than 10000: thread #1 in main()");
+	assert_has(r.findings[1].explanation, "The semaphore is `many`.");
+	f = &r.findings[2];
+	assert_has(f->explanation, "Waiting on a semaphore that, as far as Helgrind saw, was never initialised nor "
+				   "posted: thread #1 in consume() at " HGP_SRC "semaphore_errors.c:25.\n");
+	assert_has(f->explanation, "The semaphore is `q.items`.");
+	assert_has(f->explanation, "a copy of a semaphore (a struct holding one, passed or assigned by value) is a "
+				   "different semaphore");
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, barrier_misuse_gets_barrier_advice)
+{
+	struct hg_report r;
+
+	load_hgp(&r, "barrier_errors", "", 1);
+	cr_assert_eq(r.nfindings, 3);
+	assert_has(r.findings[0].explanation, "A barrier initialised with a count of 0: thread #1 in main() at " HGP_SRC
+					      "barrier_errors.c:13.\n");
+	assert_has(r.findings[0].explanation, "The barrier is `start_line`.");
+	assert_has(r.findings[0].explanation, "it must be at least 1");
+	assert_has(r.findings[1].explanation, "A call to pthread_barrier_init() failed");
+	assert_has(r.findings[1].explanation, "EINVAL: the count is 0.");
+	assert_has(r.findings[2].explanation, "Initialising a barrier that is already initialised: thread #1 in main() "
+					      "at " HGP_SRC "barrier_errors.c:16.\n");
+	assert_has(r.findings[2].explanation, "The barrier is `finish_line`.");
+	assert_has(r.findings[2].explanation, "A barrier resets itself after each round");
+	hg_report_free(&r);
+}
+
+Test(helgrind_report, rwlock_misuse_is_not_called_a_mutex_error)
+{
+	struct hg_report r;
+
+	load_hgp(&r, "rwlock_errors", "", 1);
+	cr_assert_eq(r.nfindings, 2);
+	assert_has(r.findings[0].explanation, "Unlocking a read-write lock that is not locked or not valid: thread #1 in "
+					      "main() at " HGP_SRC "rwlock_errors.c:12.\n");
+	assert_has(r.findings[0].explanation, "The read-write lock is `table_lock`.");
+	assert_has(r.findings[0].explanation, "pthread_rwlock_unlock() must match an earlier");
+	assert_has(r.findings[1].explanation, "Destroying a read-write lock that is locked: thread #1 in main() at " HGP_SRC
+					      "rwlock_errors.c:14.\n");
+	for (int i = 0; i < 2; i++)
+		assert_lacks(r.findings[i].explanation, "valid mutex");
 	hg_report_free(&r);
 }
