@@ -49,7 +49,7 @@ struct build {
 int build_prepare(struct build *b, const char *root, struct job *job);
 /* After the compile job (NULL if none ran). */
 void build_after_compile(struct build *b, const struct job *compile);
-/* Fills jobs[0..) (at most 2) with the screen's jobs; returns how many. */
+/* Fills jobs[0..) (at most SCREEN_JOBS, screen.h) with the screen's jobs; returns how many. */
 int build_screen_jobs(struct build *b, struct job *jobs);
 void build_after_screen(struct build *b, const struct job *jobs, int n);
 /* Fills links[0..) (at most 2) with the links that are out of date; returns how many. */

@@ -16,6 +16,7 @@
 
 #include "ct_protocol.h"
 #include "helgrind_report.h"
+#include "screen.h"
 #include "symbolize.h"
 #include "timeline.h"
 #include "util.h"
@@ -250,6 +251,46 @@ static void classify(json_t *jt, const char *run_dir, const char *exe, struct te
 	}
 }
 
+/*
+ * The signal handlers test t installed (CT_HANDLERS_FILE_FMT: "SIG @0xOFFSET"
+ * lines), resolved to functions of the test program, and what each may call
+ * that is not async-signal-safe, following the calls in the student's
+ * object (graph: callgraph.json of the screen).  Handlers of the grader's
+ * own are not in the graph and say nothing.
+ */
+static void read_handlers(const char *run_dir, const char *exe, json_t *graph, struct test_outcome *t)
+{
+	char *text = side_file(run_dir, CT_HANDLERS_FILE_FMT, t->name, CT_MAX_SIDE_FILE_BYTES);
+	char *save = NULL, *found = NULL;
+
+	for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line && graph; line = strtok_r(NULL, "\n", &save)) {
+		int sig;
+		char token[40];
+		if (sscanf(line, "%d %39s", &sig, token) != 2 || sig <= 0 || sig >= 65)
+			continue;
+		char *place = symbolize(exe, token), *paren = strstr(place, "() at ");
+		if (!paren)
+			paren = strstr(place, "()");
+		if (paren) {
+			*paren = '\0';
+			char *unsafe = screen_unsafe_in_handler(graph, place);
+			const char *abbrev = sigabbrev_np(sig);
+			char *fact = unsafe ? xasprintf("the SIG%s handler %s() may call %s", abbrev ? abbrev : "?", place, unsafe)
+					    : NULL;
+			if (fact && !(found && strstr(found, fact))) {
+				char *more = xasprintf("%s%s%s", found ? found : "", found ? "; " : "", fact);
+				free(found);
+				found = more;
+			}
+			free(fact);
+			free(unsafe);
+		}
+		free(place);
+	}
+	t->handler_unsafe = found;
+	free(text);
+}
+
 void collect_suite(const struct job *j, const char *run_dir, const char *suite, const char *exe, const char *keep_dir,
 		   struct suite_outcome *out)
 {
@@ -275,6 +316,9 @@ void collect_suite(const struct job *j, const char *run_dir, const char *suite, 
 		return;
 	}
 	out->has_report = true;
+	char *graph_path = xasprintf("%s/callgraph.json", keep_dir);
+	json_t *graph = json_load_file(graph_path, 0, NULL);
+	free(graph_path);
 	json_array_foreach(suites, i, s) {
 		if (strcmp(json_string_value(json_object_get(s, "name")) ?: "", suite) != 0)
 			continue;
@@ -288,6 +332,7 @@ void collect_suite(const struct job *j, const char *run_dir, const char *suite, 
 			t->name = xstrdup(name);
 			t->check = outcome_check_of(name);
 			classify(jt, run_dir, exe, t);
+			read_handlers(run_dir, exe, graph, t);
 			char *file = xasprintf(CT_TIMELINE_FILE_FMT, name);
 			char *kept = keep_copy(run_dir, file, keep_dir, CT_MAX_TIMELINE_BYTES);
 			if (kept) {
@@ -300,6 +345,7 @@ void collect_suite(const struct job *j, const char *run_dir, const char *suite, 
 		}
 		break;
 	}
+	json_decref(graph);
 	json_decref(root);
 }
 

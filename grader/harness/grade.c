@@ -42,7 +42,7 @@
 
 enum stage { STAGE_COMPILE, STAGE_SCREEN, STAGE_LINK, STAGE_SUITE, STAGE_RACE, STAGE_EXPLAIN, STAGE_DONE };
 
-#define SLOT_JOBS 2
+#define SLOT_JOBS 3 /* the most jobs of one stage: the screen's */
 
 /* One exercise being graded. */
 struct slot {

@@ -115,8 +115,42 @@ static const char *signal_meaning(int sig)
 	}
 }
 
+/*
+ * Whether test t fails: it did not pass or, for a correctness test, a
+ * signal handler it saw installed may call what a handler must not.
+ */
+static bool unsafe_handler(const struct test_outcome *t)
+{
+	return t->handler_unsafe && t->check == CHECK_CORRECTNESS;
+}
+
+static bool test_fails(const struct test_outcome *t)
+{
+	return (t->status != TEST_PASSED && t->status != TEST_NOT_RUN) || unsafe_handler(t);
+}
+
+static char *explain_ending(const struct test_outcome *t);
+
 /* What a test that did not pass means, in words. */
 static char *explain_test(const struct test_outcome *t)
+{
+	if (!unsafe_handler(t))
+		return explain_ending(t);
+	char *unsafe = xasprintf("%s, which %s not async-signal-safe: the signal may arrive while the program is inside "
+				 "that very function (holding its lock, or halfway through its data), and the handler "
+				 "would then deadlock or corrupt it. A handler may call only async-signal-safe functions "
+				 "(man 7 signal-safety): set a volatile sig_atomic_t flag there, and act on it outside",
+				 t->handler_unsafe, strchr(t->handler_unsafe, ',') ? "are" : "is");
+	if (t->status == TEST_PASSED)
+		return unsafe;
+	char *ending = explain_ending(t), *both = xasprintf("%s\n    (also: %s)", ending, unsafe);
+	free(ending);
+	free(unsafe);
+	return both;
+}
+
+/* How the test ended, in words. */
+static char *explain_ending(const struct test_outcome *t)
 {
 	switch (t->status) {
 	case TEST_TIMED_OUT:
@@ -211,7 +245,7 @@ struct tally {
 static void tally_test(struct tally *y, const struct test_outcome *t)
 {
 	y->total++;
-	if (t->status == TEST_PASSED) {
+	if (t->status == TEST_PASSED && !test_fails(t)) {
 		if (t->skip_note) {
 			y->skipped++;
 			char *label = readable_test_name(t->name);
@@ -220,7 +254,7 @@ static void tally_test(struct tally *y, const struct test_outcome *t)
 		}
 		return;
 	}
-	if (t->status == TEST_NOT_RUN) {
+	if (t->status == TEST_NOT_RUN && !test_fails(t)) {
 		y->skipped++;
 		return;
 	}
@@ -392,7 +426,7 @@ static char *timelines_to_show(const struct suite_outcome *s, bool all)
 
 	for (int i = 0; i < s->ntests; i++) {
 		const struct test_outcome *t = &s->tests[i];
-		if (!t->timeline || (!all && t->status == TEST_PASSED))
+		if (!t->timeline || (!all && !test_fails(t)))
 			continue;
 		char *more = xasprintf("%s\n%s", text ? text : "", t->timeline);
 		free(text);
@@ -436,8 +470,9 @@ static void list_tests(const struct suite_outcome *s, struct exercise_result *r)
 	for (int i = 0; i < s->ntests; i++) {
 		const struct test_outcome *t = &s->tests[i];
 		r->tests[r->ntests++] = (struct test_result){
-			.name = xstrdup(t->name), .check = t->check, .status = t->status,
-			.reason = t->status == TEST_PASSED ? (t->skip_note ? xstrdup(t->skip_note) : NULL) : explain_test(t)};
+			.name = xstrdup(t->name), .check = t->check,
+			.status = test_fails(t) && t->status == TEST_PASSED ? TEST_FAILED : t->status,
+			.reason = !test_fails(t) ? (t->skip_note ? xstrdup(t->skip_note) : NULL) : explain_test(t)};
 	}
 }
 

@@ -61,6 +61,7 @@ void outcome_free(struct exercise_outcome *o)
 		free(t->skip_note);
 		free(t->deadlock);
 		free(t->timeline);
+		free(t->handler_unsafe);
 	}
 	free(o->suite.tests);
 	free_run(&o->race.run);
@@ -101,10 +102,10 @@ static json_t *test_to_json(const struct test_outcome *t)
 
 	for (int i = 0; i < t->nmessages; i++)
 		json_array_append_new(msgs, json_string(t->messages[i]));
-	return json_pack("{s:s, s:s, s:i, s:i, s:o, s:s?, s:s?, s:b, s:s?}", "name", t->name, "status",
+	return json_pack("{s:s, s:s, s:i, s:i, s:o, s:s?, s:s?, s:b, s:s?, s:s?}", "name", t->name, "status",
 			 test_status_name(t->status), "signal", t->signal, "exit_code", t->exit_code, "messages",
 			 msgs, "skip_note", t->skip_note, "deadlock", t->deadlock, "deadlock_stuck", t->deadlock_stuck,
-			 "timeline", t->timeline);
+			 "timeline", t->timeline, "handler_unsafe", t->handler_unsafe);
 }
 
 json_t *outcome_to_json(const struct exercise_outcome *o)
@@ -173,6 +174,7 @@ static int test_from_json(json_t *j, struct test_outcome *t)
 	t->deadlock = opt_str(j, "deadlock");
 	t->deadlock_stuck = json_is_true(json_object_get(j, "deadlock_stuck"));
 	t->timeline = opt_str(j, "timeline");
+	t->handler_unsafe = opt_str(j, "handler_unsafe");
 	return 0;
 }
 

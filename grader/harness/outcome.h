@@ -58,6 +58,8 @@ struct test_outcome {
 	char *deadlock;           /* DEADLOCKED: the picture, symbolized; else NULL */
 	bool deadlock_stuck;      /* the picture is of a lock that will never be released */
 	char *timeline;           /* text drawing of the workers, or NULL */
+	/* Signal handlers the student installed that may call what is not async-signal-safe: which, what; or NULL. */
+	char *handler_unsafe;
 };
 
 struct suite_outcome {

@@ -5,6 +5,7 @@
 #include "screen.h"
 
 #include <dlfcn.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,19 +62,21 @@ static const char *const startup_sections[] = {".init_array", ".fini_array", ".p
 
 int screen_jobs(const char *object, const char *out_dir, struct job *jobs)
 {
-	static const char *const argv0[][4] = {{"nm", "-P", NULL}, {"readelf", "-SW", NULL}};
-	static const char *const outs[] = {"symbols.txt", "sections.txt"};
+	static const char *const argv0[][4] = {{"nm", "-P", NULL}, {"readelf", "-SW", NULL},
+					       {"objdump", "-dr", "--no-show-raw-insn"}};
+	static const char *const outs[] = {"symbols.txt", "sections.txt", "code.txt"};
 
-	for (int i = 0; i < 2; i++) {
-		char **argv = xcalloc(4, sizeof *argv);
-		argv[0] = xstrdup(argv0[i][0]);
-		argv[1] = xstrdup(argv0[i][1]);
-		argv[2] = xstrdup(object);
+	for (int i = 0; i < SCREEN_JOBS; i++) {
+		char **argv = xcalloc(5, sizeof *argv);
+		int n = 0;
+		for (int k = 0; k < 3 && argv0[i][k]; k++)
+			argv[n++] = xstrdup(argv0[i][k]);
+		argv[n] = xstrdup(object);
 		jobs[i] = (struct job){.argv = argv, .out_path = xasprintf("%s/%s", out_dir, outs[i]),
 				       .err_path = xasprintf("%s/%s.err", out_dir, outs[i]), .timeout_s = 20,
 				       .untrusted = true, .as_mib = 1024, .nproc = 4};
 	}
-	return 2;
+	return SCREEN_JOBS;
 }
 
 static bool in_list(const char *s, const char *const *list)
@@ -178,4 +181,154 @@ char *screen_check(const char *symbols, const char *sections, const char *source
 				    "Was it renamed or made static?",
 				    source, function, header);
 	return problem;
+}
+
+/* ---- signal handlers ------------------------------------------------- */
+
+/* signal-safety(7): the functions POSIX.1-2008 (2016) requires to be async-signal-safe. */
+const char *const screen_signal_safe[] = {
+	"_Exit", "_exit", "abort", "accept", "access", "aio_error", "aio_return", "aio_suspend", "alarm", "bind",
+	"cfgetispeed", "cfgetospeed", "cfsetispeed", "cfsetospeed", "chdir", "chmod", "chown", "clock_gettime",
+	"close", "connect", "creat", "dup", "dup2", "execl", "execle", "execv", "execve", "faccessat", "fchdir",
+	"fchmod", "fchmodat", "fchown", "fchownat", "fcntl", "fdatasync", "fexecve", "ffs", "fork", "fstat",
+	"fstatat", "fsync", "ftruncate", "futimens", "getegid", "geteuid", "getgid", "getgroups", "getpeername",
+	"getpgrp", "getpid", "getppid", "getsockname", "getsockopt", "getuid", "htonl", "htons", "kill", "link",
+	"linkat", "listen", "longjmp", "lseek", "lstat", "memccpy", "memchr", "memcmp", "memcpy", "memmove",
+	"memset", "mkdir", "mkdirat", "mkfifo", "mkfifoat", "mknod", "mknodat", "ntohl", "ntohs", "open",
+	"openat", "pause", "pipe", "poll", "posix_trace_event", "pselect", "pthread_kill", "pthread_self",
+	"pthread_sigmask", "raise", "read", "readlink", "readlinkat", "recv", "recvfrom", "recvmsg", "rename",
+	"renameat", "rmdir", "select", "sem_post", "send", "sendmsg", "sendto", "setgid", "setpgid", "setsid",
+	"setsockopt", "setuid", "shutdown", "sigaction", "sigaddset", "sigdelset", "sigemptyset", "sigfillset",
+	"sigismember", "siglongjmp", "signal", "sigpause", "sigpending", "sigprocmask", "sigqueue", "sigset",
+	"sigsuspend", "sleep", "sockatmark", "socket", "socketpair", "stat", "stpcpy", "stpncpy", "strcat",
+	"strchr", "strcmp", "strcpy", "strcspn", "strlen", "strncat", "strncmp", "strncpy", "strnlen", "strpbrk",
+	"strrchr", "strspn", "strstr", "strtok_r", "symlink", "symlinkat", "tcdrain", "tcflow", "tcflush",
+	"tcgetattr", "tcgetpgrp", "tcsendbreak", "tcsetattr", "tcsetpgrp", "time", "timer_getoverrun",
+	"timer_gettime", "timer_settime", "times", "umask", "uname", "unlink", "unlinkat", "utime", "utimensat",
+	"utimes", "wait", "waitpid", "wcpcpy", "wcpncpy", "wcscat", "wcschr", "wcscmp", "wcscpy", "wcscspn",
+	"wcslen", "wcsncat", "wcsncmp", "wcsncpy", "wcsnlen", "wcspbrk", "wcsrchr", "wcsspn", "wcsstr", "wcstok",
+	"wmemchr", "wmemcmp", "wmemcpy", "wmemmove", "wmemset", "write",
+	/* What the compiler calls for errno, stack protection and atomics: safe too. */
+	"__errno_location", "__stack_chk_fail", "__atomic_load", "__atomic_store", "__atomic_exchange",
+	"__atomic_compare_exchange", "__atomic_fetch_add_4", "__atomic_fetch_add_8",
+	NULL,
+};
+
+/* The name in "<name>" or "<name+0x1f>" at p (after '<'), or NULL if it has an offset. */
+static char *target_name(const char *p, bool allow_offset)
+{
+	size_t n = strcspn(p, ">+");
+
+	if (n == 0 || n > 200 || (p[n] == '+' && !allow_offset))
+		return NULL;
+	return xasprintf("%.*s", (int)n, p);
+}
+
+static void add_callee(json_t *graph, const char *fn, const char *callee)
+{
+	json_t *list = json_object_get(graph, fn);
+	size_t i;
+	json_t *v;
+
+	if (!list || !callee || !*callee || callee[0] == '.')
+		return; /* section symbols (".rodata+0x4") are data, not code */
+	json_array_foreach(list, i, v)
+		if (strcmp(json_string_value(v), callee) == 0)
+			return;
+	json_array_append_new(list, json_string(callee));
+}
+
+json_t *screen_callgraph(const char *disassembly)
+{
+	json_t *graph = json_object();
+	char *copy = xstrdup(disassembly), *save = NULL, *fn = NULL;
+
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *lt = strchr(line, '<');
+		size_t len = strlen(line);
+		/* "0000000000000000 <name>:": a function starts. */
+		if (line[0] != ' ' && line[0] != '\t' && lt && len > 2 && strcmp(line + len - 2, ">:") == 0) {
+			free(fn);
+			line[len - 2] = '\0';
+			fn = xstrdup(lt + 1);
+			if (!json_object_get(graph, fn))
+				json_object_set_new(graph, fn, json_array());
+			continue;
+		}
+		if (!fn)
+			continue;
+		/* "\t\t\t14: R_X86_64_PLT32\tputs-0x4": a reference to a symbol. */
+		char *r = strstr(line, ": R_");
+		if (r) {
+			char *sym = strpbrk(r + 2, " \t");
+			if (sym) {
+				sym += strspn(sym, " \t");
+				char *name = xasprintf("%.*s", (int)strcspn(sym, "+-"), sym);
+				add_callee(graph, fn, name);
+				free(name);
+			}
+			continue;
+		}
+		/*
+		 * "3a:\tcall   0 <log_line>": a call or jump to the start of a
+		 * function of the object, which the assembler resolved itself
+		 * (jumps inside a function show as <name+0x..> and are not calls).
+		 */
+		char *tab = strstr(line, ":\t");
+		if (lt && tab) {
+			char mnemonic[16] = "";
+			sscanf(tab + 2, "%15s", mnemonic);
+			if (strncmp(mnemonic, "call", 4) == 0 || mnemonic[0] == 'j' || strcmp(mnemonic, "b") == 0 ||
+			    strcmp(mnemonic, "bl") == 0) {
+				char *name = target_name(lt + 1, false);
+				add_callee(graph, fn, name);
+				free(name);
+			}
+		}
+	}
+	free(fn);
+	free(copy);
+	return graph;
+}
+
+static bool signal_safe(const char *name)
+{
+	for (int i = 0; screen_signal_safe[i]; i++)
+		if (strcmp(name, screen_signal_safe[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Depth-first over the object's functions from fn; appends to *out what is unsafe, with the path. */
+static void walk(json_t *graph, const char *fn, const char *via, json_t *seen, char **out)
+{
+	json_t *list = json_object_get(graph, fn), *v;
+	size_t i;
+
+	if (json_object_get(seen, fn))
+		return;
+	json_object_set_new(seen, fn, json_true());
+	json_array_foreach(list, i, v) {
+		const char *callee = json_string_value(v);
+		if (json_object_get(graph, callee)) {
+			walk(graph, callee, via ? via : callee, seen, out);
+		} else if (!signal_safe(callee) && !json_object_get(seen, callee)) {
+			json_object_set_new(seen, callee, json_true());
+			char *more = via ? xasprintf("%s%s%s() (through %s())", *out ? *out : "", *out ? ", " : "", callee, via)
+					 : xasprintf("%s%s%s()", *out ? *out : "", *out ? ", " : "", callee);
+			free(*out);
+			*out = more;
+		}
+	}
+}
+
+char *screen_unsafe_in_handler(json_t *graph, const char *fn)
+{
+	json_t *seen = json_object();
+	char *out = NULL;
+
+	if (json_object_get(graph, fn))
+		walk(graph, fn, NULL, seen, &out);
+	json_decref(seen);
+	return out;
 }

@@ -18,12 +18,16 @@
 #ifndef SCREEN_H
 #define SCREEN_H
 
+#include <jansson.h>
+
 #include "jobs.h"
 
 /*
- * Fills jobs[0] (nm -P) and jobs[1] (readelf -SW) for object, writing
- * their output into out_dir/symbols.txt and out_dir/sections.txt.  Returns 2.
+ * Fills jobs[0] (nm -P), jobs[1] (readelf -SW) and jobs[2] (objdump -dr)
+ * for object, writing their output into out_dir/symbols.txt, sections.txt
+ * and code.txt.  Returns SCREEN_JOBS.
  */
+#define SCREEN_JOBS 3
 int screen_jobs(const char *object, const char *out_dir, struct job *jobs);
 
 /*
@@ -37,5 +41,23 @@ char *screen_check(const char *symbols, const char *sections, const char *source
 
 /* The calls the screen refuses, NULL-terminated (for the kit's tests). */
 extern const char *const screen_forbidden_calls[];
+
+/*
+ * The object's call graph, from its disassembly (objdump -dr): for every
+ * function it defines, the functions it calls, jumps to or refers to
+ * (its own, or the C library's), as {"fn": ["callee", ...], ...}.
+ */
+json_t *screen_callgraph(const char *disassembly);
+
+/*
+ * What a signal handler fn of the object may call that is not
+ * async-signal-safe (POSIX's list, signal-safety(7)), directly or through
+ * other functions of the object: "printf() (through log_line())", joined
+ * by ", "; NULL if nothing (or fn is not in the graph).
+ */
+char *screen_unsafe_in_handler(json_t *graph, const char *fn);
+
+/* POSIX's async-signal-safe functions, NULL-terminated. */
+extern const char *const screen_signal_safe[];
 
 #endif

@@ -369,17 +369,20 @@ int ct_lock_log(const pthread_mutex_t **out, int max)
 
 /* ---- the watchdog -------------------------------------------------------- */
 
-/* "@0xOFFSET" for a code address in the test program, for the harness to resolve. */
-static void describe_pc(uintptr_t pc, char *buf, size_t len)
+const char *ct_code_token(uintptr_t addr, char *buf, size_t len)
 {
 	Dl_info here, there;
 
-	if (pc && dladdr((void *)ct_deadlock_watch_start, &here) && dladdr((void *)(pc - 1), &there) &&
+	if (addr && dladdr((void *)ct_deadlock_watch_start, &here) && dladdr((void *)addr, &there) &&
 	    here.dli_fbase == there.dli_fbase)
-		snprintf(buf, len, "@0x%lx", (unsigned long)(pc - 1 - (uintptr_t)here.dli_fbase));
+		snprintf(buf, len, "@0x%lx", (unsigned long)(addr - (uintptr_t)here.dli_fbase));
 	else
 		snprintf(buf, len, "(in a library)");
+	return buf;
 }
+
+/* A return address names the call just before it. */
+static void describe_pc(uintptr_t pc, char *buf, size_t len) { ct_code_token(pc ? pc - 1 : 0, buf, len); }
 
 static void describe_thread(const struct lock_thread *t, char *buf, size_t len)
 {

@@ -86,6 +86,13 @@ void ct_cs_log_start(struct ct_interval *buf, int max);
 /* Number of critical sections the calling thread has recorded since ct_cs_log_start(). */
 int ct_cs_log_count(void);
 
+/*
+ * "@0xOFFSET": the code address addr as an offset into the test program,
+ * for the harness to resolve into function, file and line; "(in a
+ * library)" for an address outside it.  Returns buf.
+ */
+const char *ct_code_token(uintptr_t addr, char *buf, size_t len);
+
 /* Starts the deadlock watchdog for the running test (once per process). */
 void ct_deadlock_watch_start(const char *test_name);
 

@@ -50,6 +50,7 @@
 #define CT_SKIP_FILE_FMT "skipped-%s.txt"     /* why a passed test measured nothing */
 #define CT_DEADLOCK_FILE_FMT "deadlock-%s.txt" /* the watchdog's picture */
 #define CT_TIMELINE_FILE_FMT "timeline-%s.json" /* the workers' intervals (ct_timeline.h) */
+#define CT_HANDLERS_FILE_FMT "handlers-%s.txt"  /* "SIG @0xOFFSET" per signal handler installed */
 /* Written by Valgrind in the Helgrind driver's directory. */
 #define CT_RACE_XML "race.xml"
 #define CT_RACE_LOG "race.log"

@@ -62,6 +62,8 @@ const char *ct_message(const char *fmt, ...)
 	return buf;
 }
 
+const char *ct_current_test_name(void) { return criterion_current_test ? criterion_current_test->name : NULL; }
+
 void ct_check_pitfalls(const char *file, int line)
 {
 	const char *why = ct_pitfalls_checkpoint(file, line);

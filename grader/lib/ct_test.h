@@ -66,6 +66,9 @@ extern int ct_checks_run;
 
 /* Runs before every test: resets the API counters, faults, lock knobs and options,
  * and starts the deadlock watchdog (ct_locks.h). */
+/* The running test's name, or NULL outside a test. */
+const char *ct_current_test_name(void);
+
 void ct_test_init(void);
 /* The test's last line: proves the test ran to its end.  Never returns. */
 _Noreturn void ct_pass(void);

@@ -5,6 +5,7 @@
  * and screened.
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,4 +143,42 @@ Test(screen, forbids_what_glibc_exports_for_running_programs)
 			listed |= strcmp(must[i], screen_forbidden_calls[k]) == 0;
 		cr_expect(listed, "%s is not forbidden", must[i]);
 	}
+}
+
+/* The object's call graph, from objdump -dr as the harness runs it. */
+static json_t *graph_of(const char *code)
+{
+	char *src = xasprintf("%s/h.c", dir), *obj = xasprintf("%s/h.o", dir);
+	cr_assert_eq(write_file(src, code), 0);
+	char *cc = xasprintf("gcc -std=gnu11 -O0 -g -c %s -o %s", src, obj);
+	cr_assert_eq(system(cc), 0);
+	char *od = xasprintf("objdump -dr --no-show-raw-insn %s", obj);
+	char *text = output_of(od);
+	json_t *g = screen_callgraph(text);
+	free(src);
+	free(obj);
+	free(cc);
+	free(od);
+	free(text);
+	return g;
+}
+
+Test(screen, follows_a_handler_s_calls_through_the_object)
+{
+	json_t *g = graph_of("#include <signal.h>\n#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n"
+			     "static volatile sig_atomic_t stop;\n"
+			     "static void note(const char *s) { char b[64]; snprintf(b, sizeof b, \"%s\\n\", s); "
+			     "write(2, b, strlen(b)); }\n"
+			     "static void unsafe(int sig) { (void)sig; stop = 1; note(\"stop\"); }\n"
+			     "static void safe(int sig) { (void)sig; stop = 1; write(2, \"x\", 1); }\n"
+			     "int install(int which) { struct sigaction sa = {0}; sa.sa_handler = which ? unsafe : safe; "
+			     "return sigaction(SIGTERM, &sa, 0); }\n");
+	char *u = screen_unsafe_in_handler(g, "unsafe");
+	cr_assert(u && strstr(u, "snprintf() (through note())"), "got: %s", u ? u : "(nothing)");
+	cr_assert(!strstr(u, "write") && !strstr(u, "strlen"), "write and strlen are async-signal-safe; got: %s", u);
+	char *s = screen_unsafe_in_handler(g, "safe");
+	cr_assert_null(s, "a handler that only writes is safe; got: %s", s);
+	cr_assert_null(screen_unsafe_in_handler(g, "not_in_the_object"));
+	free(u);
+	json_decref(g);
 }
