@@ -35,7 +35,12 @@ static void append(char ***argv, int *n, const char *w) { append_words(argv, n, 
  * CONCUR_CC, CONCUR_CFLAGS, CONCUR_TEST_LDFLAGS and CONCUR_DRIVER_LDFLAGS
  * override them.  The test program wraps the calls that ct_api.h counts.
  */
-#define DEFAULT_CFLAGS "-std=gnu11 -O0 -g -gdwarf-4 -fno-omit-frame-pointer -Wall -Wextra -pthread -Igrader/lib"
+#define DEFAULT_CFLAGS "-std=gnu11 -O0 -g -gdwarf-4 -fno-omit-frame-pointer -Wall -Wextra -pthread"
+/* Compiling one small file takes well under a second: this is for a file that includes /dev/zero. */
+#define COMPILE_TIMEOUT_S 10
+#define COMPILE_AS_MIB 1024
+/* Headers of the kit's own that every skeleton includes, copied beside the pristine ones. */
+static const char *const kit_headers[] = {"grader/lib/concur_todo.h", NULL};
 /* --wrap for every call of the wrap table (grader/lib/ct_wraps.h), then the libraries. */
 #define DEFAULT_TEST_LDFLAGS wrap_test_ldflags()
 #define DEFAULT_DRIVER_LDFLAGS "-pthread"
@@ -188,14 +193,17 @@ static void free_list(char **list)
 }
 
 /* Whether out is newer than every file the compiler read (dependency file) and the stamp. */
-static bool object_current(const struct build *b, const char *stamp)
+static bool object_current(const struct build *b, const char *src_dir, const char *stamp)
 {
 	char **deps = read_depfile(b->depfile);
 	bool current = deps != NULL && file_exists(b->compile_log);
 
+	/* The compiler ran in src_dir: names in the list are relative to it. */
 	for (char **d = deps; current && *d; d++) {
-		const char *one[] = {*d, NULL};
+		char *path = (*d)[0] == '/' ? xstrdup(*d) : xasprintf("%s/%s", src_dir, *d);
+		const char *one[] = {path, NULL};
 		current = newer_than_all(b->object, one);
+		free(path);
 	}
 	const char *ins[] = {b->copy, stamp, NULL};
 	current = current && newer_than_all(b->object, ins);
@@ -211,13 +219,17 @@ int build_prepare(struct build *b, const char *root, struct job *job)
 	struct dirent *e;
 
 	b->copy = xasprintf("%s/%s.c", src_dir, b->ex->name);
-	b->object = xasprintf("%s/student.o", b->dir);
-	b->depfile = xasprintf("%s/student.d", b->dir);
-	b->test_bin = xasprintf("%s/test", b->dir);
-	b->driver_bin = xasprintf("%s/race", b->dir);
+	b->obj_dir = xasprintf("%s/obj", b->dir);
+	b->bin_dir[0] = xasprintf("%s/bin-test", b->dir);
+	b->bin_dir[1] = xasprintf("%s/bin-race", b->dir);
+	b->object = xasprintf("%s/student.o", b->obj_dir);
+	b->depfile = xasprintf("%s/student.d", b->obj_dir);
+	b->test_bin = xasprintf("%s/test", b->bin_dir[0]);
+	b->driver_bin = xasprintf("%s/race", b->bin_dir[1]);
 	b->compile_log = xasprintf("%s/compile.log", b->dir);
-	if (make_dirs(src_dir) == -1) {
-		b->problem = xasprintf("cannot create %s", src_dir);
+	if (make_dirs(src_dir) == -1 || make_dirs(b->obj_dir) == -1 || make_dirs(b->bin_dir[0]) == -1 ||
+	    make_dirs(b->bin_dir[1]) == -1) {
+		b->problem = xasprintf("cannot create the directories of %s", b->dir);
 		free(src_dir);
 		return 0;
 	}
@@ -227,9 +239,11 @@ int build_prepare(struct build *b, const char *root, struct job *job)
 		free(src_dir);
 		return 0;
 	}
+	/* What could read a file the compiler was not given is refused before it runs. */
+	b->problem = screen_source(text, b->source);
 	/* The copy: #line keeps diagnostics at the student's own path. */
 	char *with_line = xasprintf("#line 1 \"%s\"\n%s", b->source, text);
-	if (update_file(b->copy, with_line) == -1)
+	if (!b->problem && update_file(b->copy, with_line) == -1)
 		b->problem = xasprintf("cannot write %s", b->copy);
 	free(with_line);
 	free(text);
@@ -252,37 +266,73 @@ int build_prepare(struct build *b, const char *root, struct job *job)
 	if (d)
 		closedir(d);
 	free(pristine);
+	for (int i = 0; !b->problem && kit_headers[i]; i++) {
+		char *from = xasprintf("%s/%s", root, kit_headers[i]);
+		char *to = xasprintf("%s/%s", src_dir, strrchr(kit_headers[i], '/') + 1);
+		char *h = read_file(from, 1 << 20);
+		if (!h || update_file(to, h) == -1)
+			b->problem = xasprintf("cannot copy the header %s", from);
+		free(h);
+		free(from);
+		free(to);
+	}
 	if (b->problem) {
 		free(src_dir);
 		return 0;
 	}
+	/*
+	 * Run in the source directory, the one the compiler may read (with the
+	 * system's headers): names relative to it, the outputs by absolute
+	 * path, and no absolute path in the debug information.
+	 */
+	b->src_abs = realpath(src_dir, NULL);
+	b->obj_abs = realpath(b->obj_dir, NULL);
+	b->bin_abs[0] = realpath(b->bin_dir[0], NULL);
+	b->bin_abs[1] = realpath(b->bin_dir[1], NULL);
+	if (!b->src_abs || !b->obj_abs || !b->bin_abs[0] || !b->bin_abs[1]) {
+		b->problem = xasprintf("cannot find the directories of %s", b->dir);
+		free(src_dir);
+		return 0;
+	}
+	const char *src_abs = b->src_abs, *obj_abs = b->obj_abs;
 	char **argv = NULL;
 	int n = 0;
 	append(&argv, &n, env_or("CONCUR_CC", "gcc"));
 	append_words(&argv, &n, env_or("CONCUR_CFLAGS", DEFAULT_CFLAGS));
-	char *inc = xasprintf("-I%s", src_dir);
-	append(&argv, &n, inc);
-	free(inc);
+	char *map = xasprintf("-fdebug-prefix-map=%s=.", src_abs), *name = xasprintf("%s.c", b->ex->name);
+	char *obj = xasprintf("%s/student.o", obj_abs), *dep = xasprintf("%s/student.d", obj_abs);
+	append(&argv, &n, map);
+	append(&argv, &n, "-I.");
 	append(&argv, &n, "-MMD");
 	append(&argv, &n, "-MF");
-	append(&argv, &n, b->depfile);
+	append(&argv, &n, dep);
 	append(&argv, &n, "-c");
-	append(&argv, &n, b->copy);
+	append(&argv, &n, name);
 	append(&argv, &n, "-o");
-	append(&argv, &n, b->object);
-	free(src_dir);
+	append(&argv, &n, obj);
+	free(map);
+	free(name);
+	free(obj);
+	free(dep);
 	char *stamp = xasprintf("%s/compile.cmd", b->dir);
 	if (write_stamp(stamp, argv) == -1)
 		b->problem = xasprintf("cannot write %s", stamp);
-	bool current = !b->problem && object_current(b, stamp);
+	bool current = !b->problem && object_current(b, src_dir, stamp);
 	free(stamp);
 	if (current || b->problem) {
 		free_list(argv);
 		return 0;
 	}
 	remove(b->object);
-	*job = (struct job){.argv = argv, .out_path = xstrdup(b->compile_log), .timeout_s = 120};
-	return 1;
+	remove(b->depfile);
+	/* The student's file is the compiler's input: it runs sandboxed, and sees only what it needs. */
+	*job = (struct job){.argv = argv, .out_path = xstrdup(b->compile_log), .timeout_s = COMPILE_TIMEOUT_S,
+			    .untrusted = true, .as_mib = COMPILE_AS_MIB, .nproc = 64, .confine = true,
+			    .cwd = src_abs, .ro_paths = {src_abs}, .rw_paths = {obj_abs}};
+	if (jobs_prepare_dir(b->obj_dir, job) == -1)
+		b->problem = xasprintf("cannot prepare %s", b->obj_dir);
+	free(src_dir);
+	return b->problem ? 0 : 1;
 }
 
 /*
@@ -335,7 +385,13 @@ void build_after_compile(struct build *b, const struct job *compile)
 		free(log);
 		return;
 	}
-	if (compile && !job_exited_with(compile, 0)) {
+	if (compile && compile->timed_out) {
+		b->problem = xasprintf("%s did not compile within %d s, the compiler's time limit (a small file takes "
+				       "well under a second): does it include a file that never ends, or something "
+				       "huge? Fix that, then run make check again",
+				       b->source, COMPILE_TIMEOUT_S);
+		b->log = student_lines_first(log ? log : "", b->source, b->compile_log);
+	} else if (compile && !job_exited_with(compile, 0)) {
 		char how[128];
 		b->problem = xasprintf("%s does not compile (the compiler %s): fix the first error in the "
 				       "compiler output below, then run make check again",
@@ -353,7 +409,14 @@ int build_screen_jobs(struct build *b, struct job *jobs)
 {
 	if (b->problem)
 		return 0;
-	return screen_jobs(b->object, b->dir, jobs);
+	char *object = xasprintf("%s/student.o", b->obj_abs);
+	int n = screen_jobs(object, b->dir, jobs);
+	for (int i = 0; i < n; i++) {
+		jobs[i].confine = true;
+		jobs[i].ro_paths[0] = b->obj_abs;
+	}
+	free(object);
+	return n;
 }
 
 void build_after_screen(struct build *b, const struct job *jobs, int n)
@@ -392,7 +455,13 @@ int build_link_jobs(struct build *b, struct job *links)
 {
 	if (b->problem)
 		return 0;
-	const char *kit = env_or("CONCUR_KIT", "build/kit");
+	char *kit = b->kit_abs = realpath(env_or("CONCUR_KIT", "build/kit"), NULL);
+	if (!kit) {
+		b->problem = xasprintf("the grader's own build directory %s is missing: run make, not the harness alone",
+				       env_or("CONCUR_KIT", "build/kit"));
+		return 0;
+	}
+	char *object = xasprintf("%s/student.o", b->obj_abs);
 	char *suite = xasprintf("%s/grader/%s/test_%s.o", kit, b->lesson->slug, b->ex->name);
 	char *driver = xasprintf("%s/grader/%s/race_%s.o", kit, b->lesson->slug, b->ex->name);
 	char *liblesson = xasprintf("%s/grader/%s/liblesson.a", kit, b->lesson->slug);
@@ -401,8 +470,8 @@ int build_link_jobs(struct build *b, struct job *links)
 	struct {
 		const char *out, *main_obj, *lib, *flags, *name;
 	} prog[2] = {
-		{b->test_bin, suite, libtest, env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS), "test"},
-		{b->driver_bin, driver, libdriver, env_or("CONCUR_DRIVER_LDFLAGS", DEFAULT_DRIVER_LDFLAGS), "race"},
+		{"test", suite, libtest, env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS), "test"},
+		{"race", driver, libdriver, env_or("CONCUR_DRIVER_LDFLAGS", DEFAULT_DRIVER_LDFLAGS), "race"},
 	};
 	int nlinks = 0;
 	/* An exercise whose races are worth no points (processes only) has no Helgrind driver. */
@@ -419,26 +488,36 @@ int build_link_jobs(struct build *b, struct job *links)
 		int n = 0;
 		append(&argv, &n, env_or("CONCUR_CC", "gcc"));
 		append(&argv, &n, "-o");
-		append(&argv, &n, prog[i].out);
-		append(&argv, &n, b->object);
+		append(&argv, &n, prog[i].out); /* in its bin-NAME/, where it runs */
+		append(&argv, &n, object);
 		append(&argv, &n, prog[i].main_obj);
 		append(&argv, &n, liblesson);
 		append(&argv, &n, prog[i].lib);
 		append_words(&argv, &n, prog[i].flags);
 		char *stamp = xasprintf("%s/link-%s.cmd", b->dir, prog[i].name);
+		char *out = xasprintf("%s/%s", b->bin_dir[i], prog[i].out);
 		const char *ins[] = {b->object, prog[i].main_obj, prog[i].lib, liblesson, stamp, NULL};
 		if (write_stamp(stamp, argv) == -1)
 			fprintf(stderr, "concur: cannot write %s; linking anyway\n", stamp);
-		else if (newer_than_all(prog[i].out, ins)) {
+		else if (newer_than_all(out, ins)) {
 			free_list(argv);
 			free(stamp);
+			free(out);
 			continue;
 		}
 		free(stamp);
-		remove(prog[i].out);
-		links[nlinks++] = (struct job){.argv = argv, .out_path = xasprintf("%s/link-%s.log", b->dir, prog[i].name),
-					       .timeout_s = 120};
+		remove(out);
+		free(out);
+		/* Sandboxed too: it sees the object, the kit's own objects and libraries, and the system. */
+		struct job *j = &links[nlinks++];
+		*j = (struct job){.argv = argv, .out_path = xasprintf("%s/link-%s.log", b->dir, prog[i].name),
+				  .timeout_s = 120, .untrusted = true, .as_mib = 2048, .nproc = 64, .confine = true,
+				  .cwd = b->bin_abs[i], .ro_paths = {b->obj_abs, kit}, .rw_paths = {b->bin_abs[i]}};
+		/* Each link writes into a directory of its own, as a sandbox user of its own. */
+		if (jobs_prepare_dir(b->bin_dir[i], j) == -1)
+			b->problem = xasprintf("cannot prepare %s", b->bin_dir[i]);
 	}
+	free(object);
 	free(suite);
 	free(driver);
 	free(liblesson);

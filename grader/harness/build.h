@@ -37,8 +37,14 @@ struct build {
 	const struct exercise *ex;
 	char *source;        /* the student's file as given ("exercises/01-processes/spawn.c") */
 	char *dir;           /* build/<tree>/<lesson>/<exercise> */
-	/* Derived paths. */
-	char *copy, *object, *depfile, *test_bin, *driver_bin, *compile_log;
+	/*
+	 * Derived paths: src/ (the copy and the headers), obj/ (the compiler's
+	 * output), bin-test/ and bin-race/ (the linker's: each job that writes
+	 * runs as a sandbox user of its own, who owns its directory).
+	 */
+	char *copy, *obj_dir, *bin_dir[2], *object, *depfile, *test_bin, *driver_bin, *compile_log;
+	/* The same directories as absolute paths, for the sandboxed jobs (which see nothing else), and the kit's. */
+	char *src_abs, *obj_abs, *bin_abs[2], *kit_abs;
 	/* Results. */
 	bool ok;             /* both programs exist and are current */
 	char *problem;       /* one paragraph for the student when !ok */

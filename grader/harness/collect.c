@@ -361,10 +361,17 @@ void collect_race(const struct job *j, const char *run_dir, const char *keep_dir
 		if (code == sentinel_status()) {
 			out->driver = DRIVER_RAN_TO_END;
 		} else if (code == CT_EXIT_TODO || code == CT_EXIT_DRIVER_FAILED) {
+			/*
+			 * The driver's message is its first stderr line, in its own
+			 * form; anything else there is the student's own output, which
+			 * is never shown as a verdict.
+			 */
 			const char *line = out->run.first_line ? out->run.first_line : "";
-			size_t plen = strlen(CT_DRIVER_MESSAGE_PREFIX);
+			const char *prefix = code == CT_EXIT_TODO ? CT_TODO_MARKER : CT_DRIVER_MESSAGE_PREFIX;
+			size_t plen = strlen(prefix);
 			out->driver = code == CT_EXIT_TODO ? DRIVER_TODO : DRIVER_WRONG_RESULT;
-			out->message = xstrdup(strncmp(line, CT_DRIVER_MESSAGE_PREFIX, plen) == 0 ? line + plen : line);
+			if (strncmp(line, prefix, plen) == 0)
+				out->message = xstrdup(code == CT_EXIT_TODO ? line : line + plen);
 		}
 	}
 	char *xml = keep_copy(run_dir, CT_RACE_XML, keep_dir, CT_MAX_RACE_XML_BYTES);

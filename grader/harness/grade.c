@@ -117,12 +117,14 @@ static void sandboxed(struct grading *g, struct slot *s, int k, const char *what
 	char *dir = xasprintf("%s/%s-%s", g->tmp, s->r->ex->name, what);
 	char *copy = xasprintf("%s/%s", dir, strrchr(bin, '/') ? strrchr(bin, '/') + 1 : bin);
 
-	*j = (struct job){.untrusted = true, .as_mib = as_mib, .nproc = nproc, .argv = argv, .cwd = NULL};
+	/* Confined: it sees its own directory and the system, not the kit, the solutions or other runs. */
+	*j = (struct job){.untrusted = true, .as_mib = as_mib, .nproc = nproc, .argv = argv, .cwd = NULL, .confine = true};
 	if (mkdir(dir, 0755) == -1 || jobs_prepare_dir(dir, j) == -1 || copy_file(bin, copy) == -1) {
 		fprintf(stderr, "concur: cannot prepare %s: %s\n", dir, strerror(errno));
 		exit(2);
 	}
 	j->cwd = dir;
+	j->rw_paths[0] = dir;
 	j->out_path = xasprintf("%s/%s", dir, CT_STDOUT_FILE);
 	j->err_path = xasprintf("%s/%s", dir, CT_STDERR_FILE);
 	double left = g->deadline - now_s();

@@ -256,12 +256,103 @@ static void exec_job(struct job *j, unsigned nproc_limit, pid_t harness)
 	_exit(127);
 }
 
+#define BWRAP "/usr/bin/bwrap"
+
+/* The options that give bubblewrap's child only the system, a private /tmp, /dev and /proc. */
+static const char *const bwrap_base[] = {
+	BWRAP, "--unshare-user", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--die-with-parent",
+	"--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
+	"--symlink", "usr/lib64", "/lib64", "--symlink", "usr/sbin", "/sbin", "--ro-bind-try", "/etc/ld.so.cache",
+	"/etc/ld.so.cache", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", NULL,
+};
+
+/* Runs argv (no confinement) as the next sandbox uid, or as ourselves; its exit status, or -1. */
+static int run_probe(char *const argv[])
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == -1)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null == -1 || dup2(null, 0) == -1 || dup2(null, 1) == -1 || dup2(null, 2) == -1)
+			_exit(126);
+		if (geteuid() == 0 && (setgroups(0, NULL) == -1 || setgid(first_uid) == -1 || setuid(first_uid) == -1))
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool jobs_confinement(void)
+{
+	static int works = -1;
+
+	if (works == -1) {
+		const char *env = getenv("CONCUR_CONFINE");
+		char *argv[sizeof bwrap_base / sizeof bwrap_base[0] + 2];
+		int n = 0;
+		for (; bwrap_base[n]; n++)
+			argv[n] = (char *)bwrap_base[n];
+		argv[n++] = "/usr/bin/true";
+		argv[n] = NULL;
+		works = !(env && strcmp(env, "0") == 0) && access(BWRAP, X_OK) == 0 && run_probe(argv) == 0;
+	}
+	return works;
+}
+
+/* argv of job j, confined by bubblewrap (see bwrap_base) with j's paths bound where they are. */
+static char **confined_argv(const struct job *j)
+{
+	size_t n = 0, cap = 64;
+	char **out = xcalloc(cap, sizeof *out);
+
+	for (int i = 0; bwrap_base[i]; i++)
+		out[n++] = xstrdup(bwrap_base[i]);
+	for (int rw = 0; rw < 2; rw++) {
+		const char *const *paths = rw ? j->rw_paths : j->ro_paths;
+		size_t max = rw ? sizeof j->rw_paths / sizeof *j->rw_paths : sizeof j->ro_paths / sizeof *j->ro_paths;
+		for (size_t i = 0; i < max && paths[i]; i++) {
+			char *real = realpath(paths[i], NULL);
+			if (!real)
+				continue; /* nothing there: nothing to see */
+			out[n++] = xstrdup(rw ? "--bind" : "--ro-bind");
+			out[n++] = xstrdup(real);
+			out[n++] = real;
+		}
+	}
+	if (j->cwd) {
+		char *real = realpath(j->cwd, NULL);
+		out[n++] = xstrdup("--chdir");
+		out[n++] = real ? real : xstrdup(j->cwd);
+	}
+	out[n++] = xstrdup("--");
+	for (char **a = j->argv; *a; a++) {
+		if (n + 2 >= cap)
+			out = xrealloc(out, (cap *= 2) * sizeof *out);
+		out[n++] = xstrdup(*a);
+	}
+	out[n] = NULL;
+	return out;
+}
+
 static int start_job(struct job *j)
 {
 	unsigned nproc_limit = j->nproc ? j->nproc : 64;
 	pid_t pid, harness = getpid();
 
 	assign_uid(j);
+	if (j->untrusted && j->confine && jobs_confinement() && !j->confined) {
+		char **argv = confined_argv(j);
+		j->confined = true;
+		j->bare_argv = j->argv;
+		j->argv = argv;
+	}
 	if (jobs_echo) {
 		fprintf(stderr, "  [%s%s%s]", j->untrusted ? "sandboxed" : "run", j->cwd ? " in " : "", j->cwd ? j->cwd : "");
 		for (char **a = j->argv; *a; a++)
@@ -508,6 +599,10 @@ void jobs_run(struct job *const *jobs, int n, int parallel)
 				blame_orphan(si.si_pid, jobs, pgids, pids, next);
 			if (waitpid(si.si_pid, &status, 0) != si.si_pid || job == -1)
 				continue;
+			/* bubblewrap ends with 128 + the signal that killed its child. */
+			if (jobs[job]->confined && WIFEXITED(status) && WEXITSTATUS(status) > 128 &&
+			    WEXITSTATUS(status) < 128 + 65)
+				status = WEXITSTATUS(status) - 128;
 			jobs[job]->status = status;
 			jobs[job]->wall_s = now_s() - started_at[job];
 			pids[job] = 0;

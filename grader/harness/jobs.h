@@ -9,6 +9,9 @@
  *     size 0, and a process limit;
  *   - a clean environment (no CRITERION_* or other variables of ours);
  *   - stdin from /dev/null, stdout and stderr into files, no other fds;
+ *   - when asked (job.confine) and bubblewrap works here, a file system of
+ *     its own that shows only the system and the paths it needs, and no
+ *     network;
  *   - when we are root: a user id of its own, unused by anything else, so
  *     that RLIMIT_NPROC really limits it (the limit is ignored for root) and
  *     so that kill(-1, SIGKILL) sent as that user removes every process it
@@ -46,11 +49,22 @@ struct job {
 	bool untrusted;         /* sandbox it (see above) */
 	unsigned long as_mib;   /* address-space limit when untrusted (MiB) */
 	unsigned nproc;         /* process limit when untrusted */
+	/*
+	 * Confined (untrusted jobs only, where the machine allows it: see
+	 * jobs_confinement()): the job's file system holds only the system
+	 * (/usr, read-only), a private /tmp, /dev and /proc, and these paths,
+	 * each at its own place; no network.  NULL-terminated lists.
+	 */
+	bool confine;
+	const char *ro_paths[4];
+	const char *rw_paths[3];
 	/* Filled in by jobs_run. */
 	uid_t uid;              /* the uid it ran as */
 	int status;             /* raw wait status of the job's main process */
 	bool started, timed_out;
 	bool interrupted;       /* grading was interrupted before or while it ran */
+	bool confined;          /* it ran confined; argv is bubblewrap's, bare_argv the job's own */
+	char **bare_argv;
 	double wall_s;
 	int leftovers;          /* processes killed after the main one ended */
 	int start_errno;        /* why it could not start, 0 if it did */
@@ -76,6 +90,13 @@ _Noreturn void jobs_exit_interrupted(void);
  */
 char *jobs_make_run_dir(void);
 void jobs_remove_run_dir(char *dir);
+
+/*
+ * Whether confined jobs really are confined here: bubblewrap is installed
+ * and may make a user namespace (probed once; CONCUR_CONFINE=0 turns it
+ * off).  When it is not, confined jobs run with the rest of the sandbox only.
+ */
+bool jobs_confinement(void);
 
 /* When true, every command is printed to stderr before it runs (make V=1). */
 extern bool jobs_echo;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jobs.h"
 #include "util.h"
 
 static bool use_color(FILE *f) { return isatty(fileno(f)) && !getenv("NO_COLOR"); }
@@ -181,7 +182,9 @@ int report_write_json(const char *path, const struct lesson_result *r, int n)
 		pts += r[i].points;
 		max += r[i].max;
 	}
-	json_t *root = json_pack("{s:i, s:i, s:o}", "points", pts, "max", max, "lessons", lessons);
+	/* Whether the programs ran confined (jobs.h): what a report's verdicts could rely on. */
+	json_t *root = json_pack("{s:i, s:i, s:b, s:b, s:o}", "points", pts, "max", max, "as_root", geteuid() == 0,
+				 "confined", jobs_confinement(), "lessons", lessons);
 	int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(root);
 	return rc;

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "screen.h"
 
+#include <ctype.h>
 #include <dlfcn.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -331,4 +332,164 @@ char *screen_unsafe_in_handler(json_t *graph, const char *fn)
 		walk(graph, fn, NULL, seen, &out);
 	json_decref(seen);
 	return out;
+}
+
+/* ---- the source text ------------------------------------------------- */
+
+/*
+ * The text as the compiler's first phases see it: lines joined where a
+ * backslash ends one, comments replaced by a space, string and character
+ * literals kept (their insides never count as code).
+ */
+static char *logical_text(const char *text)
+{
+	size_t len = strlen(text);
+	char *joined = xcalloc(len + 1, 1), *out = xcalloc(len + 2, 1), *w = joined;
+
+	for (const char *p = text; *p; p++) {
+		if (*p == '\\' && (p[1] == '\n' || (p[1] == '\r' && p[2] == '\n'))) {
+			p += p[1] == '\r' ? 2 : 1;
+			continue;
+		}
+		*w++ = *p;
+	}
+	*w = '\0';
+	w = out;
+	for (const char *p = joined; *p;) {
+		if (p[0] == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+			for (const char *q = p; q < (end ? end + 2 : p + strlen(p)); q++)
+				if (*q == '\n')
+					*w++ = '\n'; /* keep the lines where they were */
+			*w++ = ' ';
+			p = end ? end + 2 : p + strlen(p);
+		} else if (p[0] == '/' && p[1] == '/') {
+			p += strcspn(p, "\n");
+		} else if (*p == '"' || *p == '\'') {
+			char quote = *p;
+			*w++ = *p++;
+			while (*p && *p != quote && *p != '\n') {
+				if (*p == '\\' && p[1])
+					*w++ = *p++;
+				*w++ = *p++;
+			}
+			if (*p == quote)
+				*w++ = *p++;
+		} else {
+			*w++ = *p++;
+		}
+	}
+	*w = '\0';
+	free(joined);
+	return out;
+}
+
+/*
+ * Whether `word` occurs in line outside string and character literals: as a
+ * whole identifier token if `token`, else as it is.
+ */
+static bool occurs(const char *line, const char *word, bool token)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = line; *p; p++) {
+		if (*p == '"' || *p == '\'') {
+			char quote = *p++;
+			while (*p && *p != quote) {
+				if (*p == '\\' && p[1])
+					p++;
+				p++;
+			}
+			if (!*p)
+				break;
+			continue;
+		}
+		if (strncmp(p, word, n) != 0)
+			continue;
+		if (!token)
+			return true;
+		bool start = p == line || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		if (start && !(isalnum((unsigned char)p[n]) || p[n] == '_'))
+			return true;
+	}
+	return false;
+}
+
+/* What is wrong with the #include-like directive `name` whose argument starts at arg, or NULL. */
+static char *check_include(const char *name, const char *arg, const char *source, int line)
+{
+	if (strcmp(name, "embed") == 0 || strcmp(name, "import") == 0)
+		return xasprintf("%s:%d: #%s is not allowed: the grader compiles your file with the exercise's headers "
+				 "and the system's only",
+				 source, line, name);
+	arg += strspn(arg, " \t");
+	char close = *arg == '"' ? '"' : *arg == '<' ? '>' : '\0';
+	const char *end = close ? strchr(arg + 1, close) : NULL;
+	if (!end)
+		return xasprintf("%s:%d: #%s names its file through a macro: write the header's name itself, as "
+				 "#include \"name.h\" or #include <name.h>",
+				 source, line, name);
+	char *file = xasprintf("%.*s", (int)(end - arg - 1), arg + 1);
+	char *problem = NULL;
+	if (close == '"' && strchr(file, '/'))
+		problem = xasprintf("%s:%d: #%s \"%s\": between quotes only the exercise's own headers may be "
+				    "included, by their name alone (\"%s\"); the system's go between < and >",
+				    source, line, name, file, strrchr(file, '/') + 1);
+	else if (file[0] == '/' || strstr(file, ".."))
+		problem = xasprintf("%s:%d: #%s <%s>: a header may not be named by an absolute path or with \"..\": "
+				    "include the system's headers by their usual names (<stdio.h>, <sys/wait.h>)",
+				    source, line, name, file);
+	free(file);
+	return problem;
+}
+
+char *screen_source(const char *text, const char *source)
+{
+	char *code = logical_text(text), *next = code, *problem = NULL;
+	int line = 0;
+
+	/* The copy the grader compiles starts with its own #line: lines count from the one after it. */
+	for (char *l = code; next && !problem; l = next) {
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		bool first = l == code;
+		line++;
+		const char *p = l + strspn(l, " \t");
+		if (first && strncmp(p, "#line 1 ", 8) == 0) {
+			line = 0;
+			continue;
+		}
+		if (*p == '#' || (p[0] == '%' && p[1] == ':')) {
+			p += *p == '#' ? 1 : 2;
+			p += strspn(p, " \t");
+			char name[32] = "";
+			size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+			snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
+			if (!strcmp(name, "include") || !strcmp(name, "include_next") || !strcmp(name, "import") ||
+			    !strcmp(name, "embed"))
+				problem = check_include(name, p + n, source, line);
+			else if (!strcmp(name, "pragma") && strstr(p, "dependency"))
+				problem = xasprintf("%s:%d: #pragma GCC dependency is not allowed: it reads a file the "
+						    "grader did not give the compiler",
+						    source, line);
+		}
+		if (problem)
+			break;
+		static const char *const words[] = {"asm", "__asm", "__asm__", "__has_include", "__has_include_next", NULL};
+		for (int w = 0; words[w] && !problem; w++)
+			if (occurs(l, words[w], true))
+				problem = xasprintf(
+					"%s:%d: %s is not allowed: %s", source, line, words[w],
+					strncmp(words[w], "__has", 5) == 0
+						? "it asks the compiler about files the grader did not give it"
+						: "inline assembly does work the grader cannot see (write the exercise in C; "
+						  "<stdatomic.h> has the atomic operations)");
+		if (!problem && occurs(l, "##", false))
+			problem = xasprintf("%s:%d: the ## operator is not allowed: it pastes names together that the "
+					    "grader's screens could not see in your file",
+					    source, line);
+	}
+	free(code);
+	return problem;
 }

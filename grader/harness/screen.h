@@ -39,6 +39,18 @@ int screen_jobs(const char *object, const char *out_dir, struct job *jobs);
 char *screen_check(const char *symbols, const char *sections, const char *source, const char *function,
 		   const char *header);
 
+/*
+ * The screen of the source text, before anything compiles it: NULL, or
+ * what is wrong, for the student who wrote `source`.  It refuses what
+ * could read a file the grader did not give the compiler or hide code from
+ * the other screens: an #include of anything but the exercise's own
+ * headers ("name.h") and the system's (<name.h>, <sys/name.h>), by an
+ * absolute path, with "..", or by a macro; #embed, #import, __has_include,
+ * #pragma GCC dependency; inline assembly (asm, __asm__); and the ##
+ * operator, which could paste either together.
+ */
+char *screen_source(const char *text, const char *source);
+
 /* The calls the screen refuses, NULL-terminated (for the kit's tests). */
 extern const char *const screen_forbidden_calls[];
 

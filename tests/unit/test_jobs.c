@@ -177,3 +177,31 @@ Test(jobs, a_sandboxed_job_dies_with_the_harness)
 	free(text);
 	free(pidfile);
 }
+
+Test(jobs, a_confined_job_sees_only_its_own_paths)
+{
+	if (!jobs_confinement())
+		cr_skip_test("bubblewrap cannot make a user namespace here");
+	char *out = xasprintf("%s/seen.txt", dir), *mine = xasprintf("%s/mine.txt", dir);
+	cr_assert_eq(write_file(mine, "mine\n"), 0);
+	char *script = xasprintf("cat %s; cat /etc/hostname || echo no-etc; ls /root 2>/dev/null || echo no-root; "
+				 "echo hi > /tmp/x && cat /tmp/x",
+				 mine);
+	char **argv = xcalloc(4, sizeof *argv);
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = script;
+	struct job j = {.argv = argv, .cwd = dir, .out_path = out, .timeout_s = 10, .untrusted = true, .as_mib = 1024,
+			.nproc = 16, .confine = true, .rw_paths = {dir}};
+	struct job *list[] = {&j};
+	jobs_prepare_dir(dir, &j);
+	jobs_run(list, 1, 1);
+	char *text = read_file(out, 4096);
+	cr_assert(job_exited_with(&j, 0), "the confined job did not run");
+	cr_assert(text && strstr(text, "mine") && strstr(text, "no-etc") && strstr(text, "no-root") && strstr(text, "hi"),
+		  "a confined job must see its own directory and a /tmp of its own, and no /etc or /root; it saw:\n%s", text);
+	free(text);
+	free(script);
+	free(mine);
+	free(out);
+}

@@ -182,3 +182,46 @@ Test(screen, follows_a_handler_s_calls_through_the_object)
 	free(u);
 	json_decref(g);
 }
+
+static void expect_source_refused(const char *code, const char *words)
+{
+	char *p = screen_source(code, "x.c");
+	cr_expect(p && strstr(p, words), "for\n%s\nexpected a refusal with \"%s\", got: %s", code, words, p ? p : "(accepted)");
+	free(p);
+}
+
+Test(screen, refuses_source_that_could_read_what_it_should_not)
+{
+	expect_source_refused("#include \"/etc/passwd\"\n", "between quotes only the exercise's own headers");
+	expect_source_refused("#include \"../../solutions/01-processes/spawn.c\"\n", "(\"spawn.c\")");
+	expect_source_refused("#include </dev/zero>\n", "absolute path");
+	expect_source_refused("#include <sys/../../../etc/hostname>\n", "with \"..\"");
+	expect_source_refused("#define F \"/etc/passwd\"\n#include F\n", "x.c:2: #include names its file through a macro");
+	expect_source_refused("  #  include_next </etc/x>\n", "absolute path");
+	expect_source_refused("%:include \"/etc/passwd\"\n", "between quotes"); /* a digraph for # */
+	expect_source_refused("#inc\\\nlude \"/etc/passwd\"\n", "between quotes"); /* joined by the backslash */
+	expect_source_refused("# /* hidden */ include \"/etc/passwd\"\n", "between quotes");
+	expect_source_refused("#embed \"/etc/passwd\"\n", "#embed is not allowed");
+	expect_source_refused("__asm__(\".incbin \\\"/etc/hostname\\\"\");\n", "__asm__ is not allowed");
+	expect_source_refused("int f(void) { asm volatile(\"\" ::: \"memory\"); return 0; }\n", "asm is not allowed");
+	expect_source_refused("#define P(a, b) a##b\nP(__as, m__)(\"\");\n", "x.c:1: the ## operator is not allowed");
+	expect_source_refused("#if __has_include(\"/etc/shadow\")\n#endif\n", "__has_include is not allowed");
+	expect_source_refused("#pragma GCC dependency \"/etc/passwd\"\n", "#pragma GCC dependency");
+	/* After the grader's own #line, lines count from the student's first. */
+	expect_source_refused("#line 1 \"exercises/x.c\"\n\n\n#include \"/a/b.h\"\n", "x.c:3:");
+}
+
+Test(screen, accepts_the_includes_and_words_a_student_needs)
+{
+	static const char code[] =
+		"#line 1 \"exercises/01-processes/spawn.c\"\n"
+		"#include \"spawn.h\"\n#include \"concur_todo.h\"\n#include <stdio.h>\n#include <sys/wait.h>\n"
+		"#include <stdatomic.h>\n"
+		"/* an #include \"/etc/passwd\" in a comment, asm in words */\n"
+		"// and __asm__ in a line comment\n"
+		"static const char *msg = \"asm ## #include </etc/passwd> __asm__\";\n"
+		"static char c = '#';\n"
+		"int spawn_all(int n) { int asmx = n; return asmx; }\n";
+	char *p = screen_source(code, "exercises/01-processes/spawn.c");
+	cr_assert_null(p, "refused: %s", p);
+}
