@@ -56,6 +56,7 @@ static void fail_leftovers(struct exercise_result *r)
 			free(cr->details);
 			cr->details = d;
 		}
+		cr->points = 0; /* no partial credit either */
 	}
 }
 
@@ -237,14 +238,18 @@ static void add_line(char **text, char *line)
 /* What the tests of one check said, gathered over the suite. */
 struct tally {
 	int total, failed, skipped;
+	int weight, weight_passed; /* partial credit: the tests' weights, all and of those that passed */
 	char *details, *skip_notes;
 	char *first_failure;  /* the reason to summarise with */
 	char *shapes;         /* reasons given so far, digits blurred, each ended by \x1e */
 };
 
-static void tally_test(struct tally *y, const struct test_outcome *t)
+static void tally_test(struct tally *y, const struct test_outcome *t, int weight)
 {
 	y->total++;
+	y->weight += weight;
+	if (!test_fails(t))
+		y->weight_passed += weight; /* a skipped measurement is no fault of the code */
 	if (t->status == TEST_PASSED && !test_fails(t)) {
 		if (t->skip_note) {
 			y->skipped++;
@@ -290,11 +295,19 @@ static void judge_tally(struct check_result *cr, struct tally *y)
 				  NULL);
 	} else if (y->failed) {
 		const char *todo = strstr(y->first_failure, CT_TODO_MARKER);
-		if (todo)
+		if (todo) {
 			set_check(cr, VERDICT_FAIL, xstrdup(todo), NULL);
-		else
-			set_check(cr, VERDICT_FAIL, xasprintf("%d of %d tests failed", y->failed, y->total), y->details),
-				y->details = NULL;
+		} else {
+			/* Partial credit, rounded down: all of a check's points need all of its tests. */
+			int partial = y->weight ? (int)((long)cr->max * y->weight_passed / y->weight) : 0;
+			set_check(cr, VERDICT_FAIL,
+				  partial ? xasprintf("%d of %d tests failed (%d of %d points for those that passed)", y->failed,
+						      y->total, partial, cr->max)
+					  : xasprintf("%d of %d tests failed", y->failed, y->total),
+				  y->details);
+			y->details = NULL;
+			cr->points = partial;
+		}
 	} else if (y->skipped == y->total) {
 		set_check(cr, VERDICT_SKIP, xasprintf("all %d tests skipped", y->skipped), y->skip_notes);
 		y->skip_notes = NULL;
@@ -323,7 +336,7 @@ static bool suite_hung(const struct suite_outcome *s)
 	return false;
 }
 
-static void judge_suite(const struct suite_outcome *s, struct exercise_result *r)
+static void judge_suite(const struct exercise *e, const struct suite_outcome *s, struct exercise_result *r)
 {
 	char how[160];
 
@@ -349,7 +362,7 @@ static void judge_suite(const struct suite_outcome *s, struct exercise_result *r
 	}
 	struct tally y[NCHECKS] = {0};
 	for (int i = 0; i < s->ntests; i++)
-		tally_test(&y[s->tests[i].check], &s->tests[i]);
+		tally_test(&y[s->tests[i].check], &s->tests[i], exercise_test_weight(e, s->tests[i].name));
 	for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++)
 		judge_tally(&r->checks[c], &y[c]);
 }
@@ -489,7 +502,7 @@ void judge_exercise(const struct exercise *e, const struct exercise_outcome *o, 
 		fail_all(r, o->build_problem, NULL);
 		return;
 	}
-	judge_suite(&o->suite, r);
+	judge_suite(e, &o->suite, r);
 	list_tests(&o->suite, r);
 	r->timelines = timelines_to_show(&o->suite, opt->verbose);
 	if (opt->timing_only) {

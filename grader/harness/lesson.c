@@ -84,6 +84,16 @@ static void load_lesson(const char *root_dir, const char *slug, struct lesson *l
 		e->function = xstrdup(fn);
 		for (int c = 0; c < NCHECKS; c++)
 			e->points[c] = (int)json_integer_value(json_object_get(pts, check_names[c]));
+		json_t *weights = json_object_get(ex, "test_points"), *w;
+		const char *test;
+		e->weighted_tests = xcalloc(json_object_size(weights) + 1, sizeof *e->weighted_tests);
+		e->weights = xcalloc(json_object_size(weights) + 1, sizeof *e->weights);
+		json_object_foreach(weights, test, w) {
+			if (!json_is_integer(w) || json_integer_value(w) < 1 || json_integer_value(w) > 100)
+				die_json(path, "\"test_points\" gives each test a whole weight from 1 to 100");
+			e->weighted_tests[e->nweighted] = xstrdup(test);
+			e->weights[e->nweighted++] = (int)json_integer_value(w);
+		}
 	}
 	json_decref(root);
 	load_hints(dir, l);
@@ -154,6 +164,14 @@ struct exercise *exercise_find(struct lesson *l, const char *name)
 		if (strcmp(l->exercises[i].name, name) == 0)
 			return &l->exercises[i];
 	return NULL;
+}
+
+int exercise_test_weight(const struct exercise *e, const char *name)
+{
+	for (int i = 0; i < e->nweighted; i++)
+		if (strcmp(e->weighted_tests[i], name) == 0)
+			return e->weights[i];
+	return 1;
 }
 
 int lesson_max_points(const struct lesson *l)

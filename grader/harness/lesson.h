@@ -17,6 +17,13 @@ struct exercise {
 	char *name;             /* "spawn" */
 	char *function;         /* "spawn_all" */
 	int points[NCHECKS];
+	/*
+	 * Partial credit: a check's points are shared among its tests by weight
+	 * (1 unless lesson.json's "test_points" says otherwise), so that 4 of 5
+	 * tests passed give 4/5 of the points, rounded down.
+	 */
+	char **weighted_tests;
+	int *weights, nweighted;
 	char **hints;           /* graduated, hints[0] first */
 	int nhints;
 };
@@ -40,6 +47,8 @@ struct lesson *lessons_load(const char *root, int *n);
  */
 struct lesson *lesson_find(struct lesson *lessons, int n, const char *arg);
 struct exercise *exercise_find(struct lesson *l, const char *name);
+/* The weight of test `name` of exercise e within its check (partial credit). */
+int exercise_test_weight(const struct exercise *e, const char *name);
 /* Points available in the lesson. */
 int lesson_max_points(const struct lesson *l);
 

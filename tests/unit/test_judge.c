@@ -3,7 +3,7 @@
  * directory under tests/unit/judge_scenarios/ holds an outcome.json (in the
  * form the harness keeps beside each build) and an expected.json:
  *
- *   {"exercise": {"name", "function", "points": {...}},
+ *   {"exercise": {"name", "function", "points": {...}, "test_points": {...}},
  *    "options": {"verbose": bool, "timing_only": bool},        (optional)
  *    "checks": {"correctness": {"verdict": "pass"|"fail"|"skip"|"none",
  *                               "points": N, "summary": "words it contains",
@@ -35,6 +35,14 @@ static void load_exercise(json_t *j, struct exercise *e)
 			       .function = (char *)json_string_value(json_object_get(j, "function"))};
 	for (int c = 0; c < NCHECKS; c++)
 		e->points[c] = (int)json_integer_value(json_object_get(json_object_get(j, "points"), check_names[c]));
+	json_t *weights = json_object_get(j, "test_points"), *w;
+	const char *test;
+	e->weighted_tests = calloc(json_object_size(weights) + 1, sizeof *e->weighted_tests);
+	e->weights = calloc(json_object_size(weights) + 1, sizeof *e->weights);
+	json_object_foreach(weights, test, w) {
+		e->weighted_tests[e->nweighted] = (char *)test;
+		e->weights[e->nweighted++] = (int)json_integer_value(w);
+	}
 }
 
 static void expect_words(const char *scenario, const char *what, const char *text, json_t *words, bool present)
