@@ -445,6 +445,13 @@ static void judge_variant(const struct lesson *l, json_t *v, json_t *ex, int rc,
 		}
 		if (!contains_all(said, json_object_get(v, "message")))
 			snprintf(problem, size, "the message lacks the expected words; it said: %.400s", said);
+		/* "never_says": words that must not reach the student (a hidden test's name or message). */
+		json_t *secret;
+		size_t k;
+		json_array_foreach(json_object_get(v, "never_says"), k, secret)
+			if (strstr(said, json_string_value(secret) ?: "\x01"))
+				snprintf(problem, size, "the student's report says \"%s\", which it must never say: %.300s",
+					 json_string_value(secret), said);
 		free(said);
 	}
 }
@@ -616,7 +623,10 @@ static void test_variants(const struct lesson *l)
 		char *name = xasprintf("%s-%s", l->slug, var.name);
 		double wall;
 		int rc;
-		json_t *rep = grade(l->slug, var.exercise, "--source", var.source, NULL, name, &wall, &rc);
+		/* "with_hidden": graded with the instructor's hidden suites of tests/hidden/ too. */
+		bool hidden = json_is_true(json_object_get(v, "with_hidden"));
+		json_t *rep = grade(l->slug, var.exercise, "--source", var.source, hidden ? "--hidden=tests/hidden" : NULL,
+				    name, &wall, &rc);
 		char problem[600];
 		judge_variant(l, v, exercise_json(rep, var.exercise), rc, wall, problem, sizeof problem);
 		result(!*problem, "%s: wrong variant %s (%s) is rejected as intended (%.1f s)%s%s", l->slug, var.name,

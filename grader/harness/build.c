@@ -211,7 +211,51 @@ static bool object_current(const struct build *b, const char *src_dir, const cha
 	return current;
 }
 
-int build_prepare(struct build *b, const char *root, struct job *job)
+/* The hidden suite's compile, if its object is out of date (it is the instructor's code: not sandboxed). */
+static int hidden_compile(struct build *b, const char *root, struct job *job)
+{
+	const char *kit = env_or("CONCUR_KIT", "build/kit");
+	char *dir = xasprintf("%s/hidden-obj", b->dir);
+
+	b->hidden_obj = xasprintf("%s/hidden.o", dir);
+	if (make_dirs(dir) == -1) {
+		b->problem = xasprintf("cannot create %s", dir);
+		free(dir);
+		return 0;
+	}
+	char **argv = NULL;
+	int n = 0;
+	append(&argv, &n, env_or("CONCUR_CC", "gcc"));
+	append_words(&argv, &n, "-std=gnu11 -O2 -g -gdwarf-4 -Wall -Wextra -pthread");
+	char *inc_kit = xasprintf("-I%s/include", kit), *inc_lib = xasprintf("-I%s/grader/lib", root);
+	char *inc_sol = xasprintf("-I%s/solutions/%s", root, b->lesson->slug);
+	append(&argv, &n, inc_kit);
+	append(&argv, &n, inc_lib);
+	append(&argv, &n, inc_sol);
+	append(&argv, &n, "-c");
+	append(&argv, &n, b->hidden_src);
+	append(&argv, &n, "-o");
+	append(&argv, &n, b->hidden_obj);
+	free(inc_kit);
+	free(inc_lib);
+	free(inc_sol);
+	char *stamp = xasprintf("%s/hidden.cmd", dir);
+	const char *ins[] = {b->hidden_src, stamp, NULL};
+	bool current = write_stamp(stamp, argv) == 0 && newer_than_all(b->hidden_obj, ins);
+	free(stamp);
+	if (current) {
+		free_list(argv);
+		free(dir);
+		return 0;
+	}
+	remove(b->hidden_obj);
+	*job = (struct job){.argv = argv, .out_path = xasprintf("%s/hidden-compile.log", b->dir), .timeout_s = 120};
+	free(dir);
+	return 1;
+}
+
+/* The student's object, if it is out of date: 1 with *job filled. */
+static int student_compile(struct build *b, const char *root, struct job *job)
 {
 	char *src_dir = xasprintf("%s/src", b->dir);
 	char *text;
@@ -222,13 +266,15 @@ int build_prepare(struct build *b, const char *root, struct job *job)
 	b->obj_dir = xasprintf("%s/obj", b->dir);
 	b->bin_dir[0] = xasprintf("%s/bin-test", b->dir);
 	b->bin_dir[1] = xasprintf("%s/bin-race", b->dir);
+	b->bin_dir[2] = xasprintf("%s/bin-hidden", b->dir);
 	b->object = xasprintf("%s/student.o", b->obj_dir);
 	b->depfile = xasprintf("%s/student.d", b->obj_dir);
 	b->test_bin = xasprintf("%s/test", b->bin_dir[0]);
 	b->driver_bin = xasprintf("%s/race", b->bin_dir[1]);
+	b->hidden_bin = xasprintf("%s/hidden", b->bin_dir[2]);
 	b->compile_log = xasprintf("%s/compile.log", b->dir);
 	if (make_dirs(src_dir) == -1 || make_dirs(b->obj_dir) == -1 || make_dirs(b->bin_dir[0]) == -1 ||
-	    make_dirs(b->bin_dir[1]) == -1) {
+	    make_dirs(b->bin_dir[1]) == -1 || make_dirs(b->bin_dir[2]) == -1) {
 		b->problem = xasprintf("cannot create the directories of %s", b->dir);
 		free(src_dir);
 		return 0;
@@ -289,7 +335,8 @@ int build_prepare(struct build *b, const char *root, struct job *job)
 	b->obj_abs = realpath(b->obj_dir, NULL);
 	b->bin_abs[0] = realpath(b->bin_dir[0], NULL);
 	b->bin_abs[1] = realpath(b->bin_dir[1], NULL);
-	if (!b->src_abs || !b->obj_abs || !b->bin_abs[0] || !b->bin_abs[1]) {
+	b->bin_abs[2] = realpath(b->bin_dir[2], NULL);
+	if (!b->src_abs || !b->obj_abs || !b->bin_abs[0] || !b->bin_abs[1] || !b->bin_abs[2]) {
 		b->problem = xasprintf("cannot find the directories of %s", b->dir);
 		free(src_dir);
 		return 0;
@@ -335,6 +382,17 @@ int build_prepare(struct build *b, const char *root, struct job *job)
 	return b->problem ? 0 : 1;
 }
 
+int build_prepare(struct build *b, const char *root, struct job *jobs)
+{
+	b->compile_job = b->hidden_job = -1;
+	int n = 0;
+	if (student_compile(b, root, &jobs[n]) && !b->problem)
+		b->compile_job = n++;
+	if (!b->problem && b->hidden_src && hidden_compile(b, root, &jobs[n]))
+		b->hidden_job = n++;
+	return b->problem ? 0 : n;
+}
+
 /*
  * Compiler output with the diagnostics about the student's file first, cut to
  * MAX_LOG_LINES (the first error matters most; the log file has the rest).
@@ -377,9 +435,15 @@ static char *student_lines_first(const char *log, const char *source, const char
 	return out;
 }
 
-void build_after_compile(struct build *b, const struct job *compile)
+void build_after_compile(struct build *b, const struct job *jobs)
 {
+	const struct job *compile = b->compile_job >= 0 ? &jobs[b->compile_job] : NULL;
 	char *log = read_file(b->compile_log, 256 << 10);
+
+	if (!b->problem && b->hidden_job >= 0 && !job_exited_with(&jobs[b->hidden_job], 0))
+		b->problem = xasprintf("the instructor's hidden tests for %s() do not compile (a fault of the hidden "
+				       "suite, not of your code): see %s/hidden-compile.log",
+				       b->ex->function, b->dir);
 
 	if (b->problem) {
 		free(log);
@@ -449,7 +513,7 @@ void build_after_screen(struct build *b, const struct job *jobs, int n)
 	free(code);
 }
 
-int build_nprograms(const struct build *b) { return b->ex->points[CHECK_RACES] ? 2 : 1; }
+bool build_has_driver(const struct build *b) { return b->ex->points[CHECK_RACES] > 0; }
 
 int build_link_jobs(struct build *b, struct job *links)
 {
@@ -462,6 +526,16 @@ int build_link_jobs(struct build *b, struct job *links)
 		return 0;
 	}
 	char *object = xasprintf("%s/student.o", b->obj_abs);
+	/* Where the linker, confined, can see it. */
+	char *hidden_obj = b->hidden_obj ? realpath(b->hidden_obj, NULL) : NULL;
+	char *hidden_dir = hidden_obj ? xstrdup(hidden_obj) : NULL;
+	if (hidden_dir)
+		*strrchr(hidden_dir, '/') = '\0';
+	if (b->hidden_src && !hidden_obj) {
+		b->problem = xasprintf("the hidden suite's object %s is missing", b->hidden_obj);
+		free(object);
+		return 0;
+	}
 	char *suite = xasprintf("%s/grader/%s/test_%s.o", kit, b->lesson->slug, b->ex->name);
 	char *driver = xasprintf("%s/grader/%s/race_%s.o", kit, b->lesson->slug, b->ex->name);
 	char *liblesson = xasprintf("%s/grader/%s/liblesson.a", kit, b->lesson->slug);
@@ -469,13 +543,20 @@ int build_link_jobs(struct build *b, struct job *links)
 	char *libdriver = xasprintf("%s/libct_driver.a", kit);
 	struct {
 		const char *out, *main_obj, *lib, *flags, *name;
-	} prog[2] = {
-		{"test", suite, libtest, env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS), "test"},
-		{"race", driver, libdriver, env_or("CONCUR_DRIVER_LDFLAGS", DEFAULT_DRIVER_LDFLAGS), "race"},
+		bool wanted;
+	} prog[3] = {
+		{"test", suite, libtest, env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS), "test", true},
+		/* An exercise whose races are worth no points (processes only) has no Helgrind driver. */
+		{"race", driver, libdriver, env_or("CONCUR_DRIVER_LDFLAGS", DEFAULT_DRIVER_LDFLAGS), "race",
+		 build_has_driver(b)},
+		/* The hidden suite is linked as the suite is, in place of it. */
+		{"hidden", hidden_obj, libtest, env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS), "hidden",
+		 b->hidden_src != NULL},
 	};
 	int nlinks = 0;
-	/* An exercise whose races are worth no points (processes only) has no Helgrind driver. */
-	for (int i = 0; i < build_nprograms(b) && !b->problem; i++) {
+	for (int i = 0; i < 3 && !b->problem; i++) {
+		if (!prog[i].wanted)
+			continue;
 		const char *kit_parts[] = {prog[i].main_obj, prog[i].lib, liblesson};
 		for (int k = 0; k < 3 && !b->problem; k++)
 			if (!file_exists(kit_parts[k]))
@@ -483,7 +564,9 @@ int build_link_jobs(struct build *b, struct job *links)
 						       "your code): run  make check LESSON=%d  rather than the harness alone",
 						       kit_parts[k], b->lesson->number);
 	}
-	for (int i = 0; i < build_nprograms(b) && !b->problem; i++) {
+	for (int i = 0; i < 3 && !b->problem; i++) {
+		if (!prog[i].wanted)
+			continue;
 		char **argv = NULL;
 		int n = 0;
 		append(&argv, &n, env_or("CONCUR_CC", "gcc"));
@@ -512,12 +595,13 @@ int build_link_jobs(struct build *b, struct job *links)
 		struct job *j = &links[nlinks++];
 		*j = (struct job){.argv = argv, .out_path = xasprintf("%s/link-%s.log", b->dir, prog[i].name),
 				  .timeout_s = 120, .untrusted = true, .as_mib = 2048, .nproc = 64, .confine = true,
-				  .cwd = b->bin_abs[i], .ro_paths = {b->obj_abs, kit}, .rw_paths = {b->bin_abs[i]}};
+				  .cwd = b->bin_abs[i], .ro_paths = {b->obj_abs, kit, hidden_dir}, .rw_paths = {b->bin_abs[i]}};
 		/* Each link writes into a directory of its own, as a sandbox user of its own. */
 		if (jobs_prepare_dir(b->bin_dir[i], j) == -1)
 			b->problem = xasprintf("cannot prepare %s", b->bin_dir[i]);
 	}
 	free(object);
+	free(hidden_obj); /* hidden_dir stays: the link jobs hold it */
 	free(suite);
 	free(driver);
 	free(liblesson);
@@ -541,7 +625,8 @@ void build_after_link(struct build *b, const struct job *links, int nlinks)
 		free(log);
 		return;
 	}
-	b->ok = file_exists(b->test_bin) && (build_nprograms(b) == 1 || file_exists(b->driver_bin));
+	b->ok = file_exists(b->test_bin) && (!build_has_driver(b) || file_exists(b->driver_bin)) &&
+		(!b->hidden_src || file_exists(b->hidden_bin));
 	if (!b->ok)
 		b->problem = xasprintf("the grader's programs for %s were not built", b->source);
 }

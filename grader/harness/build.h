@@ -15,7 +15,7 @@
  * edited header, or other flags, rebuild what depends on them.
  *
  * The steps, in order, each after the jobs of the one before have run:
- *   build_prepare      -> 0 or 1 compile job
+ *   build_prepare      -> 0 to 2 compile jobs (the student's file, the hidden suite)
  *   build_after_compile
  *   build_screen_jobs  -> the screen's jobs (always: the screen may change)
  *   build_after_screen
@@ -37,32 +37,38 @@ struct build {
 	const struct exercise *ex;
 	char *source;        /* the student's file as given ("exercises/01-processes/spawn.c") */
 	char *dir;           /* build/<tree>/<lesson>/<exercise> */
+	const char *hidden_src; /* an instructor's hidden suite for the exercise (HIDDEN/NN-slug/test_NAME.c), or NULL */
 	/*
 	 * Derived paths: src/ (the copy and the headers), obj/ (the compiler's
-	 * output), bin-test/ and bin-race/ (the linker's: each job that writes
-	 * runs as a sandbox user of its own, who owns its directory).
+	 * output), bin-test/, bin-race/ and bin-hidden/ (the linker's: each job
+	 * that writes runs as a sandbox user of its own, who owns its directory).
 	 */
-	char *copy, *obj_dir, *bin_dir[2], *object, *depfile, *test_bin, *driver_bin, *compile_log;
+	char *copy, *obj_dir, *bin_dir[3], *object, *depfile, *test_bin, *driver_bin, *hidden_bin, *compile_log;
+	char *hidden_obj;    /* the hidden suite, compiled (by the harness: it is the instructor's code) */
 	/* The same directories as absolute paths, for the sandboxed jobs (which see nothing else), and the kit's. */
-	char *src_abs, *obj_abs, *bin_abs[2], *kit_abs;
+	char *src_abs, *obj_abs, *bin_abs[3], *kit_abs;
+	int compile_job, hidden_job; /* which of the compile jobs is which, -1 if none */
 	/* Results. */
 	bool ok;             /* both programs exist and are current */
 	char *problem;       /* one paragraph for the student when !ok */
 	char *log;           /* compiler or linker output to show, or NULL */
 };
 
-/* Prepares b (paths, the copy with its #line); returns 1 with *job filled if the object must be compiled, else 0. */
-int build_prepare(struct build *b, const char *root, struct job *job);
-/* After the compile job (NULL if none ran). */
-void build_after_compile(struct build *b, const struct job *compile);
+/*
+ * Prepares b (paths, the copy with its #line); fills jobs[0..) with what
+ * must be compiled (the student's object, the hidden suite's); returns how many.
+ */
+int build_prepare(struct build *b, const char *root, struct job *jobs);
+/* After the compile jobs. */
+void build_after_compile(struct build *b, const struct job *jobs);
 /* Fills jobs[0..) (at most SCREEN_JOBS, screen.h) with the screen's jobs; returns how many. */
 int build_screen_jobs(struct build *b, struct job *jobs);
 void build_after_screen(struct build *b, const struct job *jobs, int n);
-/* Fills links[0..) (at most 2) with the links that are out of date; returns how many. */
+/* Fills links[0..) (at most 3) with the links that are out of date; returns how many. */
 int build_link_jobs(struct build *b, struct job *links);
 void build_after_link(struct build *b, const struct job *links, int nlinks);
 
-/* The programs the exercise needs: the test program, and the race driver when races have points. */
-int build_nprograms(const struct build *b);
+/* Whether the exercise has a Helgrind driver: its races check has points. */
+bool build_has_driver(const struct build *b);
 
 #endif

@@ -137,13 +137,13 @@ static void sandboxed(struct grading *g, struct slot *s, int k, const char *what
 
 static int start_compile(struct grading *g, struct slot *s)
 {
-	return build_prepare(&s->b, g->opt->root, &s->jobs[0]);
+	return build_prepare(&s->b, g->opt->root, s->jobs);
 }
 
 static enum stage finish_compile(struct grading *g, struct slot *s)
 {
 	(void)g;
-	build_after_compile(&s->b, s->njobs ? &s->jobs[0] : NULL);
+	build_after_compile(&s->b, s->jobs);
 	return s->b.problem ? STAGE_DONE : STAGE_SCREEN;
 }
 
@@ -173,25 +173,44 @@ static enum stage finish_link(struct grading *g, struct slot *s)
 	return s->b.problem ? STAGE_DONE : STAGE_SUITE;
 }
 
+/* The argv of a suite program: -j1, so that its timing tests do not compete for the CPUs. */
+static char **suite_argv(struct grading *g, struct slot *s, const char *program)
+{
+	if (!g->opt->timing_only)
+		return argv_of(2, program, "-j1");
+	char *filter = xasprintf("%s/timing_*", s->r->ex->name);
+	char **argv = argv_of(4, program, "-j1", "--filter", filter);
+	free(filter);
+	return argv;
+}
+
 static int start_suite(struct grading *g, struct slot *s)
 {
-	char **argv;
-
-	/* -j1: a suite's timing tests must not compete with each other for the CPUs. */
-	if (g->opt->timing_only) {
-		char *filter = xasprintf("%s/timing_*", s->r->ex->name);
-		argv = argv_of(4, "./test", "-j1", "--filter", filter);
-		free(filter);
-	} else {
-		argv = argv_of(2, "./test", "-j1");
-	}
-	sandboxed(g, s, 0, "test", s->b.test_bin, argv, 2048, CT_RUNNER_NPROC, CT_SUITE_TIMEOUT_S);
-	return 1;
+	sandboxed(g, s, 0, "test", s->b.test_bin, suite_argv(g, s, "./test"), 2048, CT_RUNNER_NPROC, CT_SUITE_TIMEOUT_S);
+	if (!s->b.hidden_src)
+		return 1;
+	sandboxed(g, s, 1, "hidden", s->b.hidden_bin, suite_argv(g, s, "./hidden"), 2048, CT_RUNNER_NPROC,
+		  CT_SUITE_TIMEOUT_S);
+	return 2;
 }
 
 static enum stage finish_suite(struct grading *g, struct slot *s)
 {
 	collect_suite(&s->jobs[0], s->run_dir[0], s->r->ex->name, s->b.test_bin, s->b.dir, &s->o.suite);
+	if (s->b.hidden_src) {
+		/* Kept apart: its timelines and side files are the instructor's. */
+		char *keep = xasprintf("%s/hidden-run", s->b.dir);
+		if (make_dirs(keep) == -1)
+			fprintf(stderr, "concur: cannot create %s\n", keep);
+		collect_suite(&s->jobs[1], s->run_dir[1], s->r->ex->name, s->b.hidden_bin, keep, &s->o.hidden);
+		s->o.has_hidden = true;
+		for (int i = 0; i < s->o.hidden.ntests; i++) {
+			s->o.hidden.tests[i].hidden = true;
+			free(s->o.hidden.tests[i].timeline);
+			s->o.hidden.tests[i].timeline = NULL;
+		}
+		free(keep);
+	}
 	return judge_wants_race(s->r->ex, &s->o, &g->judging) ? STAGE_RACE : STAGE_DONE;
 }
 
@@ -327,6 +346,13 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 						       ? xasprintf("build/%s/%s/%s", o->build_tag, l->slug, e->name)
 						       : xasprintf("%s/build/%s/%s/%s", o->root, o->build_tag, l->slug, e->name)};
 		s[n].stage = STAGE_COMPILE;
+		if (o->hidden_root) {
+			char *hidden = xasprintf("%s/%s/test_%s.c", o->hidden_root, l->slug, e->name);
+			if (file_exists(hidden))
+				s[n].b.hidden_src = hidden;
+			else
+				free(hidden);
+		}
 		n++;
 	}
 	out->nresults = n;

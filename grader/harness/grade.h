@@ -25,6 +25,7 @@ struct test_result {
 	enum check_kind check;
 	enum test_status status;
 	char *reason;             /* why it did not pass, or the skip note; NULL when it passed */
+	bool hidden;              /* an instructor's hidden test: for the instructor's reports only */
 };
 
 struct check_result {
@@ -60,6 +61,7 @@ struct grade_options {
 	const char *src_root;    /* tree laid out like exercises/ */
 	const char *source;      /* one file to grade instead (needs one exercise), or NULL */
 	const char *build_tag;   /* build/<tag>/...: keeps trees apart */
+	const char *hidden_root; /* the instructor's hidden suites, HIDDEN/NN-slug/test_NAME.c, or NULL */
 	bool verbose;
 	bool timing_only;        /* run only the timing tests (make soak): no Helgrind, no correctness */
 	int parallel;            /* jobs at once */

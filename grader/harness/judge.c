@@ -238,6 +238,7 @@ static void add_line(char **text, char *line)
 /* What the tests of one check said, gathered over the suite. */
 struct tally {
 	int total, failed, skipped;
+	int hidden_total, hidden_failed; /* the instructor's hidden tests: counted, never named */
 	int weight, weight_passed; /* partial credit: the tests' weights, all and of those that passed */
 	char *details, *skip_notes;
 	char *first_failure;  /* the reason to summarise with */
@@ -247,6 +248,7 @@ struct tally {
 static void tally_test(struct tally *y, const struct test_outcome *t, int weight)
 {
 	y->total++;
+	y->hidden_total += t->hidden;
 	y->weight += weight;
 	if (!test_fails(t))
 		y->weight_passed += weight; /* a skipped measurement is no fault of the code */
@@ -264,6 +266,10 @@ static void tally_test(struct tally *y, const struct test_outcome *t, int weight
 		return;
 	}
 	y->failed++;
+	if (t->hidden) {
+		y->hidden_failed++;
+		return;
+	}
 	char *why = explain_test(t);
 	char *label = readable_test_name(t->name);
 	/* A long reason already given word for word (but for pids and descriptors) is not repeated. */
@@ -294,7 +300,11 @@ static void judge_tally(struct check_result *cr, struct tally *y)
 					  "please report it)"),
 				  NULL);
 	} else if (y->failed) {
-		const char *todo = strstr(y->first_failure, CT_TODO_MARKER);
+		if (y->hidden_failed)
+			add_line(&y->details, xasprintf("- hidden tests: %d of %d passed (the instructor's: their names and "
+							"messages are not shown)",
+							y->hidden_total - y->hidden_failed, y->hidden_total));
+		const char *todo = y->first_failure ? strstr(y->first_failure, CT_TODO_MARKER) : NULL;
 		if (todo) {
 			set_check(cr, VERDICT_FAIL, xstrdup(todo), NULL);
 		} else {
@@ -336,7 +346,8 @@ static bool suite_hung(const struct suite_outcome *s)
 	return false;
 }
 
-static void judge_suite(const struct exercise *e, const struct suite_outcome *s, struct exercise_result *r)
+static void judge_suite(const struct exercise *e, const struct suite_outcome *s, const struct suite_outcome *hidden,
+			struct exercise_result *r)
 {
 	char how[160];
 
@@ -363,6 +374,13 @@ static void judge_suite(const struct exercise *e, const struct suite_outcome *s,
 	struct tally y[NCHECKS] = {0};
 	for (int i = 0; i < s->ntests; i++)
 		tally_test(&y[s->tests[i].check], &s->tests[i], exercise_test_weight(e, s->tests[i].name));
+	for (int i = 0; hidden && i < hidden->ntests; i++)
+		tally_test(&y[hidden->tests[i].check], &hidden->tests[i], exercise_test_weight(e, hidden->tests[i].name));
+	/* Hidden tests that could not run all fail, unnamed, in the correctness check. */
+	if (hidden && (!hidden->has_report || (hidden->run.end != RUN_EXITED && hidden->run.end != RUN_SIGNALED))) {
+		struct test_outcome lost = {.name = "hidden", .check = CHECK_CORRECTNESS, .status = TEST_FAILED, .hidden = true};
+		tally_test(&y[CHECK_CORRECTNESS], &lost, 1);
+	}
 	for (int c = CHECK_CORRECTNESS; c <= CHECK_TIMING; c++)
 		judge_tally(&r->checks[c], &y[c]);
 }
@@ -476,14 +494,14 @@ void judge_free_result(struct exercise_result *r)
 	r->timelines = NULL;
 }
 
-/* Every test of the suite with its own reason, for the reports. */
+/* Every test of suite s with its own reason, for the reports, after those listed already. */
 static void list_tests(const struct suite_outcome *s, struct exercise_result *r)
 {
-	r->tests = xcalloc((size_t)s->ntests + 1, sizeof *r->tests);
+	r->tests = xrealloc(r->tests, (size_t)(r->ntests + s->ntests + 1) * sizeof *r->tests);
 	for (int i = 0; i < s->ntests; i++) {
 		const struct test_outcome *t = &s->tests[i];
 		r->tests[r->ntests++] = (struct test_result){
-			.name = xstrdup(t->name), .check = t->check,
+			.name = xstrdup(t->name), .check = t->check, .hidden = t->hidden,
 			.status = test_fails(t) && t->status == TEST_PASSED ? TEST_FAILED : t->status,
 			.reason = !test_fails(t) ? (t->skip_note ? xstrdup(t->skip_note) : NULL) : explain_test(t)};
 	}
@@ -502,8 +520,10 @@ void judge_exercise(const struct exercise *e, const struct exercise_outcome *o, 
 		fail_all(r, o->build_problem, NULL);
 		return;
 	}
-	judge_suite(e, &o->suite, r);
+	judge_suite(e, &o->suite, o->has_hidden ? &o->hidden : NULL, r);
 	list_tests(&o->suite, r);
+	if (o->has_hidden)
+		list_tests(&o->hidden, r);
 	r->timelines = timelines_to_show(&o->suite, opt->verbose);
 	if (opt->timing_only) {
 		const enum check_kind ignored[] = {CHECK_CORRECTNESS, CHECK_RACES};

@@ -4,6 +4,7 @@
  *
  *   concur-grade [--lesson N] [--exercise NAME] [--solution | --src DIR |
  *                 --source FILE] [--report-json F] [--report-csv F] [--verbose]
+ *                [--hidden DIR]   (an instructor's hidden suites: DIR/NN-slug/test_NAME.c)
  *   concur-grade --list
  *   concur-grade --hint --lesson N --exercise NAME
  *
@@ -26,7 +27,7 @@
 #include "util.h"
 
 struct options {
-	const char *lesson, *exercise, *src, *source, *json, *csv, *root;
+	const char *lesson, *exercise, *src, *source, *json, *csv, *root, *hidden;
 	bool solution, verbose, list, hint, timing_only;
 	int jobs;
 };
@@ -35,7 +36,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: concur-grade [--lesson N] [--exercise NAME] [--solution | --src DIR | --source FILE]\n"
 	      "                    [--report-json FILE] [--report-csv FILE] [--verbose] [--jobs N] [--show-commands]\n"
-	      "                    [--only-timing]\n"
+	      "                    [--only-timing] [--hidden DIR]\n"
 	      "       concur-grade --list\n"
 	      "       concur-grade --hint --lesson N --exercise NAME\n"
 	      "Usually run through make: make check LESSON=1, make list, make hint LESSON=1 EXERCISE=spawn\n",
@@ -132,6 +133,7 @@ int main(int argc, char **argv)
 		{"list", no_argument, NULL, 'L'},           {"hint", no_argument, NULL, 'H'},
 		{"jobs", required_argument, NULL, 'j'},     {"root", required_argument, NULL, 'r'},
 		{"show-commands", no_argument, NULL, 'c'},  {"only-timing", no_argument, NULL, 'T'},
+		{"hidden", required_argument, NULL, 'X'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -154,6 +156,7 @@ int main(int argc, char **argv)
 		case 'r': o.root = optarg; break;
 		case 'c': jobs_echo = true; break;
 		case 'T': o.timing_only = true; break;
+		case 'X': o.hidden = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -216,7 +219,7 @@ int main(int argc, char **argv)
 		perror("concur: setting up the sandbox");
 		return 2;
 	}
-	struct grade_options g = {.root = o.root, .verbose = o.verbose, .timing_only = o.timing_only};
+	struct grade_options g = {.root = o.root, .verbose = o.verbose, .timing_only = o.timing_only, .hidden_root = o.hidden};
 	g.parallel = o.jobs > 0 ? o.jobs : usable_cpus();
 	if (o.source) {
 		g.source = o.source;

@@ -48,12 +48,11 @@ static void free_run(struct run_outcome *r)
 	free(r->first_line);
 }
 
-void outcome_free(struct exercise_outcome *o)
+static void free_suite(struct suite_outcome *s)
 {
-	free(o->build_problem);
-	free_run(&o->suite.run);
-	for (int i = 0; i < o->suite.ntests; i++) {
-		struct test_outcome *t = &o->suite.tests[i];
+	free_run(&s->run);
+	for (int i = 0; i < s->ntests; i++) {
+		struct test_outcome *t = &s->tests[i];
 		free(t->name);
 		for (int k = 0; k < t->nmessages; k++)
 			free(t->messages[k]);
@@ -63,7 +62,14 @@ void outcome_free(struct exercise_outcome *o)
 		free(t->timeline);
 		free(t->handler_unsafe);
 	}
-	free(o->suite.tests);
+	free(s->tests);
+}
+
+void outcome_free(struct exercise_outcome *o)
+{
+	free(o->build_problem);
+	free_suite(&o->suite);
+	free_suite(&o->hidden);
 	free_run(&o->race.run);
 	free_run(&o->race.explain_run);
 	free(o->race.message);
@@ -102,26 +108,33 @@ static json_t *test_to_json(const struct test_outcome *t)
 
 	for (int i = 0; i < t->nmessages; i++)
 		json_array_append_new(msgs, json_string(t->messages[i]));
-	return json_pack("{s:s, s:s, s:i, s:i, s:o, s:s?, s:s?, s:b, s:s?, s:s?}", "name", t->name, "status",
+	return json_pack("{s:s, s:s, s:i, s:i, s:o, s:s?, s:s?, s:b, s:s?, s:s?, s:b}", "name", t->name, "status",
 			 test_status_name(t->status), "signal", t->signal, "exit_code", t->exit_code, "messages",
 			 msgs, "skip_note", t->skip_note, "deadlock", t->deadlock, "deadlock_stuck", t->deadlock_stuck,
-			 "timeline", t->timeline, "handler_unsafe", t->handler_unsafe);
+			 "timeline", t->timeline, "handler_unsafe", t->handler_unsafe, "hidden", t->hidden);
+}
+
+static json_t *suite_to_json(const struct suite_outcome *s)
+{
+	json_t *tests = json_array();
+
+	for (int i = 0; i < s->ntests; i++)
+		json_array_append_new(tests, test_to_json(&s->tests[i]));
+	return json_pack("{s:o, s:b, s:o}", "run", run_to_json(&s->run), "has_report", s->has_report, "tests", tests);
 }
 
 json_t *outcome_to_json(const struct exercise_outcome *o)
 {
-	json_t *tests = json_array();
-
-	for (int i = 0; i < o->suite.ntests; i++)
-		json_array_append_new(tests, test_to_json(&o->suite.tests[i]));
-	json_t *suite = json_pack("{s:o, s:b, s:o}", "run", run_to_json(&o->suite.run), "has_report",
-				  o->suite.has_report, "tests", tests);
+	json_t *suite = suite_to_json(&o->suite);
 	json_t *race = json_pack("{s:o, s:s, s:s?, s:b, s:i, s:o, s:b, s:i, s:s?}", "run", run_to_json(&o->race.run),
 				 "driver", driver_end_name(o->race.driver), "message", o->race.message, "report_ok",
 				 o->race.report_ok, "findings", o->race.nfindings, "explain_run",
 				 run_to_json(&o->race.explain_run), "explained", o->race.explained, "explained_findings",
 				 o->race.nexplained, "explanation", o->race.explanation);
-	return json_pack("{s:s?, s:o, s:o}", "build_problem", o->build_problem, "suite", suite, "race", race);
+	json_t *j = json_pack("{s:s?, s:o, s:o}", "build_problem", o->build_problem, "suite", suite, "race", race);
+	if (o->has_hidden)
+		json_object_set_new(j, "hidden", suite_to_json(&o->hidden));
+	return j;
 }
 
 /* ---- from JSON ------------------------------------------------------- */
@@ -175,13 +188,33 @@ static int test_from_json(json_t *j, struct test_outcome *t)
 	t->deadlock_stuck = json_is_true(json_object_get(j, "deadlock_stuck"));
 	t->timeline = opt_str(j, "timeline");
 	t->handler_unsafe = opt_str(j, "handler_unsafe");
+	t->hidden = json_is_true(json_object_get(j, "hidden"));
+	return 0;
+}
+
+static int suite_from_json(json_t *suite, struct suite_outcome *s, const char **why)
+{
+	json_t *tests = json_object_get(suite, "tests"), *t;
+	size_t i;
+
+	if (run_from_json(json_object_get(suite, "run"), &s->run) == -1) {
+		*why = "a suite's run.end is not a known ending";
+		return -1;
+	}
+	s->has_report = json_is_true(json_object_get(suite, "has_report"));
+	s->tests = xcalloc(json_array_size(tests) + 1, sizeof *s->tests);
+	json_array_foreach(tests, i, t) {
+		if (test_from_json(t, &s->tests[s->ntests++]) == -1) {
+			*why = "a test has no name or an unknown status";
+			return -1;
+		}
+	}
 	return 0;
 }
 
 int outcome_from_json(json_t *j, struct exercise_outcome *o, const char **why)
 {
-	json_t *suite = json_object_get(j, "suite"), *race = json_object_get(j, "race"), *t;
-	size_t i;
+	json_t *race = json_object_get(j, "race");
 
 	*o = (struct exercise_outcome){0};
 	*why = NULL;
@@ -190,19 +223,11 @@ int outcome_from_json(json_t *j, struct exercise_outcome *o, const char **why)
 		goto bad;
 	}
 	o->build_problem = opt_str(j, "build_problem");
-	if (run_from_json(json_object_get(suite, "run"), &o->suite.run) == -1) {
-		*why = "suite.run.end is not a known ending";
+	if (suite_from_json(json_object_get(j, "suite"), &o->suite, why) == -1)
 		goto bad;
-	}
-	o->suite.has_report = json_is_true(json_object_get(suite, "has_report"));
-	json_t *tests = json_object_get(suite, "tests");
-	o->suite.tests = xcalloc(json_array_size(tests) + 1, sizeof *o->suite.tests);
-	json_array_foreach(tests, i, t) {
-		if (test_from_json(t, &o->suite.tests[o->suite.ntests++]) == -1) {
-			*why = "a test has no name or an unknown status";
-			goto bad;
-		}
-	}
+	o->has_hidden = json_object_get(j, "hidden") != NULL;
+	if (o->has_hidden && suite_from_json(json_object_get(j, "hidden"), &o->hidden, why) == -1)
+		goto bad;
 	if (run_from_json(json_object_get(race, "run"), &o->race.run) == -1) {
 		*why = "race.run.end is not a known ending";
 		goto bad;

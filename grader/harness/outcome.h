@@ -60,6 +60,7 @@ struct test_outcome {
 	char *timeline;           /* text drawing of the workers, or NULL */
 	/* Signal handlers the student installed that may call what is not async-signal-safe: which, what; or NULL. */
 	char *handler_unsafe;
+	bool hidden;              /* one of the instructor's hidden tests: never named to the student */
 };
 
 struct suite_outcome {
@@ -87,6 +88,8 @@ struct race_outcome {
 struct exercise_outcome {
 	char *build_problem;      /* the exercise could not be built: why; else NULL */
 	struct suite_outcome suite;
+	bool has_hidden;          /* an instructor's hidden suite ran too */
+	struct suite_outcome hidden;
 	struct race_outcome race;
 };
 

@@ -167,10 +167,10 @@ int report_write_json(const char *path, const struct lesson_result *r, int n)
 			}
 			json_t *tests = json_array();
 			for (int t = 0; t < x->ntests; t++)
-				json_array_append_new(tests, json_pack("{s:s, s:s, s:s, s:s?}", "name", x->tests[t].name,
+				json_array_append_new(tests, json_pack("{s:s, s:s, s:s, s:s?, s:b}", "name", x->tests[t].name,
 								       "check", check_names[x->tests[t].check], "status",
 								       test_status_name(x->tests[t].status), "reason",
-								       x->tests[t].reason));
+								       x->tests[t].reason, "hidden", x->tests[t].hidden));
 			json_array_append_new(exs, json_pack("{s:s, s:s, s:s, s:i, s:i, s:f, s:f, s:o, s:o}", "name",
 							     x->ex->name, "function", x->ex->function, "source",
 							     x->source, "points", p, "max", m, "test_seconds", x->test_s,
