@@ -40,6 +40,7 @@ CRITERION_LIBS = $(or $(call pkg,--libs,criterion),-lcriterion)
 JANSSON_LIBS = $(or $(call pkg,--libs,jansson),-ljansson)
 XML_CFLAGS = $(or $(call pkg,--cflags,libxml-2.0),-I/usr/include/libxml2)
 XML_LIBS = $(or $(call pkg,--libs,libxml-2.0),-lxml2)
+ARCHIVE_LIBS = $(or $(call pkg,--libs,libarchive),-larchive)
 
 # ---- what exists ---------------------------------------------------------
 LESSONS := $(patsubst grader/%/lesson.json,%,$(sort $(wildcard grader/[0-9][0-9]-*/lesson.json)))
@@ -112,6 +113,15 @@ CHECK_KIT = $(HARNESS) $(LIBCT_TEST) $(LIBCT_DRIVER) $(foreach l,$(CHECK_LESSONS
 check: $(CHECK_KIT) ## grade your exercises: make check LESSON=1 [EXERCISE=spawn]
 	$(Q)$(HARNESS) $(GRADE_OPTS)
 
+SUBMISSIONS ?=
+JOBS ?=
+HIDDEN ?=
+OUT ?= build/grades
+grade: $(CHECK_KIT) ## grade a class: make grade SUBMISSIONS=dir [LESSON=N] [JOBS=k] [HIDDEN=dir] [OUT=dir]
+	$(Q)if [ -z '$(SUBMISSIONS)' ]; then echo "concur: make grade SUBMISSIONS=dir: one directory, .tar.gz or .zip per student in dir" >&2; exit 2; fi
+	$(Q)$(HARNESS) --class '$(SUBMISSIONS)' --out '$(OUT)' $(if $(LESSON),--lesson '$(LESSON)') \
+	  $(if $(JOBS),--jobs '$(JOBS)') $(if $(HIDDEN),--hidden '$(HIDDEN)') $(if $(filter 1,$(V)),--show-commands)
+
 list: $(HARNESS) ## list the lessons and their exercises
 	$(Q)$(HARNESS) --list
 
@@ -134,7 +144,7 @@ format: ## reformat the kit's C sources with clang-format
 clean: ## remove build/ (all compiled files, reports and saved hint progress)
 	$(Q)rm -rf $(BUILD)
 
-.PHONY: help check list hint test bench soak demo format clean deps
+.PHONY: help check grade list hint test bench soak demo format clean deps
 
 # ---- dependencies (Debian packages) --------------------------------------
 deps: $(DEPS_OK) ## install or check the Debian packages the kit needs
@@ -210,7 +220,7 @@ $(KIT)/grader/harness/%.o: grader/harness/%.c | $(DEPS_OK)
 	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(XML_CFLAGS) -Igrader/harness -Igrader/lib -c $< -o $@
 $(HARNESS): $(HARNESS_OBJ) $(call obj,grader/lib/procs.c grader/lib/ct_timeline.c grader/lib/ct_clock.c grader/lib/ct_timing.c)
 	$(say) LD $@
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS) -ldl
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS) $(ARCHIVE_LIBS) -ldl
 
 $(KIT_TESTS): $(KIT)/tests/kit_tests.o $(KIT)/tests/kit_clauses.o $(KIT)/tests/kit_variants.o $(call obj,grader/harness/lesson.c grader/harness/util.c grader/lib/procs.c)
 	$(say) LD $@
@@ -225,7 +235,7 @@ $(KIT)/tests/%.o: tests/%.c | $(DEPS_OK)
 UNIT_DEPS := $(filter-out $(KIT)/grader/harness/main.o,$(HARNESS_OBJ)) $(LIB_COMMON) $(call obj,grader/lib/ct_timeline.c)
 $(KIT)/tests/unit/%: $(KIT)/tests/unit/%.o $(UNIT_DEPS)
 	$(say) LD $@
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(CRITERION_LIBS) $(JANSSON_LIBS) $(XML_LIBS) -ldl
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(CRITERION_LIBS) $(JANSSON_LIBS) $(XML_LIBS) $(ARCHIVE_LIBS) -ldl
 
 # Unit tests of the test library itself are linked as the harness links a
 # test program: libct_test.a and the harness's own link flags, one --wrap

@@ -96,7 +96,7 @@ static char *list_other_sources(const char *dir, const struct lesson *l)
 
 static void missing_source(struct build *b, const char *root)
 {
-	char *dir = xstrdup(b->source), *slash = strrchr(dir, '/');
+	char *dir = xstrdup(b->path ? b->path : b->source), *slash = strrchr(dir, '/');
 	char *others;
 
 	if (slash)
@@ -279,7 +279,7 @@ static int student_compile(struct build *b, const char *root, struct job *job)
 		free(src_dir);
 		return 0;
 	}
-	text = read_file(b->source, 4 << 20);
+	text = read_file(b->path ? b->path : b->source, 4 << 20);
 	if (!text) {
 		missing_source(b, root);
 		free(src_dir);

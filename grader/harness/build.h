@@ -35,7 +35,8 @@ struct build {
 	/* Inputs. */
 	const struct lesson *lesson;
 	const struct exercise *ex;
-	char *source;        /* the student's file as given ("exercises/01-processes/spawn.c") */
+	char *source;        /* the student's file as shown in messages ("exercises/01-processes/spawn.c") */
+	char *path;          /* where it is read from: source, unless a batch grading shows it otherwise */
 	char *dir;           /* build/<tree>/<lesson>/<exercise> */
 	const char *hidden_src; /* an instructor's hidden suite for the exercise (HIDDEN/NN-slug/test_NAME.c), or NULL */
 	/*

@@ -339,12 +339,14 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 			continue;
 		struct exercise_result *r = &out->results[n];
 		r->ex = e;
-		r->source = o->source ? xstrdup(o->source) : xasprintf("%s/%s/%s.c", o->src_root, l->slug, e->name);
+		char *path = o->source ? xstrdup(o->source) : xasprintf("%s/%s/%s.c", o->src_root, l->slug, e->name);
+		r->source = o->short_paths ? xasprintf("%s/%s.c", l->slug, e->name) : xstrdup(path);
 		s[n].r = r;
-		s[n].b = (struct build){.lesson = l, .ex = e, .source = r->source,
-					.dir = strcmp(o->root, ".") == 0
-						       ? xasprintf("build/%s/%s/%s", o->build_tag, l->slug, e->name)
-						       : xasprintf("%s/build/%s/%s/%s", o->root, o->build_tag, l->slug, e->name)};
+		s[n].b = (struct build){.lesson = l, .ex = e, .source = r->source, .path = path,
+					.dir = o->build_dir		? xasprintf("%s/%s/%s", o->build_dir, l->slug, e->name)
+					       : strcmp(o->root, ".") == 0 ? xasprintf("build/%s/%s/%s", o->build_tag, l->slug, e->name)
+									 : xasprintf("%s/build/%s/%s/%s", o->root, o->build_tag,
+										     l->slug, e->name)};
 		s[n].stage = STAGE_COMPILE;
 		if (o->hidden_root) {
 			char *hidden = xasprintf("%s/%s/test_%s.c", o->hidden_root, l->slug, e->name);

@@ -61,6 +61,8 @@ struct grade_options {
 	const char *src_root;    /* tree laid out like exercises/ */
 	const char *source;      /* one file to grade instead (needs one exercise), or NULL */
 	const char *build_tag;   /* build/<tag>/...: keeps trees apart */
+	const char *build_dir;   /* instead of build/<tag>: where the exercises are built (a batch's student), or NULL */
+	bool short_paths;        /* show the student's files as NN-slug/NAME.c, wherever they are (a batch) */
 	const char *hidden_root; /* the instructor's hidden suites, HIDDEN/NN-slug/test_NAME.c, or NULL */
 	bool verbose;
 	bool timing_only;        /* run only the timing tests (make soak): no Helgrind, no correctness */

@@ -75,7 +75,14 @@ int jobs_init(void)
 			return -1;
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		return -1;
-	first_uid = next_uid = ct_sandbox_first_uid(getpid());
+	/*
+	 * A batch grading gives each harness it starts a slot of its own
+	 * (CONCUR_UID_SLOT): a harness in a PID namespace of its own cannot
+	 * tell its pid from another's.
+	 */
+	const char *slot = getenv("CONCUR_UID_SLOT");
+	long k = slot ? strtol(slot, NULL, 10) : -1;
+	first_uid = next_uid = ct_sandbox_first_uid(k >= 0 && k < (long)CT_SANDBOX_RUNS ? (pid_t)k : getpid());
 	return 0;
 }
 
@@ -251,6 +258,9 @@ static void exec_job(struct job *j, unsigned nproc_limit, pid_t harness)
 	if (syscall(SYS_close_range, 3u, ~0u, 0u) == -1)
 		for (int fd = 3; fd < 1024; fd++)
 			close(fd);
+	for (char **e = j->env; !j->untrusted && e && *e; e++)
+		if (putenv(*e) != 0)
+			_exit(126);
 	execvpe(j->argv[0], j->argv, j->untrusted ? clean_env : environ);
 	fprintf(stderr, "cannot run %s: %s\n", j->argv[0], strerror(errno));
 	_exit(127);
@@ -608,6 +618,8 @@ void jobs_run(struct job *const *jobs, int n, int parallel)
 			pids[job] = 0;
 			clean_up_after(jobs[job], si.si_pid, pids, next);
 			running--;
+			if (jobs[job]->on_end)
+				jobs[job]->on_end(jobs[job], jobs[job]->ctx);
 		}
 		/* Kill the jobs that ran out of time (or all, when interrupted); they are reaped above. */
 		for (int i = 0; i < next; i++) {

@@ -58,6 +58,10 @@ struct job {
 	bool confine;
 	const char *ro_paths[4];
 	const char *rw_paths[3];
+	/* Called as soon as the job has ended and been cleaned up after, if not NULL (ctx: the caller's). */
+	void (*on_end)(struct job *j, void *ctx);
+	void *ctx;
+	char **env;             /* extra environment entries of a trusted job ("NAME=value"), NULL-terminated */
 	/* Filled in by jobs_run. */
 	uid_t uid;              /* the uid it ran as */
 	int status;             /* raw wait status of the job's main process */

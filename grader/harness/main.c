@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "grade.h"
 #include "jobs.h"
 #include "lesson.h"
@@ -27,8 +28,8 @@
 #include "util.h"
 
 struct options {
-	const char *lesson, *exercise, *src, *source, *json, *csv, *root, *hidden;
-	bool solution, verbose, list, hint, timing_only;
+	const char *lesson, *exercise, *src, *source, *json, *csv, *root, *hidden, *build_dir, *class_dir, *out;
+	bool solution, verbose, list, hint, timing_only, short_paths;
 	int jobs;
 };
 
@@ -36,7 +37,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: concur-grade [--lesson N] [--exercise NAME] [--solution | --src DIR | --source FILE]\n"
 	      "                    [--report-json FILE] [--report-csv FILE] [--verbose] [--jobs N] [--show-commands]\n"
-	      "                    [--only-timing] [--hidden DIR]\n"
+	      "                    [--only-timing] [--hidden DIR] [--build-dir DIR]\n"
+	      "       concur-grade --class DIR [--lesson N] [--jobs N] [--hidden DIR] [--out DIR]\n"
 	      "       concur-grade --list\n"
 	      "       concur-grade --hint --lesson N --exercise NAME\n"
 	      "Usually run through make: make check LESSON=1, make list, make hint LESSON=1 EXERCISE=spawn\n",
@@ -133,7 +135,9 @@ int main(int argc, char **argv)
 		{"list", no_argument, NULL, 'L'},           {"hint", no_argument, NULL, 'H'},
 		{"jobs", required_argument, NULL, 'j'},     {"root", required_argument, NULL, 'r'},
 		{"show-commands", no_argument, NULL, 'c'},  {"only-timing", no_argument, NULL, 'T'},
-		{"hidden", required_argument, NULL, 'X'},
+		{"hidden", required_argument, NULL, 'X'},  {"build-dir", required_argument, NULL, 'B'},
+		{"class", required_argument, NULL, 'K'},   {"out", required_argument, NULL, 'O'},
+		{"short-paths", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -157,6 +161,10 @@ int main(int argc, char **argv)
 		case 'c': jobs_echo = true; break;
 		case 'T': o.timing_only = true; break;
 		case 'X': o.hidden = optarg; break;
+		case 'B': o.build_dir = optarg; break;
+		case 'K': o.class_dir = optarg; break;
+		case 'O': o.out = optarg; break;
+		case 'P': o.short_paths = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -219,7 +227,28 @@ int main(int argc, char **argv)
 		perror("concur: setting up the sandbox");
 		return 2;
 	}
-	struct grade_options g = {.root = o.root, .verbose = o.verbose, .timing_only = o.timing_only, .hidden_root = o.hidden};
+	if (o.class_dir) {
+		const char *out = o.out ? o.out : "build/grades";
+		if (make_dirs(out) == -1) {
+			fprintf(stderr, "concur: cannot create %s\n", out);
+			return 2;
+		}
+		/* The students' harnesses run from the kit's top directory: every path absolute. */
+		char *self = realpath("/proc/self/exe", NULL), *root = realpath(o.root, NULL);
+		char *subs = realpath(o.class_dir, NULL), *out_abs = realpath(out, NULL);
+		char *hidden = o.hidden ? realpath(o.hidden, NULL) : NULL;
+		if (!subs || (o.hidden && !hidden)) {
+			fprintf(stderr, "concur: there is no directory %s\n", !subs ? o.class_dir : o.hidden);
+			return 2;
+		}
+		struct class_options c = {.root = root ? root : o.root, .harness = self ? self : argv[0],
+					  .submissions = subs, .out = out_abs ? out_abs : out, .hidden = hidden,
+					  .lesson = o.lesson && *o.lesson && strcmp(o.lesson, "all") ? o.lesson : NULL,
+					  .jobs = o.jobs > 0 ? o.jobs : usable_cpus()};
+		return grade_class(&c);
+	}
+	struct grade_options g = {.root = o.root, .verbose = o.verbose, .timing_only = o.timing_only, .hidden_root = o.hidden,
+				  .build_dir = o.build_dir, .short_paths = o.short_paths};
 	g.parallel = o.jobs > 0 ? o.jobs : usable_cpus();
 	if (o.source) {
 		g.source = o.source;
@@ -235,7 +264,7 @@ int main(int argc, char **argv)
 		g.src_root = "exercises";
 		g.build_tag = "exercises";
 	}
-	const char *tree = o.source ? o.source : g.src_root;
+	const char *tree = o.short_paths ? "." : o.source ? o.source : g.src_root;
 	struct lesson_result *results = xcalloc((size_t)nchosen, sizeof *results);
 	bool all_passed = true;
 	for (int i = 0; i < nchosen; i++) {
