@@ -129,10 +129,14 @@ hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn
 	$(Q)$(HARNESS) --hint $(GRADE_OPTS)
 
 test: $(KIT_ALL) $(UNIT_BINS) $(HG_PROGRAMS) $(KIT_TESTS) ## the kit's own tests (solutions pass, skeletons and wrong variants fail)
-	$(Q)$(KIT_TESTS) --unit '$(UNIT_BINS)' $(if $(LESSON),--lesson '$(LESSON)')
+	$(Q)status=0; $(KIT_TESTS) --unit '$(UNIT_BINS)' $(if $(LESSON),--lesson '$(LESSON)') || status=1; \
+	$(if $(LESSON),,bash tests/class.sh || status=1;) exit $$status
 
 bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson on the solutions (RUNS=5)
 	$(Q)$(KIT_TESTS) --bench --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)')
+
+bench-grade: $(KIT_ALL) $(KIT_TESTS) ## how fast a class of 100 is graded, with JOBS=1 and JOBS=2 (COUNT=100)
+	$(Q)COUNT=$(or $(COUNT),100) bash tests/bench_grade.sh
 
 soak: $(KIT_ALL) $(KIT_TESTS) ## false failures of the solutions and false passes of wrong variants, RUNS times (LOAD=1: a CPU kept busy)
 	$(Q)$(KIT_TESTS) --soak --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)') $(if $(filter 1 yes,$(LOAD)),--load)
@@ -144,7 +148,7 @@ format: ## reformat the kit's C sources with clang-format
 clean: ## remove build/ (all compiled files, reports and saved hint progress)
 	$(Q)rm -rf $(BUILD)
 
-.PHONY: help check grade list hint test bench soak demo format clean deps
+.PHONY: help check grade list hint test bench bench-grade soak demo format clean deps
 
 # ---- dependencies (Debian packages) --------------------------------------
 deps: $(DEPS_OK) ## install or check the Debian packages the kit needs

@@ -34,6 +34,77 @@
 
 /* What a student's own harness may use, as root: bytes of its private /tmp (run directories). */
 #define STUDENT_TMP_BYTES "1073741824"
+/* And, where the kernel offers cgroups: memory (bytes) and processes, all it starts included. */
+#define STUDENT_MEMORY "3221225472"
+#define STUDENT_PROCESSES "800"
+
+/*
+ * A memory and process budget for one student's grading: a cgroup of its
+ * own (v2, or v1's memory and pids controllers), whose limits a memory hog
+ * or a fork bomb reaches without touching another student's grading.
+ */
+struct budget {
+	char *dirs[2];
+	char *procs[2]; /* the cgroup.procs files to join */
+};
+
+static bool write_knob(const char *dir, const char *knob, const char *value)
+{
+	char *path = xasprintf("%s/%s", dir, knob);
+	bool ok = write_file(path, value) == 0;
+
+	free(path);
+	return ok;
+}
+
+static bool budget_make(struct budget *bu, const char *name)
+{
+	*bu = (struct budget){0};
+	if (geteuid() != 0)
+		return false;
+	if (file_exists("/sys/fs/cgroup/cgroup.controllers")) {
+		char *ctl = read_file("/sys/fs/cgroup/cgroup.subtree_control", 4096);
+		bool have = ctl && strstr(ctl, "memory") && strstr(ctl, "pids");
+		free(ctl);
+		if (!have && write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory +pids") != 0)
+			return false;
+		bu->dirs[0] = xasprintf("/sys/fs/cgroup/concur-%s", name);
+		if (mkdir(bu->dirs[0], 0755) == -1 || !write_knob(bu->dirs[0], "memory.max", STUDENT_MEMORY) ||
+		    !write_knob(bu->dirs[0], "memory.swap.max", "0") || !write_knob(bu->dirs[0], "pids.max", STUDENT_PROCESSES))
+			goto fail;
+		bu->procs[0] = xasprintf("%s/cgroup.procs", bu->dirs[0]);
+		return true;
+	}
+	if (!file_exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") || !file_exists("/sys/fs/cgroup/pids/cgroup.procs"))
+		return false;
+	bu->dirs[0] = xasprintf("/sys/fs/cgroup/memory/concur-%s", name);
+	bu->dirs[1] = xasprintf("/sys/fs/cgroup/pids/concur-%s", name);
+	if (mkdir(bu->dirs[0], 0755) == -1 || mkdir(bu->dirs[1], 0755) == -1 ||
+	    !write_knob(bu->dirs[0], "memory.limit_in_bytes", STUDENT_MEMORY) ||
+	    !write_knob(bu->dirs[1], "pids.max", STUDENT_PROCESSES))
+		goto fail;
+	write_knob(bu->dirs[0], "memory.memsw.limit_in_bytes", STUDENT_MEMORY); /* no swap either, where it is counted */
+	bu->procs[0] = xasprintf("%s/cgroup.procs", bu->dirs[0]);
+	bu->procs[1] = xasprintf("%s/cgroup.procs", bu->dirs[1]);
+	return true;
+fail:
+	for (int i = 0; i < 2; i++)
+		if (bu->dirs[i])
+			rmdir(bu->dirs[i]);
+	return false;
+}
+
+/* Removes the budget's cgroups once everything in them has ended (they are killed with the PID namespace). */
+static void budget_remove(struct budget *bu)
+{
+	for (int i = 0; i < 2; i++) {
+		for (int tries = 0; bu->dirs[i] && rmdir(bu->dirs[i]) == -1 && errno == EBUSY && tries < 200; tries++)
+			usleep(10000);
+		free(bu->dirs[i]);
+		free(bu->procs[i]);
+	}
+	*bu = (struct budget){0};
+}
 
 struct student {
 	char *id, *path, *dir;
@@ -42,6 +113,7 @@ struct student {
 	bool reused;          /* a finished grading with the same fingerprint was kept */
 	char *ended;          /* how the grading ended when it did not report: why; else NULL */
 	struct job job;
+	struct budget budget;
 	double wall_s;
 };
 
@@ -53,6 +125,7 @@ struct batch {
 	int n, done, to_grade;
 	double t0, budget_s;
 	bool tty;
+	bool budgets; /* every student's grading had a memory and process budget (cgroups) */
 };
 
 static double now_s(void)
@@ -281,6 +354,7 @@ static void finish_student(struct job *j, void *ctx)
 	free(result);
 	free(fpart);
 	free(feedback);
+	budget_remove(&s->budget);
 	b->done++;
 	show_progress(b, s);
 }
@@ -341,11 +415,21 @@ static void grade_students(struct batch *b)
 		s->job = (struct job){.argv = harness_argv(b, s), .cwd = b->o->root,
 				      .out_path = xasprintf("%s/feedback.txt.part", s->dir), .timeout_s = b->budget_s,
 				      .env = env, .on_end = finish_student, .ctx = b};
+		char *name = xasprintf("%d-%d", (int)getpid(), i);
+		if (budget_make(&s->budget, name)) {
+			s->job.cgroups[0] = s->budget.procs[0];
+			s->job.cgroups[1] = s->budget.procs[1];
+		} else {
+			b->budgets = false;
+		}
+		free(name);
 		list[nl++] = &s->job;
 	}
 	b->t0 = now_s();
 	if (nl)
 		jobs_run(list, nl, b->o->jobs);
+	for (int i = 0; i < b->n; i++)
+		budget_remove(&b->st[i].budget); /* those of students never started, if interrupted */
 	free(list);
 }
 
@@ -461,8 +545,8 @@ static int write_outputs(const struct batch *b)
 		json_array_append_new(lessons, json_pack("{s:s, s:s, s:o}", "lesson", b->chosen[l]->slug, "title",
 							 b->chosen[l]->title, "exercises", exs));
 	}
-	json_t *all = json_pack("{s:o, s:o, s:b}", "lessons", lessons, "students", students, "hidden_tests",
-				b->o->hidden != NULL);
+	json_t *all = json_pack("{s:o, s:o, s:b, s:b}", "lessons", lessons, "students", students, "hidden_tests",
+				b->o->hidden != NULL, "memory_and_process_budgets", b->budgets && b->to_grade > 0);
 	char *path = xasprintf("%s/grades.json", b->o->out), *csv = grades_csv(b, students);
 	char *csv_path = xasprintf("%s/grades.csv", b->o->out), *html = xasprintf("%s/report.html", b->o->out);
 	char *fdir = xasprintf("%s/feedback", b->o->out);
@@ -491,7 +575,7 @@ static int write_outputs(const struct batch *b)
 
 int grade_class(const struct class_options *o)
 {
-	struct batch b = {.o = o, .tty = isatty(2) && !getenv("NO_COLOR")};
+	struct batch b = {.o = o, .tty = isatty(2) && !getenv("NO_COLOR"), .budgets = true};
 
 	b.lessons = lessons_load(o->root, &b.nlessons);
 	b.chosen = xcalloc((size_t)b.nlessons + 1, sizeof *b.chosen);

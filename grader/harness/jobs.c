@@ -234,6 +234,13 @@ static void exec_job(struct job *j, unsigned nproc_limit, pid_t harness)
 		_exit(126);
 	}
 	if (j->untrusted) {
+		/* When memory runs out, the student's processes are the first the kernel ends (best effort). */
+		int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+		if (adj != -1) {
+			if (write(adj, "1000\n", 5) != 5)
+				perror("sandbox: oom_score_adj");
+			close(adj);
+		}
 		set_limit(RLIMIT_CORE, 0);
 		set_limit(RLIMIT_CPU, (rlim_t)(j->timeout_s + 2));
 		set_limit(RLIMIT_FSIZE, 64ul << 20);
@@ -261,6 +268,15 @@ static void exec_job(struct job *j, unsigned nproc_limit, pid_t harness)
 	for (char **e = j->env; !j->untrusted && e && *e; e++)
 		if (putenv(*e) != 0)
 			_exit(126);
+	/* Into the cgroups of its budget: everything it starts is counted there too. */
+	for (int i = 0; i < 2 && j->cgroups[i]; i++) {
+		int fd = open(j->cgroups[i], O_WRONLY | O_CLOEXEC);
+		if (fd == -1 || write(fd, "0\n", 2) != 2) {
+			perror("sandbox: joining a cgroup");
+			_exit(126);
+		}
+		close(fd);
+	}
 	execvpe(j->argv[0], j->argv, j->untrusted ? clean_env : environ);
 	fprintf(stderr, "cannot run %s: %s\n", j->argv[0], strerror(errno));
 	_exit(127);

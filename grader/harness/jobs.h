@@ -62,6 +62,7 @@ struct job {
 	void (*on_end)(struct job *j, void *ctx);
 	void *ctx;
 	char **env;             /* extra environment entries of a trusted job ("NAME=value"), NULL-terminated */
+	const char *cgroups[2]; /* cgroup.procs files the job joins before it runs (a batch's budget), or NULL */
 	/* Filled in by jobs_run. */
 	uid_t uid;              /* the uid it ran as */
 	int status;             /* raw wait status of the job's main process */

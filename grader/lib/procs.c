@@ -1,6 +1,8 @@
 /*
  * procs.c - see procs.h.  Reads /proc/PID/stat; the command name in it may
  * contain spaces and parentheses, so fields are read after its last ')'.
+ * The uid comes from /proc/PID/status: the owner of /proc/PID is root once
+ * a process has ended (a zombie) or when it is not dumpable.
  */
 #include "procs.h"
 
@@ -9,6 +11,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* The effective uid in /proc/PID/status ("Uid:\treal\teffective\t..."), or fallback. */
+static uid_t status_uid(const char *pid, uid_t fallback)
+{
+	char path[300], line[256];
+	unsigned real, effective;
+	uid_t uid = fallback;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%s/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return fallback;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Uid: %u %u", &real, &effective) == 2) {
+			uid = (uid_t)effective;
+			break;
+		}
+	fclose(f);
+	return uid;
+}
 
 static bool read_stat(const char *pid, struct proc_info *p)
 {
@@ -34,6 +57,8 @@ static bool read_stat(const char *pid, struct proc_info *p)
 		}
 	}
 	fclose(f);
+	if (ok)
+		p->uid = status_uid(pid, p->uid);
 	return ok;
 }
 

@@ -12,7 +12,7 @@
 struct proc_info {
 	pid_t pid, ppid, pgrp;
 	char state; /* 'R', 'S', 'D', 'Z' (zombie: it has ended), ... */
-	uid_t uid;  /* owner of /proc/PID: the process's effective uid */
+	uid_t uid;  /* the process's effective uid (also once it has ended) */
 };
 
 /* Reads one process (alive or zombie); false if it is gone. */
