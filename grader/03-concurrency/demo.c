@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ct_clock.h"
+#include "ct_demo.h"
 #include "ct_timeline.h"
 #include "ct_timing.h"
 #include "gil.h"
@@ -93,6 +94,8 @@ int main(void)
 			printf("  %-22s %7.0f ms %7.0f ms %8.2fx\n", ways[w].name, (double)ways[w].wall / 1e6,
 			       (double)ways[w].cpu / 1e6, (double)ways[0].wall / (double)ways[w].wall);
 		}
+		if (!io_bound)
+			demo_too_busy("the serial run", ways[0].cpu, ways[0].wall);
 		printf("\n");
 		struct ct_timeline_group g[4];
 		for (int w = 0; w < nways; w++)

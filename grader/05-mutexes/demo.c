@@ -199,11 +199,17 @@ static uint64_t bank_run(int use_fine, int work, int grouped, long total, int nt
 	return ns[REPEAT / 2];
 }
 
+/* The single-thread runs of the granularity table, all of them: CPU time and wall time. */
+static uint64_t single_cpu, single_wall;
+
 /* Prints one row: the bank with 1 thread, then with NTHREADS threads. */
 static void bank_row(int use_fine, const char *how, int work, int grouped, long total)
 {
 	int lost = 0;
+	uint64_t c0 = ct_process_cpu_ns(), t0 = ct_now_ns();
 	uint64_t one = bank_run(use_fine, work, grouped, total, 1, &lost);
+	single_cpu += ct_process_cpu_ns() - c0;
+	single_wall += ct_now_ns() - t0;
 	uint64_t many = bank_run(use_fine, work, grouped, total, NTHREADS, &lost);
 
 	printf("   %-15s %-18s %7.0f ms %7.0f ms %7.2fx %12.0f%s\n", use_fine ? "per account" : "one global", how,

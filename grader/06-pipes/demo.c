@@ -330,11 +330,13 @@ static void part_speedup(void)
 	       JOB_MS);
 	for (int kind = 0; kind < 2; kind++) {
 		pool_fn fn = kind == 0 ? burn : nap;
-		uint64_t base = 0;
+		uint64_t base = 0, loop_cpu = 0, loop_wall = 0;
 		printf("   %-22s %9s %9s %8s\n", kind == 0 ? "CPU-bound (spin)" : "IO-bound (sleep)", "wall", "CPU",
 		       "speedup");
 		for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
 			uint64_t cpu, wall = run(sizes[s], fn, JOBS, index_input, results, &cpu);
+			if (kind == 0 && sizes[s] == 0)
+				loop_cpu = cpu, loop_wall = wall;
 			for (size_t i = 0; i < JOBS; i++)
 				if (results[i] != (long)(i * i)) {
 					fprintf(stderr, "demo: results[%zu] = %ld, expected %zu\n", i, results[i],
@@ -355,6 +357,8 @@ static void part_speedup(void)
 			else
 				printf(" %7.2fx\n", (double)base / (double)wall);
 		}
+		if (kind == 0)
+			demo_too_busy("the plain loop", loop_cpu, loop_wall);
 	}
 	int fds_after = open_fds();
 	errno = 0;

@@ -14,6 +14,8 @@
 #define CT_DEMO_H
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -48,6 +50,13 @@ void *demo_malloc(size_t size);
 void demo_sigaction(int sig, const struct sigaction *act, struct sigaction *old);
 /* The number of CPUs this process may run on (sched_getaffinity). */
 int demo_usable_cpus(void);
+/*
+ * Whether CPU-bound work that should have had a CPU to itself, cpu_ns of CPU
+ * time in wall_ns, got less than 85 % of one: then another program had the
+ * CPUs, and a speedup measured now means little.  Prints a note saying so
+ * (about `what`) and returns true; prints nothing and returns false otherwise.
+ */
+bool demo_too_busy(const char *what, uint64_t cpu_ns, uint64_t wall_ns);
 
 /* ---- code-style: the call returned an error number (pthreads, *_init) ---- */
 
