@@ -1,6 +1,7 @@
 /*
  * report.c - tables and reports (see report.h).
  */
+#define _GNU_SOURCE
 #include "report.h"
 
 #include <jansson.h>
@@ -48,6 +49,26 @@ static void print_lines(FILE *f, const char *text, int first, int indent)
 }
 
 static void print_indented(FILE *f, const char *text, int indent) { print_lines(f, text, indent, indent); }
+
+/*
+ * The compiler's output, indented, with its first error (the one to fix
+ * first: the rest often follow from it) in bold red on a terminal.
+ */
+static void print_compiler_output(FILE *f, const char *log, bool color)
+{
+	const char *p = log;
+	bool highlighted = false;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		bool first_error = color && !highlighted && memmem(p, n, ": error:", 8);
+		fprintf(f, "    %s%.*s%s\n", first_error ? "\033[1;31m" : "", (int)n, p, first_error ? "\033[0m" : "");
+		highlighted |= first_error;
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
 
 static void print_cell(FILE *f, const struct check_result *c, bool color)
 {
@@ -120,7 +141,7 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 		}
 		if (x->build_log && *x->build_log && (failed || verbose)) {
 			fprintf(f, "  compiler output:\n");
-			print_indented(f, x->build_log, 4);
+			print_compiler_output(f, x->build_log, color);
 		}
 		if (failed)
 			fprintf(f, "  Stuck? Read lessons/%s.md, then run:  make hint LESSON=%d EXERCISE=%s\n", l->slug,
