@@ -6,7 +6,7 @@
 # everything is already there.
 set -euo pipefail
 
-packages=(gcc make binutils pkg-config libcriterion-dev libjansson-dev libxml2-dev valgrind gcovr bubblewrap)
+packages=(gcc make binutils pkg-config libcriterion-dev libjansson-dev libxml2-dev libarchive-dev valgrind gcovr bubblewrap)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -132,12 +132,18 @@ static int show_hint(const struct options *o, struct lesson *l, struct exercise 
 	int next = seen < e->nhints ? seen : e->nhints - 1;
 	printf("Hint %d of %d for %s (%s() in exercises/%s/%s.c):\n\n%s\n\n", next + 1, e->nhints, e->name,
 	       e->function, l->slug, e->name, e->hints[next]);
+	char *solution = xasprintf("%s/solutions/%s/%s.c", o->root, l->slug, e->name);
 	if (next + 1 < e->nhints)
 		printf("Run the same command again for the next, more detailed hint.\n");
-	else
+	else if (file_exists(solution))
 		printf("That was the last hint. The reference solution is solutions/%s/%s.c; try once more before "
 		       "you read it.\n",
 		       l->slug, e->name);
+	else /* a student release (make dist) has no solutions */
+		printf("That was the last hint. Re-read lessons/%s.md, try once more, and if you are still stuck, ask "
+		       "your instructor or a classmate.\n",
+		       l->slug);
+	free(solution);
 	json_object_set_new(state, key, json_integer(next + 1));
 	if (make_dirs(dir) == -1 || json_dump_file(state, path, JSON_INDENT(2)) == -1)
 		fprintf(stderr, "concur: could not save hint progress in %s\n", path);
