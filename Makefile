@@ -122,8 +122,8 @@ hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn
 	$(Q)$(HARNESS) --hint $(GRADE_OPTS)
 
 test: $(KIT_ALL) $(UNIT_BINS) $(HG_PROGRAMS) $(KIT_TESTS) $(PACK) $(PLATFORM_CHECK) ## the kit's own tests (solutions pass, skeletons and wrong variants fail)
-	$(Q)$(KIT_TESTS) --unit '$(UNIT_BINS)' $(if $(LESSON),--lesson '$(LESSON)')
-	$(Q)bash tests/platforms.sh
+	$(Q)$(KIT_TESTS) --unit '$(UNIT_BINS)' $(if $(LESSON),--lesson '$(LESSON)'); kit=$$?; \
+	  bash tests/platforms.sh && exit $$kit
 
 bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson on the solutions (RUNS=5)
 	$(Q)$(KIT_TESTS) --bench --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)')

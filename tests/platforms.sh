@@ -181,8 +181,9 @@ for c in ref broken; do
 	handin=$al/handin.tar
 	[ "$c" = broken ] && handin=$al/handin.zip
 	"$pack" create "$handin" "${files[@]}" >"$t/last.log" 2>&1
-	# Autolab reads both streams, in one file; the last line must be the autoresult.
-	(cd "$al" && CONCUR_ROOT=$kit make) >"$t/autolab-$c.out" 2>&1
+	# Autolab reads both streams, in one file; the last line must be the autoresult.  Its make is
+	# the first (under make test, a sub-make would end with "make[1]: Leaving directory").
+	(cd "$al" && env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS CONCUR_ROOT="$kit" make) >"$t/autolab-$c.out" 2>&1
 	rc=$?
 	[ "$rc" -eq 0 ] && ok "autolab ($c): make in the hand-in's directory succeeds" ||
 		bad "autolab ($c): make in the hand-in's directory succeeds (exit $rc)" "$t/autolab-$c.out"
