@@ -61,6 +61,9 @@ LIBCT_DRIVER := $(KIT)/libct_driver.a
 SENTINEL_H := $(KIT)/include/ct_sentinel.h
 HARNESS := $(KIT)/concur-grade
 KIT_TESTS := $(KIT)/kit-tests
+PACK := $(KIT)/concur-pack
+# Checks the grading platforms' reports against their documented fields (tests/platforms.sh).
+PLATFORM_CHECK := $(KIT)/tests/platform-check
 UNIT_BINS := $(patsubst tests/unit/%.c,$(KIT)/tests/unit/%,$(UNIT_SRC))
 # The programs behind the Helgrind fixtures of the unit tests (make helgrind-fixtures).
 HG_PROGRAMS := $(patsubst tests/unit/%.c,$(KIT)/tests/unit/%,$(wildcard tests/unit/helgrind_programs/*.c))
@@ -96,7 +99,7 @@ help: ## show this help (the default)
 	@echo "Usage: make TARGET [LESSON=N] [EXERCISE=name] [SOLUTION=1] [V=1]"
 	@echo
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1|/' | \
-		awk -F'|' '{ printf "  %-10s %s\n", $$1, $$2 }'
+		awk -F'|' '{ printf "  %-16s %s\n", $$1, $$2 }'
 	@echo
 	@echo "Options: LESSON=3, 03 or 03-slug (default: all)  EXERCISE=name  SOLUTION=1 (grade the"
 	@echo "         reference solutions)  SRC=dir (grade another tree laid out like exercises/)"
@@ -128,9 +131,9 @@ list: $(HARNESS) ## list the lessons and their exercises
 hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn
 	$(Q)$(HARNESS) --hint $(GRADE_OPTS)
 
-test: $(KIT_ALL) $(UNIT_BINS) $(HG_PROGRAMS) $(KIT_TESTS) ## the kit's own tests (solutions pass, skeletons and wrong variants fail)
+test: $(KIT_ALL) $(UNIT_BINS) $(HG_PROGRAMS) $(KIT_TESTS) $(PACK) $(PLATFORM_CHECK) ## the kit's own tests (solutions pass, skeletons and wrong variants fail)
 	$(Q)status=0; $(KIT_TESTS) --unit '$(UNIT_BINS)' $(if $(LESSON),--lesson '$(LESSON)') || status=1; \
-	$(if $(LESSON),,bash tests/class.sh || status=1;) exit $$status
+	$(if $(LESSON),,bash tests/class.sh || status=1; bash tests/platforms.sh || status=1;) exit $$status
 
 bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson on the solutions (RUNS=5)
 	$(Q)$(KIT_TESTS) --bench --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)')
@@ -143,12 +146,75 @@ soak: $(KIT_ALL) $(KIT_TESTS) ## false failures of the solutions and false passe
 
 format: ## reformat the kit's C sources with clang-format
 	$(Q)command -v clang-format >/dev/null || { echo "concur: make format needs clang-format:  apt-get install clang-format" >&2; exit 2; }
-	$(Q)clang-format -i $(LIB_SRC) $(TEST_SRC) $(DRIVER_SRC) $(HARNESS_SRC) grader/*/*.h grader/lib/*.h
+	$(Q)clang-format -i $(LIB_SRC) $(TEST_SRC) $(DRIVER_SRC) $(HARNESS_SRC) grader/platforms/*.c grader/*/*.h grader/lib/*.h
 
 clean: ## remove build/ (all compiled files, reports and saved hint progress)
 	$(Q)rm -rf $(BUILD)
 
 .PHONY: help check grade list hint test bench bench-grade soak demo format clean deps
+
+# A student release (make dist) has neither the kit's tests nor the solutions' code.
+ifeq ($(wildcard tests/kit_tests.c),)
+$(foreach g,test bench soak,$(if $(filter $(g),$(MAKECMDGOALS)),$(error make $(g) needs the full kit: this is \
+  the student release, without the kit's own tests (tests/). make check LESSON=N grades your work)))
+endif
+ifeq ($(wildcard solutions/*/*.c),)
+$(if $(filter demo,$(MAKECMDGOALS)),$(error make demo needs the full kit: the demos run the reference solutions, \
+  which the student release does not have. make check LESSON=N grades your work))
+endif
+
+# ---- grading platforms and the student release ----------------------------
+# What a student gets and what a platform's image holds: the lessons, the
+# skeletons, the grader, and of solutions/ only the pristine headers (the
+# harness compiles every file against them).  No solutions' code, no kit
+# tests (tests/), no build/, no hidden tests (those go, when HIDDEN=dir is
+# given, into the platform packages only, which students never see).
+HIDDEN ?=
+RELEASE_FILES = Makefile README.md .clang-format $(wildcard solutions/*/*.h) \
+	$(sort $(shell find lessons exercises grader -type f ! -name '*~' ! -name '*.orig' ! -name '*.rej' ! -name '.*.sw?'))
+PLATFORM_SLUG = $(or $(if $(filter-out all,$(LESSON)),$(LESSON_SLUG)),$(error make $@ packages one lesson: give \
+  LESSON=N, one of $(LESSONS)))
+PLATFORM_NN = $(firstword $(subst -, ,$(PLATFORM_SLUG)))
+PLATFORM_DIR = $(BUILD)/platforms/$(PLATFORM_NN)
+PLATFORM_HIDDEN = $(if $(HIDDEN),$(or $(wildcard $(HIDDEN)/$(PLATFORM_SLUG)/*),$(error HIDDEN=$(HIDDEN) has no \
+  $(PLATFORM_SLUG)/ with the lesson's hidden suites)))
+# The kit's files, its platform settings and the hidden suites, as concur-pack's entries.
+PLATFORM_KIT = $(RELEASE_FILES) concur-platform.env=$(PLATFORM_DIR)/concur-platform.env \
+	$(foreach f,$(PLATFORM_HIDDEN),hidden/$(PLATFORM_SLUG)/$(notdir $(f))=$(f))
+define platform_env
+	$(Q)mkdir -p $(PLATFORM_DIR)
+	$(Q)printf '%s\n' '# Written by make $@ LESSON=$(LESSON): what the platform grades.' \
+	  'CONCUR_LESSON=$(PLATFORM_SLUG)' 'CONCUR_HIDDEN=$(if $(PLATFORM_HIDDEN),hidden)' > $(PLATFORM_DIR)/concur-platform.env
+endef
+
+prepare: $(CHECK_KIT) $(PACK) ## build what make check LESSON=N needs, without grading (for a platform's image)
+
+dist: $(PACK) ## the student release: build/concur-student.tar.gz (no solutions' code, no kit tests)
+	$(say) PACK $(BUILD)/concur-student.tar.gz
+	$(Q)$(PACK) create $(BUILD)/concur-student.tar.gz --prefix concur/ $(RELEASE_FILES)
+
+gradescope: $(PACK) ## Gradescope's autograder: make gradescope LESSON=1 [HIDDEN=dir] -> build/gradescope-01.zip
+	$(platform_env)
+	$(say) PACK $(BUILD)/gradescope-$(PLATFORM_NN).zip
+	$(Q)$(PACK) create $(BUILD)/gradescope-$(PLATFORM_NN).zip $(PLATFORM_KIT) \
+	  setup.sh=grader/platforms/gradescope/setup.sh run_autograder=grader/platforms/gradescope/run_autograder
+
+prairielearn: $(PACK) ## PrairieLearn's external grader image: make prairielearn LESSON=1 [HIDDEN=dir] -> build/prairielearn-01/
+	$(platform_env)
+	$(Q)rm -rf $(BUILD)/prairielearn-$(PLATFORM_NN) && mkdir -p $(BUILD)/prairielearn-$(PLATFORM_NN)
+	$(say) PACK $(BUILD)/prairielearn-$(PLATFORM_NN)/concur-kit.tar.gz
+	$(Q)$(PACK) create $(BUILD)/prairielearn-$(PLATFORM_NN)/concur-kit.tar.gz $(PLATFORM_KIT)
+	$(Q)sed 's/@LESSON@/$(PLATFORM_SLUG)/g' grader/platforms/prairielearn/Dockerfile.in > $(BUILD)/prairielearn-$(PLATFORM_NN)/Dockerfile
+	$(Q)sed 's/@LESSON@/$(PLATFORM_SLUG)/g' grader/platforms/prairielearn/info.json.in > $(BUILD)/prairielearn-$(PLATFORM_NN)/info.json
+
+autolab: $(PACK) ## Autolab's autograder: make autolab LESSON=1 [HIDDEN=dir] -> build/autolab-01/{autograde-Makefile,autograde.tar}
+	$(platform_env)
+	$(Q)rm -rf $(BUILD)/autolab-$(PLATFORM_NN) && mkdir -p $(BUILD)/autolab-$(PLATFORM_NN)
+	$(say) PACK $(BUILD)/autolab-$(PLATFORM_NN)/autograde.tar
+	$(Q)$(PACK) create $(BUILD)/autolab-$(PLATFORM_NN)/autograde.tar $(PLATFORM_KIT)
+	$(Q)cp grader/platforms/autolab/autograde-Makefile $(BUILD)/autolab-$(PLATFORM_NN)/
+
+.PHONY: prepare dist gradescope prairielearn autolab
 
 # ---- dependencies (Debian packages) --------------------------------------
 deps: $(DEPS_OK) ## install or check the Debian packages the kit needs
@@ -225,6 +291,16 @@ $(KIT)/grader/harness/%.o: grader/harness/%.c | $(DEPS_OK)
 $(HARNESS): $(HARNESS_OBJ) $(call obj,grader/lib/procs.c grader/lib/ct_timeline.c grader/lib/ct_clock.c grader/lib/ct_timing.c)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS) $(ARCHIVE_LIBS) -ldl
+
+ARCHIVE_CFLAGS = $(call pkg,--cflags,libarchive)
+ARCHIVE_LIBS = $(or $(call pkg,--libs,libarchive),-larchive)
+$(PACK): grader/platforms/pack.c | $(DEPS_OK)
+	$(say) LD $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(ARCHIVE_CFLAGS) -o $@ $< $(ARCHIVE_LIBS)
+$(PLATFORM_CHECK): $(KIT)/tests/platform_check.o
+	$(say) LD $@
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS)
 
 $(KIT_TESTS): $(KIT)/tests/kit_tests.o $(KIT)/tests/kit_clauses.o $(KIT)/tests/kit_variants.o $(call obj,grader/harness/lesson.c grader/harness/util.c grader/lib/procs.c)
 	$(say) LD $@

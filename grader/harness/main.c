@@ -5,11 +5,13 @@
  *   concur-grade [--lesson N] [--exercise NAME] [--solution | --src DIR |
  *                 --source FILE] [--report-json F] [--report-csv F] [--verbose]
  *                [--hidden DIR]   (an instructor's hidden suites: DIR/NN-slug/test_NAME.c)
+ *                [--report-gradescope F] [--report-prairielearn F] [--report-junit F]
+ *                [--report-tap F] [--report-autolab[=F]]   (platforms, report.h)
  *   concur-grade --list
  *   concur-grade --hint --lesson N --exercise NAME
  *
  * Exit status: 0 when every check with points passed, 1 when some did not,
- * 2 on a usage error or a broken kit.
+ * 2 on a usage error, a broken kit or a report that could not be written.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,8 +29,40 @@
 #include "report.h"
 #include "util.h"
 
+/*
+ * The reports besides the table, one writer each (report.h), written in
+ * this order after grading: Autolab's last, since without a file it is
+ * the last line of the output.
+ */
+static int write_json(const char *path, const struct report_input *in)
+{
+	return report_write_json(path, in->lessons, in->nlessons);
+}
+
+static int write_csv(const char *path, const struct report_input *in)
+{
+	return report_write_csv(path, in->lessons, in->nlessons);
+}
+
+static const struct reporter {
+	const char *option;
+	int has_arg;         /* getopt's: Autolab's file is optional (default: stdout) */
+	int (*write)(const char *path, const struct report_input *in);
+} reporters[] = {
+	{"report-json", required_argument, write_json},
+	{"report-csv", required_argument, write_csv},
+	{"report-gradescope", required_argument, report_write_gradescope},
+	{"report-prairielearn", required_argument, report_write_prairielearn},
+	{"report-junit", required_argument, report_write_junit},
+	{"report-tap", required_argument, report_write_tap},
+	{"report-autolab", optional_argument, report_write_autolab},
+};
+#define NREPORTERS ((int)(sizeof reporters / sizeof reporters[0]))
+#define REPORTER_OPT 256 /* getopt value of reporters[i]: REPORTER_OPT + i */
+
 struct options {
-	const char *lesson, *exercise, *src, *source, *json, *csv, *root, *hidden, *build_dir, *class_dir, *out;
+	const char *lesson, *exercise, *src, *source, *root, *hidden, *build_dir, *class_dir, *out;
+	const char *reports[NREPORTERS]; /* where to write reporters[i], or NULL */
 	bool solution, verbose, list, hint, timing_only, short_paths;
 	int jobs;
 };
@@ -37,7 +71,9 @@ static void usage(FILE *f)
 {
 	fputs("usage: concur-grade [--lesson N] [--exercise NAME] [--solution | --src DIR | --source FILE]\n"
 	      "                    [--report-json FILE] [--report-csv FILE] [--verbose] [--jobs N] [--show-commands]\n"
-	      "                    [--only-timing] [--hidden DIR] [--build-dir DIR]\n"
+	      "                    [--only-timing] [--hidden DIR] [--build-dir DIR] [--short-paths]\n"
+	      "                    [--report-gradescope FILE] [--report-prairielearn FILE]\n"
+	      "                    [--report-junit FILE] [--report-tap FILE] [--report-autolab[=FILE]]\n"
 	      "       concur-grade --class DIR [--lesson N] [--jobs N] [--hidden DIR] [--out DIR]\n"
 	      "       concur-grade --list\n"
 	      "       concur-grade --hint --lesson N --exercise NAME\n"
@@ -99,12 +135,18 @@ static int show_hint(const struct options *o, struct lesson *l, struct exercise 
 	int next = seen < e->nhints ? seen : e->nhints - 1;
 	printf("Hint %d of %d for %s (%s() in exercises/%s/%s.c):\n\n%s\n\n", next + 1, e->nhints, e->name,
 	       e->function, l->slug, e->name, e->hints[next]);
+	char *solution = xasprintf("%s/solutions/%s/%s.c", o->root, l->slug, e->name);
 	if (next + 1 < e->nhints)
 		printf("Run the same command again for the next, more detailed hint.\n");
-	else
+	else if (file_exists(solution))
 		printf("That was the last hint. The reference solution is solutions/%s/%s.c; try once more before "
 		       "you read it.\n",
 		       l->slug, e->name);
+	else /* a student release (make dist) has no solutions */
+		printf("That was the last hint. Re-read lessons/%s.md, try once more, and if you are still stuck, ask "
+		       "your instructor or a classmate.\n",
+		       l->slug);
+	free(solution);
 	json_object_set_new(state, key, json_integer(next + 1));
 	if (make_dirs(dir) == -1 || json_dump_file(state, path, JSON_INDENT(2)) == -1)
 		fprintf(stderr, "concur: could not save hint progress in %s\n", path);
@@ -127,11 +169,10 @@ static char *tag_for(const char *src)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static const struct option fixed[] = {
 		{"lesson", required_argument, NULL, 'l'},   {"exercise", required_argument, NULL, 'e'},
 		{"solution", no_argument, NULL, 'S'},       {"src", required_argument, NULL, 's'},
-		{"source", required_argument, NULL, 'f'},   {"report-json", required_argument, NULL, 'J'},
-		{"report-csv", required_argument, NULL, 'C'}, {"verbose", no_argument, NULL, 'v'},
+		{"source", required_argument, NULL, 'f'},   {"verbose", no_argument, NULL, 'v'},
 		{"list", no_argument, NULL, 'L'},           {"hint", no_argument, NULL, 'H'},
 		{"jobs", required_argument, NULL, 'j'},     {"root", required_argument, NULL, 'r'},
 		{"show-commands", no_argument, NULL, 'c'},  {"only-timing", no_argument, NULL, 'T'},
@@ -139,10 +180,16 @@ int main(int argc, char **argv)
 		{"class", required_argument, NULL, 'K'},   {"out", required_argument, NULL, 'O'},
 		{"short-paths", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
 	};
+	const int nfixed = (int)(sizeof fixed / sizeof fixed[0]);
+	struct option longopts[sizeof fixed / sizeof fixed[0] + NREPORTERS + 1];
 	struct options o = {.root = ".", .jobs = 0};
 	int c;
+
+	memcpy(longopts, fixed, sizeof fixed);
+	for (int i = 0; i < NREPORTERS; i++)
+		longopts[nfixed + i] = (struct option){reporters[i].option, reporters[i].has_arg, NULL, REPORTER_OPT + i};
+	longopts[nfixed + NREPORTERS] = (struct option){NULL, 0, NULL, 0};
 
 	while ((c = getopt_long(argc, argv, "l:e:s:f:vj:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -151,8 +198,6 @@ int main(int argc, char **argv)
 		case 'S': o.solution = true; break;
 		case 's': o.src = optarg; break;
 		case 'f': o.source = optarg; break;
-		case 'J': o.json = optarg; break;
-		case 'C': o.csv = optarg; break;
 		case 'v': o.verbose = true; break;
 		case 'L': o.list = true; break;
 		case 'H': o.hint = true; break;
@@ -166,7 +211,13 @@ int main(int argc, char **argv)
 		case 'O': o.out = optarg; break;
 		case 'P': o.short_paths = true; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default:
+			if (c >= REPORTER_OPT && c < REPORTER_OPT + NREPORTERS) {
+				o.reports[c - REPORTER_OPT] = optarg ? optarg : "-";
+				break;
+			}
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind < argc) {
@@ -279,9 +330,13 @@ int main(int argc, char **argv)
 	}
 	if (nchosen > 1)
 		report_print_total(stdout, results, nchosen);
-	if (o.json && report_write_json(o.json, results, nchosen) == -1)
-		fprintf(stderr, "concur: could not write %s\n", o.json);
-	if (o.csv && report_write_csv(o.csv, results, nchosen) == -1)
-		fprintf(stderr, "concur: could not write %s\n", o.csv);
-	return all_passed ? 0 : 1;
+	const struct report_input in = {.lessons = results, .nlessons = nchosen, .tree = tree};
+	int status = all_passed ? 0 : 1;
+	for (int i = 0; i < NREPORTERS; i++)
+		if (o.reports[i] && reporters[i].write(o.reports[i], &in) == -1) {
+			fprintf(stderr, "concur: could not write the %s report to %s\n", reporters[i].option + 7,
+				strcmp(o.reports[i], "-") ? o.reports[i] : "standard output");
+			status = 2; /* a platform reads a missing report as a broken grader, and so should a script */
+		}
+	return status;
 }
