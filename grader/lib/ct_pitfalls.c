@@ -31,7 +31,7 @@ static pid_t caller; /* the process whose checks are the test's */
 void ct_pitfalls_reset(void)
 {
 	if (!rec) {
-		void *p = mmap(NULL, sizeof *rec, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		void *p = ct_real_mmap(NULL, sizeof *rec, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED) {
 			perror("ct_pitfalls: mmap");
 			return;
