@@ -136,6 +136,12 @@ pid_t ct_real_fork(void)
 pid_t ct_real_waitpid(pid_t pid, int *status, int options) { return __real_waitpid(pid, status, options); }
 ssize_t ct_real_read(int fd, void *buf, size_t len) { return __real_read(fd, buf, len); }
 ssize_t ct_real_write(int fd, const void *buf, size_t len) { return __real_write(fd, buf, len); }
+ssize_t ct_real_send(int fd, const void *buf, size_t len, int flags) { return __real_send(fd, buf, len, flags); }
+void *ct_real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return __real_mmap(addr, len, prot, flags, fd, off);
+}
+int ct_real_munmap(void *addr, size_t len) { return __real_munmap(addr, len); }
 int ct_real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
 {
 	return __real_pthread_create(t, a, fn, arg);
@@ -360,6 +366,30 @@ ssize_t __wrap_write(int fd, const void *buf, size_t len)
 {
 	CT_ENTER_IO(write, &len);
 	return __real_write(fd, buf, len);
+}
+
+ssize_t __wrap_send(int fd, const void *buf, size_t len, int flags)
+{
+	CT_ENTER_IO(send, &len);
+	return __real_send(fd, buf, len, flags);
+}
+
+ssize_t __wrap_recv(int fd, void *buf, size_t len, int flags)
+{
+	CT_ENTER_IO(recv, &len);
+	return __real_recv(fd, buf, len, flags);
+}
+
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	CT_ENTER(mmap);
+	return __real_mmap(addr, len, prot, flags, fd, off);
+}
+
+int __wrap_munmap(void *addr, size_t len)
+{
+	CT_ENTER(munmap);
+	return __real_munmap(addr, len);
 }
 
 static void remember_block(void *p, size_t size)

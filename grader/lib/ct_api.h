@@ -10,7 +10,10 @@
  * ran) and every child forked.
  *
  * malloc, calloc, realloc and free are wrapped too, so a test can tell how
- * much of the heap the student's code still holds (ct_heap_in_use).
+ * much of the heap the student's code still holds (ct_heap_in_use); and
+ * mmap and munmap, so that a test can make them fail.  The grader's own
+ * ct_shared_alloc() maps through the wrapper too: arm an mmap fault only
+ * around the student's call.
  *
  * The mutex and condition variable calls are wrapped in ct_locks.c, which
  * also tracks who holds which lock (ct_locks.h); sigaction, signal and the
@@ -111,6 +114,9 @@ pid_t ct_real_fork(void);
 pid_t ct_real_waitpid(pid_t pid, int *status, int options);
 ssize_t ct_real_read(int fd, void *buf, size_t len);
 ssize_t ct_real_write(int fd, const void *buf, size_t len);
+ssize_t ct_real_send(int fd, const void *buf, size_t len, int flags);
+void *ct_real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int ct_real_munmap(void *addr, size_t len);
 int ct_real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
 int ct_real_pthread_join(pthread_t t, void **ret);
 int ct_real_pthread_detach(pthread_t t);

@@ -15,7 +15,7 @@
  * pthreads call, the error number itself) and changes nothing, so an
  * interrupted waitpid() reaps no child and an interrupted read() consumes
  * nothing.  A short read or write does call the real function, with at
- * most max_bytes.  A failed call is still counted (ct_count), except fork,
+ * most max_bytes (recv and send share read's and write's faults).  A failed call is still counted (ct_count), except fork,
  * which counts the children it made.
  *
  * Calls are counted from the moment the fault is armed, per call of the

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -145,6 +146,50 @@ static int probe_write(void)
 	ssize_t n = write(fds[1], "abc", 3);
 	int err = n == 3 ? 0 : errno_of(n == -1);
 	close_both(fds);
+	return err;
+}
+
+static int probe_send(void)
+{
+	int sv[2];
+
+	CT_CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "grader error: socketpair");
+	ssize_t n = send(sv[0], "abc", 3, MSG_NOSIGNAL);
+	int err = n == 3 ? 0 : errno_of(n == -1);
+	close_both(sv);
+	return err;
+}
+
+static int probe_recv(void)
+{
+	int sv[2];
+	char buf[3];
+
+	CT_CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 && ct_real_write(sv[1], "abc", 3) == 3,
+		 "grader error: cannot fill a socket");
+	ssize_t n = recv(sv[0], buf, sizeof buf, 0);
+	int err = n == 3 ? 0 : errno_of(n == -1);
+	close_both(sv);
+	return err;
+}
+
+static int probe_mmap(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return errno_of(1);
+	return ct_real_munmap(p, 4096) == 0 ? 0 : -1;
+}
+
+static int probe_munmap(void)
+{
+	void *p = ct_real_mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CT_CHECK(p != MAP_FAILED, "grader error: mmap");
+	int err = errno_of(munmap(p, 4096) == -1);
+	if (err)
+		ct_real_munmap(p, 4096);
 	return err;
 }
 
@@ -506,6 +551,16 @@ CT_TEST(wraps, a_call_counted_as_another_shares_its_count_and_faults)
 	CT_CHECK(probe_pipe2() == EMFILE, "a fault armed for pipe does not fail pipe2");
 	ct_fail_calls_from(CT_CALL_pipe2, 1, ENFILE);
 	CT_CHECK(probe_pipe() == ENFILE, "a fault armed for pipe2 does not fail pipe");
+	before = ct_count(CT_CALL_write);
+	CT_CHECK(probe_send() == 0 && ct_count(CT_CALL_write) == before + 1, "a send is not counted as a write");
+	ct_shorten_call(CT_CALL_write, 1, 1);
+	int sv[2];
+	char buf[4];
+	CT_CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "grader error: socketpair");
+	CT_CHECK(send(sv[0], "ab", 2, 0) == 1, "a short transfer armed for write does not shorten send");
+	ct_fail_call(CT_CALL_read, 1, EINTR);
+	CT_CHECK(recv(sv[1], buf, sizeof buf, 0) == -1 && errno == EINTR, "a fault armed for read does not fail recv");
+	close_both(sv);
 	ct_pass();
 }
 
