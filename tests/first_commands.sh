@@ -10,6 +10,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/concur-first-XXXXXX")
+# As root, the sandbox's user ids compile and run inside the clones: mktemp's 0700 would keep them out.
+chmod 755 "$scratch"
 trap 'rm -rf "$scratch"' EXIT
 passed=0 failed=0
 
