@@ -63,9 +63,10 @@ first "coverage LESSON=1 EXERCISE=spawn" 0 "% of lines"
 first "compile_commands.json" 0 "Wrote compile_commands.json"
 first "skeletons" 0 ""
 # make watch runs until Ctrl-C: it is sent (to its process group, as a terminal does) once the
-# first check has ended; make then ends by that signal (status 130).
+# first check has ended; make then ends by that signal (status 130).  A command started with &
+# by a script ignores SIGINT; a command in a terminal does not: so neither does this one.
 stop_after_first_check() {
-	setsid "$@" &
+	setsid env --default-signal=INT "$@" &
 	local pid=$!
 	for _ in $(seq 3000); do grep -q '^concur watch: .*Watching' "$log" && break; sleep 0.1; done
 	kill -INT -- "-$pid"

@@ -54,7 +54,8 @@ log=
 start_watch() {
 	log=$1
 	shift
-	(cd "$kit" && exec env TMPDIR="$scratch/tmp" "$@" setsid bash -c 'echo $$ >"$0.sid"; exec make -s watch LESSON=1 EXERCISE=spawn' "$log") \
+	# --default-signal: a command started with & by a script ignores SIGINT, one in a terminal does not.
+	(cd "$kit" && exec env --default-signal=INT TMPDIR="$scratch/tmp" "$@" setsid bash -c 'echo $$ >"$0.sid"; exec make -s watch LESSON=1 EXERCISE=spawn' "$log") \
 		>"$log" 2>&1 </dev/null &
 	for _ in $(seq 100); do [ -s "$log.sid" ] && break; sleep 0.1; done
 	sid=$(cat "$log.sid")
