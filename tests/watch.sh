@@ -113,8 +113,8 @@ result $((!$?)) "the screen is cleared only on a terminal (the log has no clear-
 # Ctrl-C while a check runs: the solution passes its tests, then Helgrind runs for seconds.
 cp "$top/solutions/01-processes/spawn.c" "$ex/spawn.c"
 n=$((n + 1))
-for _ in $(seq 600); do [ "$(started)" -ge $n ] && break; sleep 0.05; done
-sleep 1
+# Ctrl-C as soon as the check has its run directory (it has it until it ends).
+for _ in $(seq 3000); do [ "$(started)" -ge $n ] && [ -n "$(ls -A "$scratch/tmp")" ] && break; sleep 0.02; done
 # What must be gone after Ctrl-C is there before it: the session's processes, a run directory.
 [ "$(ended)" -lt $n ] && [ -n "$(leftovers "$sid" "$scratch/tmp")" ] && [ -n "$(ls -A "$scratch/tmp")" ]
 result $? "a check is running when Ctrl-C comes (its processes and run directory are seen)"
