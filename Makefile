@@ -102,6 +102,7 @@ help: ## show this help (the default)
 	@echo "Options: LESSON=3, 03 or 03-slug (default: all)  EXERCISE=name  SOLUTION=1 (grade the"
 	@echo "         reference solutions)  SRC=dir (grade another tree laid out like exercises/)"
 	@echo "         VERBOSE=1 (more detail, timelines)  JSON=file / CSV=file (write a report)  V=1 (show commands)"
+	@echo "         CONFIRM=1 (make reset of a whole lesson)"
 	@echo
 	@echo "Start here:  make list   then   make check LESSON=1"
 
