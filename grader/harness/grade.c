@@ -367,6 +367,17 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		n++;
 	}
 	out->nresults = n;
+	/* As root, the compiler and the programs run as other users, who must be able to reach the build. */
+	for (int i = 0; i < n; i++) {
+		char *parent = xstrdup(s[i].b.dir);
+		if (make_dirs(parent) == 0 && !jobs_reachable_by_sandbox(parent)) {
+			fprintf(stderr, "concur: the sandbox's users cannot reach %s (a directory above it lacks o+x, as "
+					"/root does): put the kit somewhere they can, or give those directories o+x\n",
+				parent);
+			exit(2);
+		}
+		free(parent);
+	}
 	g.tmp = jobs_make_run_dir();
 	for (size_t k = 0; k < sizeof stages / sizeof stages[0] && !jobs_interrupted(); k++)
 		run_stage(&g, &stages[k], s, n);

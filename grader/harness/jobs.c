@@ -119,6 +119,15 @@ static bool searchable_by_others(const char *path)
 	return ok;
 }
 
+bool jobs_reachable_by_sandbox(const char *path)
+{
+	char *real = realpath(path, NULL);
+	bool ok = geteuid() != 0 || (real && searchable_by_others(real));
+
+	free(real);
+	return ok;
+}
+
 char *jobs_make_run_dir(void)
 {
 	const char *base = getenv("TMPDIR");

@@ -102,6 +102,8 @@ _Noreturn void jobs_exit_interrupted(void);
  * removed by jobs_remove_run_dir(), or on interruption.
  */
 char *jobs_make_run_dir(void);
+/* Whether the sandbox's user ids may enter path (as root, every directory above it has o+x). */
+bool jobs_reachable_by_sandbox(const char *path);
 void jobs_remove_run_dir(char *dir);
 
 /*
