@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "ct_driver_yield.h"
 #include "screen.h"
 #include "util.h"
 
@@ -42,7 +43,7 @@ static void append(char ***argv, int *n, const char *w) { append_words(argv, n, 
 	"-Wl,--wrap=signal -Wl,--wrap=printf -Wl,--wrap=fprintf -Wl,--wrap=puts -Wl,--wrap=fputs "            \
 	"-Wl,--wrap=putchar -Wl,--wrap=perror -Wl,--wrap=exit -Wl,--wrap=vprintf -Wl,--wrap=vfprintf "         \
 	"-Wl,--wrap=dprintf -Wl,--wrap=fwrite -lcriterion -ljansson -pthread"
-#define DEFAULT_DRIVER_LDFLAGS "-pthread"
+#define DEFAULT_DRIVER_LDFLAGS CT_DRIVER_WRAP_LDFLAGS " -pthread"
 
 static const char *env_or(const char *name, const char *fallback)
 {
