@@ -41,14 +41,14 @@ __attribute__((noinline)) static void reuse_stack(void)
 
 int main(void)
 {
-	for (int r = 0; r < ROUNDS; r++) {
+	for (int r = 0; r < ROUNDS; r++)
 		ct_meet_init(&meet[r], 2);
+	for (int r = 0; r < ROUNDS; r++)
 		for (int i = 0; i < 2; i++) {
 			if (run_detached(job, &meet[r]) != 0)
 				ct_driver_fail("run_detached(job, arg) did not return 0");
 			reuse_stack();
 		}
-	}
 	pthread_mutex_lock(&lock);
 	while (done < 2 * ROUNDS)
 		pthread_cond_wait(&changed, &lock);

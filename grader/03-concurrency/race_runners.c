@@ -2,8 +2,8 @@
  * race_runners.c - Helgrind driver for lesson 03, exercise "runners": the
  * three runners on tiny tasks; Helgrind's report is the verdict.  The
  * tasks of run_threads() meet at a rendezvous first, so the threads really
- * run at the same time (the serial and process runners' tasks do not:
- * there, nothing would ever arrive).
+ * run at the same time (the serial and process runners get a task that
+ * does not: there, nothing would ever arrive).
  */
 #include <unistd.h>
 
@@ -12,25 +12,23 @@
 
 #define THREADS 3
 
-static struct ct_meet meet;     /* of the tasks of run_threads() */
-static struct ct_meet *meeting; /* &meet while run_threads() runs, else NULL */
+static struct ct_meet meet; /* of the tasks of run_threads(), armed before it starts them */
 
-static void task(int i)
+static void task(int i) { usleep(1000 * (unsigned)(i + 1)); }
+
+static void task_meeting(int i)
 {
-	if (meeting)
-		ct_meet_wait(meeting, 0);
-	usleep(1000 * (unsigned)(i + 1));
+	ct_meet_wait(&meet, 0);
+	task(i);
 }
 
 int main(void)
 {
+	ct_meet_init(&meet, THREADS);
 	if (run_serial(2, task) != 0)
 		ct_driver_fail("run_serial(2, task) did not return 0");
-	ct_meet_init(&meet, THREADS);
-	meeting = &meet;
-	if (run_threads(THREADS, task) != 0)
+	if (run_threads(THREADS, task_meeting) != 0)
 		ct_driver_fail("run_threads(%d, task) did not return 0", THREADS);
-	meeting = NULL;
 	if (run_processes(2, task) != 0)
 		ct_driver_fail("run_processes(2, task) did not return 0");
 	ct_driver_pass();
