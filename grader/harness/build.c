@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "coverage.h"
+#include "ct_driver_yield.h"
 #include "screen.h"
 #include "util.h"
 #include "wrap_flags.h"
@@ -44,7 +45,7 @@ static void append(char ***argv, int *n, const char *w) { append_words(argv, n, 
 static const char *const kit_headers[] = {"grader/lib/concur_todo.h", NULL};
 /* --wrap for every call of the wrap table (grader/lib/ct_wraps.h), then the libraries. */
 #define DEFAULT_TEST_LDFLAGS wrap_test_ldflags()
-#define DEFAULT_DRIVER_LDFLAGS "-pthread"
+#define DEFAULT_DRIVER_LDFLAGS CT_DRIVER_WRAP_LDFLAGS " -pthread"
 
 static const char *env_or(const char *name, const char *fallback)
 {
