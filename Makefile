@@ -408,6 +408,8 @@ compile_commands.json: $(HARNESS) $(SENTINEL_H) ## for clangd and other editors:
 
 helgrind-fixtures: ## remake tests/unit/fixtures/hgp_* from tests/unit/helgrind_programs/ under Helgrind (slow)
 	$(Q)bash tests/unit/helgrind_programs/regenerate.sh
-.PHONY: helgrind-fixtures
+race-mode-fixtures: ## remake tests/unit/fixtures/drd_* and tsan_* from tests/unit/helgrind_programs/ (slow)
+	$(Q)bash tests/unit/helgrind_programs/regenerate_race_modes.sh
+.PHONY: helgrind-fixtures race-mode-fixtures
 
 -include $(shell find $(KIT) -name '*.d' 2>/dev/null)
