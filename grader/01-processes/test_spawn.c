@@ -325,6 +325,13 @@ CT_TEST(spawn, correct_signal_deaths_reported_as_128_plus_signal)
 #define ORDER_N	   5
 #define ORDER_STEP (15 * CT_MS)
 
+static int compare_ints(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
 CT_TEST(spawn, correct_codes_follow_the_child_not_the_order_of_ending)
 {
 	static const struct {
@@ -348,17 +355,20 @@ CT_TEST(spawn, correct_codes_follow_the_child_not_the_order_of_ending)
 		int ret = spawn_all(ORDER_N, recording_task, codes), err = errno;
 		snprintf(context, sizeof context, "spawn_all(%d, task, codes), whose children ended %s", ORDER_N, how);
 		CT_CHECK(ret == 0, "%s, %s; expected 0", context, returned(ret, err));
-		/* codes[r] is the child that ended r-th: the k-th wait()'s status stored in slot k. */
-		bool by_finish = o.kind != CT_ORDER_AS_STARTED;
-		for (int i = 0; i < ORDER_N; i++)
-			for (int j = 0; j < ORDER_N; j++)
-				if (o.rank[j] == i)
-					by_finish = by_finish && codes[i] == want[j];
-		CT_CHECK(!by_finish,
-			 "%s: codes[] lists the children in the order they ended, not by index (codes[0] is %d, the "
-			 "status of the child that ended first). codes[i] must describe child i: wait for pids[i] "
-			 "(waitpid(pids[i], ...)) and store its status in codes[i], rather than storing the k-th "
-			 "child that wait() returns in codes[k].",
+		/* Every status is there, but not in its child's slot: stored in the order of collection. */
+		int sorted_codes[ORDER_N], sorted_want[ORDER_N];
+		memcpy(sorted_codes, codes, sizeof sorted_codes);
+		memcpy(sorted_want, want, sizeof sorted_want);
+		qsort(sorted_codes, ORDER_N, sizeof(int), compare_ints);
+		qsort(sorted_want, ORDER_N, sizeof(int), compare_ints);
+		bool permuted = memcmp(sorted_codes, sorted_want, sizeof sorted_codes) == 0 &&
+				memcmp(codes, want, sizeof sorted_want) != 0;
+		CT_CHECK(!permuted,
+			 "%s: codes[] holds the statuses of all the children, but not each in its child's slot "
+			 "(codes[0] is %d, the status of another child than child 0). codes[i] must describe child "
+			 "i whatever the order in which the children end: wait for pids[i] (waitpid(pids[i], ...)) "
+			 "and store its status in codes[i], rather than storing the k-th child that wait() returns "
+			 "in codes[k].",
 			 context, codes[0]);
 		check_codes(context, codes, want, ORDER_N);
 	}
