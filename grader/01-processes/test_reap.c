@@ -252,7 +252,7 @@ CT_TEST(reap, correct_reports_how_each_child_ended)
 
 CT_TEST(reap, correct_leaves_no_child_behind)
 {
-	struct plan plan[] = {{.code = 1}, {.code = 2, .delay_ms = 40}, {.code = 3, .delay_ms = 80}};
+	struct plan plan[] = {{.code = 1}, {.code = 2, .delay_ms = 20}, {.code = 3, .delay_ms = 40}};
 	struct child_end out[MAX_CHILDREN] = {0};
 
 	no_order();
@@ -344,7 +344,7 @@ CT_TEST(reap, correct_reports_in_the_order_children_ended)
 		for (int i = 0; i < ORDER_N; i++)
 			finishing[o.rank[i]] = i;
 		for (int i = 0; i < ORDER_N; i++) {
-			plan[i] = (struct plan){.code = 10 + i, .delay_ms = 20};
+			plan[i] = (struct plan){.code = 10 + i, .delay_ms = 10};
 			sh->after[i] = o.rank[i] ? finishing[o.rank[i] - 1] : -1;
 		}
 		memset(out, 0, sizeof out);
@@ -367,7 +367,7 @@ CT_TEST(reap, correct_reports_in_the_order_children_ended)
 
 CT_TEST(reap, correct_interrupted_wait_is_retried)
 {
-	struct plan plan[] = {{.code = 1, .delay_ms = 20}, {.code = 2, .delay_ms = 30}, {.code = 3, .delay_ms = 40}};
+	struct plan plan[] = {{.code = 1, .delay_ms = 10}, {.code = 2, .delay_ms = 15}, {.code = 3, .delay_ms = 20}};
 	struct child_end out[MAX_CHILDREN] = {0};
 	char call[192];
 
@@ -437,7 +437,7 @@ CT_TEST(reap, correct_calls_again)
 
 CT_TEST(reap, timing_sleeps_while_waiting)
 {
-	struct plan plan[] = {{.code = 9, .delay_ms = 200}, {.code = 8, .delay_ms = 330}};
+	struct plan plan[] = {{.code = 9, .delay_ms = 170}, {.code = 8, .delay_ms = 260}};
 	struct child_end out[4] = {0};
 	const uint64_t late_ns = 60 * CT_MS;
 
@@ -452,10 +452,10 @@ CT_TEST(reap, timing_sleeps_while_waiting)
 	CT_CHECK(got == 2, "reap_all(out, 4) returned %d with two children to reap; expected 2", got);
 	/* The count first: it does not depend on how busy the machine is. */
 	CT_CHECK(polls <= 3,
-		 "while two children ran for 200 and 330 ms, reap_all asked %d times with WNOHANG whether a child "
+		 "while two children ran for %u and %u ms, reap_all asked %d times with WNOHANG whether a child "
 		 "had ended, and was told no each time: it polls instead of sleeping. Let waitpid block (no "
 		 "WNOHANG) so the kernel wakes you when a child ends.",
-		 polls);
+		 plan[0].delay_ms, plan[1].delay_ms, polls);
 	CT_CHECK(cpu * 10 < wall * 3,
 		 "reap_all used %llu ms of CPU time during the %llu ms it waited for two children: it keeps polling "
 		 "instead of sleeping. Let waitpid block (no WNOHANG) so the kernel wakes you when a child ends.",

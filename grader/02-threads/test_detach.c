@@ -256,7 +256,7 @@ CT_TEST(detach, correct_calls_again_and_at_once)
 	int ret[NTOKENS];
 
 	/* Every call hands its thread what it needs before any new thread reads it. */
-	ct_set_thread_start_delay(30 * CT_MS);
+	ct_set_thread_start_delay(15 * CT_MS);
 	ret[0] = run_detached(counting_job, &tokens[0]);
 	overwrite_dead_frames();
 	ret[1] = run_detached(counting_job, &tokens[1]);
@@ -272,7 +272,7 @@ CT_TEST(detach, correct_calls_again_and_at_once)
 	for (int i = 0; i < NTOKENS; i++)
 		CT_CHECK(ret[i] == 0, "run_detached(job, &tokens[%d]) returned %d; expected 0", i, ret[i]);
 	wait_until(all_counted_jobs_ended, 3000);
-	ct_sleep_ns(20 * CT_MS);
+	ct_sleep_ns(10 * CT_MS);
 	CT_CHECK(atomic_load(&stray_runs) == 0,
 		 "run_detached was called 4 times, with &tokens[0] to &tokens[3] (%p to %p), but the job was called "
 		 "%d time(s) with another argument (%p): the thread must call job(arg) with the arg given to "
@@ -312,7 +312,7 @@ CT_TEST(detach, correct_failed_create_never_calls_the_job)
 	int ret = run_detached(job, &token);
 	int tries = ct_count(CT_CALL_pthread_create);
 	ct_fault_clear(CT_CALL_pthread_create);
-	ct_sleep_ns(100 * CT_MS);
+	ct_sleep_ns(30 * CT_MS);
 	pthread_mutex_lock(&lock);
 	int runs = st.runs;
 	pthread_mutex_unlock(&lock);

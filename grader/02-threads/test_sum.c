@@ -356,7 +356,7 @@ CT_TEST(sum, correct_failed_create_joins_the_threads_started)
 	    "EAGAIN (as when the system has no room for another thread), with 2 threads already running.";
 
 	reset_records();
-	ct_set_thread_start_delay(10 * CT_MS);
+	ct_set_thread_start_delay(5 * CT_MS);
 	ct_fail_call(CT_CALL_pthread_create, 3, EAGAIN);
 	bool returned = run_calls(&c, &helper, 1, 4000);
 	int created = ct_threads_created(), tries = ct_count(CT_CALL_pthread_create);
@@ -410,7 +410,7 @@ CT_TEST(sum, correct_two_calls_at_once)
 	pthread_t helpers[2];
 
 	/* Both calls hand out their shares before any of their threads reads one. */
-	ct_set_thread_start_delay(30 * CT_MS);
+	ct_set_thread_start_delay(15 * CT_MS);
 	/* Each call alone first, so that a failure together is about the two calls. */
 	for (int k = 0; k < 2; k++) {
 		struct sum_call alone = calls[k];
