@@ -67,6 +67,18 @@ static pthread_mutex_t forks_lock = PTHREAD_MUTEX_INITIALIZER;
 static pid_t forked[MAX_FORKS];
 static int nforked;
 
+/*
+ * Calls of the wait family with WNOHANG that found no child ended
+ * (ct_empty_wait_polls), and the last children they reaped, with when
+ * (ct_reaped_at).  Atomics only: a wait may return in any thread.
+ */
+#define MAX_REAPS 256
+static atomic_int empty_polls, nreaps;
+static struct {
+	_Atomic pid_t pid;
+	_Atomic uint64_t at_ns;
+} reaps[MAX_REAPS];
+
 static atomic_bool forked_child;                /* this process was forked through the wrapper */
 static _Atomic(void (*)(int k)) fork_child_hook; /* runs in each child forked through the wrapper */
 
@@ -87,6 +99,10 @@ void ct_api_reset(void)
 	for (int i = 0; i < CT_NCALLS; i++)
 		calls[i] = 0;
 	fork_child_hook = NULL;
+	empty_polls = 0;
+	for (int i = 0; i < MAX_REAPS; i++)
+		reaps[i].pid = 0;
+	nreaps = 0;
 }
 
 int ct_threads_created(void)
@@ -326,16 +342,100 @@ int ct_forked(pid_t *out, int max)
 	return n;
 }
 
+int ct_empty_wait_polls(void)
+{
+	return empty_polls;
+}
+
+uint64_t ct_reaped_at(pid_t pid)
+{
+	int n = atomic_load(&nreaps);
+
+	for (int i = (n < MAX_REAPS ? n : MAX_REAPS) - 1; i >= 0; i--)
+		if (atomic_load(&reaps[i].pid) == pid)
+			return atomic_load(&reaps[i].at_ns);
+	return 0;
+}
+
+/*
+ * What a wait call returned: a WNOHANG call that returned 0 found children
+ * left but none ended (a poll); a pid reaped that child, unless the call
+ * only looked (WNOWAIT) or reported a stop or a continue.
+ */
+static void note_wait(int options, pid_t got, const int *status)
+{
+	if ((options & WNOHANG) && got == 0)
+		atomic_fetch_add(&empty_polls, 1);
+	if (got <= 0 || (options & WNOWAIT) || (status && (WIFSTOPPED(*status) || WIFCONTINUED(*status))))
+		return;
+	int slot = atomic_fetch_add(&nreaps, 1);
+	if (slot < MAX_REAPS) {
+		atomic_store(&reaps[slot].at_ns, ct_now_ns());
+		atomic_store(&reaps[slot].pid, got);
+	}
+}
+
 pid_t __wrap_waitpid(pid_t pid, int *status, int options)
 {
 	CT_ENTER(waitpid);
-	return __real_waitpid(pid, status, options);
+	int st;
+	pid_t got = __real_waitpid(pid, &st, options);
+
+	if (got > 0 && status)
+		*status = st;
+	note_wait(options, got, &st);
+	return got;
 }
 
 pid_t __wrap_wait(int *status)
 {
 	CT_ENTER(wait);
-	return __real_wait(status);
+	int st;
+	pid_t got = __real_wait(&st);
+
+	if (got > 0 && status)
+		*status = st;
+	note_wait(0, got, &st);
+	return got;
+}
+
+int __wrap_waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
+{
+	CT_ENTER(waitid);
+	siginfo_t si;
+
+	/* With WNOHANG and no child ended, waitid returns 0 with si_pid 0. */
+	memset(&si, 0, sizeof si);
+	int r = __real_waitid(idtype, id, &si, options);
+	if (r == 0 && info)
+		*info = si;
+	bool reaped = si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED;
+	note_wait(options, r == 0 ? (reaped || si.si_pid == 0 ? si.si_pid : -1) : -1, NULL);
+	return r;
+}
+
+pid_t __wrap_wait3(int *status, int options, struct rusage *usage)
+{
+	CT_ENTER(wait3);
+	int st;
+	pid_t got = __real_wait3(&st, options, usage);
+
+	if (got > 0 && status)
+		*status = st;
+	note_wait(options, got, &st);
+	return got;
+}
+
+pid_t __wrap_wait4(pid_t pid, int *status, int options, struct rusage *usage)
+{
+	CT_ENTER(wait4);
+	int st;
+	pid_t got = __real_wait4(pid, &st, options, usage);
+
+	if (got > 0 && status)
+		*status = st;
+	note_wait(options, got, &st);
+	return got;
 }
 
 int __wrap_pipe(int fds[2])

@@ -105,6 +105,20 @@ void ct_set_fork_child_hook(void (*hook)(int k));
 /* The pids of the children forked through fork() since the reset, in order (fills up to max); returns how many. */
 int ct_forked(pid_t *out, int max);
 
+/*
+ * How many calls of the wait family (waitpid, waitid, wait3, wait4) made
+ * with WNOHANG since the reset found children left but none ended yet
+ * (they returned 0): a caller that polls instead of letting the call sleep
+ * makes one such call per look, a caller that sleeps makes none.
+ */
+int ct_empty_wait_polls(void);
+/*
+ * When a wrapped wait call (waitpid, wait, waitid, wait3, wait4) reaped
+ * child pid since the reset: ct_now_ns() as the call returned, or 0 if no
+ * such call did (the first 256 children reaped are remembered).
+ */
+uint64_t ct_reaped_at(pid_t pid);
+
 /* Bytes (and, in *count if not NULL, blocks) allocated through the wrapped
  * calls since the reset and not yet freed. */
 size_t ct_heap_in_use(int *count);
