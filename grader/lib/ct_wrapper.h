@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include "ct_api.h"
 #include "ct_fault.h"
