@@ -251,7 +251,7 @@ CT_TEST(gil, correct_second_and_simultaneous_calls_share_one_lock)
 	void *ret[CALLS];
 	reset();
 	meeting = true;
-	ct_rendezvous_init(&meet, 2 * CALLS, 100 * CT_MS);
+	ct_rendezvous_init(&meet, 2 * CALLS, 150 * CT_MS);
 	for (int c = 0; c < CALLS; c++) {
 		int err = ct_real_pthread_create(&callers[c], NULL, call_in_thread, (void *)(intptr_t)c);
 		CT_CHECK(err == 0, "grader error: pthread_create failed (%d)", err);

@@ -36,6 +36,7 @@ static atomic_int builds, other_builds;
 static _Atomic uint64_t build_ms;
 static struct ct_interval build_when[RACERS]; /* the first RACERS builds */
 static struct ct_rendezvous start;
+static atomic_bool gate_closed; /* build() waits while it is set */
 
 /* Returns its argument, after build_ms; counts the builds of the other value apart. */
 static void *build(void *arg)
@@ -48,6 +49,8 @@ static void *build(void *arg)
 	}
 	int k = atomic_fetch_add(&builds, 1);
 	ct_sleep_ns(build_ms * CT_MS);
+	while (atomic_load(&gate_closed))
+		ct_sleep_ns(CT_MS / 2);
 	if (k < RACERS)
 		build_when[k] = (struct ct_interval){t0, ct_now_ns()};
 	return arg;
@@ -155,6 +158,56 @@ CT_TEST(lazy, correct_builds_once_when_threads_race)
 		 "checked \"is it built?\" before the first one had finished building: the check and the build must "
 		 "happen under l->lock together (check-then-act)",
 		 RACERS, (int)builds);
+	ct_pass();
+}
+
+/* A caller of the grader's that records when lazy_get returned, and what. */
+struct call {
+	void *got;
+	uint64_t returned_ns;
+};
+
+static void *getter(void *p)
+{
+	struct call *c = p;
+
+	c->got = lazy_get(&shared);
+	c->returned_ns = ct_now_ns();
+	return NULL;
+}
+
+/* One thread builds, held inside build() until the grader opens the gate; a second arrives meanwhile. */
+CT_TEST(lazy, correct_a_caller_arriving_during_the_build_waits_for_it)
+{
+	pthread_t first, second;
+	struct call a = {0}, b = {0};
+
+	init(0);
+	gate_closed = true;
+	CT_CHECK(pthread_create(&first, NULL, getter, &a) == 0, "grader error: pthread_create failed");
+	uint64_t deadline = ct_now_ns() + 1000 * CT_MS;
+	while (builds == 0 && ct_now_ns() < deadline)
+		ct_sleep_ns(CT_MS / 2);
+	bool building = builds == 1;
+	if (building) {
+		CT_CHECK(pthread_create(&second, NULL, getter, &b) == 0, "grader error: pthread_create failed");
+		ct_sleep_ns(30 * CT_MS); /* the second caller arrives while the first builds */
+	}
+	uint64_t opened_ns = ct_now_ns();
+	gate_closed = false;
+	pthread_join(first, NULL);
+	if (building)
+		pthread_join(second, NULL);
+	CT_CHECK(building, "a thread called lazy_get(l) on a value not built yet, and build() was not called within 1 s");
+	CT_CHECK(b.got == table && b.returned_ns >= opened_ns,
+		 "a thread that called lazy_get(l) while another thread was building returned %p, %.0f ms before the "
+		 "build had finished: a caller that arrives during the build waits (blocked in pthread_mutex_lock on "
+		 "l->lock) until the value is ready, and returns it (%p)",
+		 b.got, b.returned_ns < opened_ns ? (double)(opened_ns - b.returned_ns) / 1e6 : 0.0, (void *)table);
+	CT_CHECK(builds == 1 && a.got == table,
+		 "while one thread built, a second caller of lazy_get(l) built again (build() ran %d times): the check "
+		 "and the build must happen under l->lock together",
+		 (int)builds);
 	ct_pass();
 }
 
