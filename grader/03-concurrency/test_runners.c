@@ -597,26 +597,48 @@ static void check_every_task_ran(int (*runner)(int, runner_task), int n)
 		 name_of(runner), n, wrong);
 }
 
-/* IO-bound tasks must overlap, and the waiting must not burn CPU. */
+/*
+ * IO-bound tasks must overlap, and the waiting must not burn CPU.  A busy
+ * machine can slow down starting the workers (fork above all), so up to
+ * IO_TRIES tries are made and the first that meets every criterion counts;
+ * code that runs the tasks one after another meets none of them.
+ */
+#define IO_TRIES 3
+
 static void check_io_overlap(int (*runner)(int, runner_task), const char *file)
 {
 	int n = 4;
-	struct run base = measure(run_serial, n, io_task, false);
-	struct run mine = measure(runner, n, io_task, false);
-	double c = ct_concurrency(mine.when, (size_t)n);
-	char title[160];
+	struct run base, mine;
+	double c = 0;
+	bool overlapped = false, quick = false, asleep = false;
 
+	for (int t = 0; t < IO_TRIES && !(overlapped && quick && asleep); t++) {
+		base = measure(run_serial, n, io_task, false);
+		mine = measure(runner, n, io_task, false);
+		if (mine.ret != 0 || runs_wrong(n))
+			break;
+		c = ct_concurrency(mine.when, (size_t)n);
+		overlapped = c >= 2.0;
+		quick = mine.wall_ns * 10 <= base.wall_ns * 6;
+		asleep = mine.cpu_ns * 10 <= mine.wall_ns * 3;
+	}
+	char title[160];
 	snprintf(title, sizeof title, "IO-bound: %d tasks that each sleep %d ms (%s: %.0f ms; run_serial: %.0f ms)", n, IO_MS,
 		 name_of(runner), ms(mine.wall_ns), ms(base.wall_ns));
 	save_timeline(file, title, runner, &mine, &base, n);
 	CT_CHECK(mine.ret == 0, "%s(%d, task) returned %d; expected 0", name_of(runner), n, mine.ret);
 	check_every_task_ran(runner, n);
-	CT_CHECK(c >= 2.0 && mine.wall_ns * 10 <= base.wall_ns * 6,
+	CT_CHECK(overlapped,
 		 "%s(%d, task) with IO-bound tasks took %.0f ms, against %.0f ms for run_serial: the waits did not "
 		 "overlap (concurrency %.2f; %d would be perfect, 1.00 means one after another). Start every "
 		 "task before waiting for any of them.",
 		 name_of(runner), n, ms(mine.wall_ns), ms(base.wall_ns), c, n);
-	CT_CHECK(mine.cpu_ns * 10 <= mine.wall_ns * 3,
+	CT_CHECK(quick,
+		 "%s(%d, task) with IO-bound tasks took %.0f ms, against %.0f ms for run_serial, in each of %d tries: "
+		 "the tasks overlapped (concurrency %.2f), but something else in the call takes long (a sleep, or a "
+		 "wait that is not for the tasks?)",
+		 name_of(runner), n, ms(mine.wall_ns), ms(base.wall_ns), IO_TRIES, c);
+	CT_CHECK(asleep,
 		 "%s(%d, task) used %.0f ms of CPU during %.0f ms in which every task was asleep: something keeps "
 		 "polling instead of blocking. Wait with pthread_join / waitpid, which sleep until the work ends.",
 		 name_of(runner), n, ms(mine.cpu_ns), ms(mine.wall_ns));
