@@ -136,13 +136,16 @@ static void wait_io_1(int i)
 }
 
 static const struct gil_task task = {ROUNDS, compute_0, wait_io_0};
-static const struct gil_task tasks[CALLS] = {{ROUNDS, compute_0, wait_io_0}, {ROUNDS, compute_1, wait_io_1}};
+static const struct gil_task tasks[CALLS] = {{2, compute_0, wait_io_0}, {2, compute_1, wait_io_1}}; /* 2 rounds */
 static const struct gil_task one_round = {1, compute_0, wait_io_0};
 
 /* The checks every call must pass: its return value, the indexes, and rounds of compute then wait_io. */
 static void check_call(const char *what, int ret, int call, int n, int rounds)
 {
 	CT_CHECK(ret == 0, "%s returned %d; expected 0", what, ret);
+	for (int t = 0; t < ct_threads_created(); t++)
+		CT_CHECK(ct_thread(t).joined, "%s: thread %d of %d was never joined: join every thread before returning",
+			 what, t + 1, ct_threads_created());
 	CT_CHECK(!bad_index, "%s called compute or wait_io with an index outside 0..%d", what, n - 1);
 	for (int t = 0; t < n; t++)
 		CT_CHECK(
@@ -192,12 +195,9 @@ static void save(const char *file, const char *title)
 CT_TEST(gil, correct_every_round_of_every_thread_runs)
 {
 	run();
-	check_call("run_with_gil(4, task)", 0, 0, THREADS, ROUNDS);
 	CT_CHECK(ct_count(CT_CALL_pthread_create) == THREADS, "run_with_gil(%d, task) created %d threads; expected %d",
 		 THREADS, ct_count(CT_CALL_pthread_create), THREADS);
-	for (int t = 0; t < THREADS; t++)
-		CT_CHECK(ct_thread(t).joined, "thread %d of %d was never joined: join every thread before returning",
-			 t + 1, THREADS);
+	check_call("run_with_gil(4, task)", 0, 0, THREADS, ROUNDS);
 	CT_CHECK(!io_locked,
 		 "wait_io() was called while its thread held %d lock%s: wait_io blocks, and must run without the "
 		 "global lock (release it before wait_io(), as CPython releases its GIL around blocking IO)",
@@ -232,16 +232,15 @@ static void *call_in_thread(void *slot)
 
 CT_TEST(gil, correct_second_and_simultaneous_calls_share_one_lock)
 {
-	work_calibrate();
 	reset();
-	check_call("the first call of run_with_gil(2, task)", run_with_gil(2, &tasks[0]), 0, 2, ROUNDS);
+	check_call("the first call of run_with_gil(2, task)", run_with_gil(2, &tasks[0]), 0, 2, 2);
 	CT_CHECK(!other_lock,
 		 "run_with_gil(2, task) ran compute() under two different mutexes (at %p in one thread, at %p in "
 		 "another): the global lock is one mutex shared by all threads, a static variable of gil.c, not one "
 		 "per thread",
 		 (void *)first_lock, (void *)other_lock);
 	check_call("a second call of run_with_gil(2, task), after the first had returned", run_with_gil(2, &tasks[1]),
-		   1, 2, ROUNDS);
+		   1, 2, 2);
 	CT_CHECK(!other_lock,
 		 "a second call of run_with_gil ran compute() under another mutex than the first call (at %p, then at "
 		 "%p): the global lock is one mutex shared by all calls, a static variable of gil.c",
@@ -251,7 +250,7 @@ CT_TEST(gil, correct_second_and_simultaneous_calls_share_one_lock)
 	void *ret[CALLS];
 	reset();
 	meeting = true;
-	ct_rendezvous_init(&meet, 2 * CALLS, 150 * CT_MS);
+	ct_rendezvous_init(&meet, 2 * CALLS, 100 * CT_MS);
 	for (int c = 0; c < CALLS; c++) {
 		int err = ct_real_pthread_create(&callers[c], NULL, call_in_thread, (void *)(intptr_t)c);
 		CT_CHECK(err == 0, "grader error: pthread_create failed (%d)", err);
@@ -260,7 +259,7 @@ CT_TEST(gil, correct_second_and_simultaneous_calls_share_one_lock)
 		ct_real_pthread_join(callers[c], &ret[c]);
 	for (int c = 0; c < CALLS; c++)
 		check_call("one of two calls of run_with_gil(2, task) made at the same time", (int)(intptr_t)ret[c], c,
-			   2, ROUNDS);
+			   2, 2);
 	CT_CHECK(most_inside == 1 && !other_lock,
 		 "two calls of run_with_gil(2, task), made at the same time from two threads, computed at the same "
 		 "moment (compute() ran in %d threads at once%s): the global lock is one mutex shared by all calls, "
@@ -299,7 +298,6 @@ static int call_held(int n, const struct gil_task *t)
 
 CT_TEST(gil, correct_failed_pthread_calls_are_reported)
 {
-	work_calibrate();
 	reset();
 	ct_fail_call(CT_CALL_pthread_create, 3, EAGAIN);
 	int ret = call_held(THREADS, &one_round);
