@@ -41,6 +41,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include "ct_wraps.h"
 
@@ -104,6 +105,13 @@ void ct_set_fork_child_hook(void (*hook)(int k));
 
 /* The pids of the children forked through fork() since the reset, in order (fills up to max); returns how many. */
 int ct_forked(pid_t *out, int max);
+/*
+ * Whether a wrapped waitpid(), wait() or waitid() of this process reaped
+ * child pid, one forked through fork() since the reset; *status (if not
+ * NULL) then gets how it ended, in waitpid's encoding (WIFEXITED, ...).
+ * A child reaped by a call the grader does not wrap is not seen.
+ */
+bool ct_reaped(pid_t pid, int *status);
 
 /*
  * How many calls of the wait family (waitpid, waitid, wait3, wait4) made
@@ -122,10 +130,27 @@ uint64_t ct_reaped_at(pid_t pid);
 /* Bytes (and, in *count if not NULL, blocks) allocated through the wrapped
  * calls since the reset and not yet freed. */
 size_t ct_heap_in_use(int *count);
+/* Whether p is a block allocated through the wrapped calls since the reset and not yet freed. */
+bool ct_heap_has(const void *p);
+
+/*
+ * Calls fn(arg) in a helper thread of the grader's (created uncounted) and
+ * returns once fn has returned and every thread created since the reset
+ * has been joined or has ended (or timeout_ns has passed): 0, or the error
+ * of pthread_create (fn did not run).  Until then the helper calls nothing
+ * more, so that fn's dead stack frame stays as fn left it: threads that fn
+ * started and left running may still read their arguments there, and
+ * would crash on the caller's next calls, hiding the real mistake
+ * (returning without joining them).
+ */
+int ct_call_keeping_frame(void (*fn)(void *arg), void *arg, uint64_t timeout_ns);
+/* Waits, up to timeout_ns, until every thread created since the reset was joined or has ended; false on timeout. */
+bool ct_wait_threads_ended(uint64_t timeout_ns);
 
 /* The real calls, uncounted and never made to fail, for the grader's own use. */
 pid_t ct_real_fork(void);
 pid_t ct_real_waitpid(pid_t pid, int *status, int options);
+int ct_real_waitid(idtype_t idtype, id_t id, siginfo_t *info, int options);
 ssize_t ct_real_read(int fd, void *buf, size_t len);
 ssize_t ct_real_write(int fd, const void *buf, size_t len);
 ssize_t ct_real_send(int fd, const void *buf, size_t len, int flags);

@@ -173,7 +173,7 @@ static bool reaped(pid_t pid)
 	siginfo_t info;
 
 	memset(&info, 0, sizeof info);
-	return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == -1 && errno == ECHILD;
+	return ct_real_waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == -1 && errno == ECHILD;
 }
 
 int ct_unreaped_children(const char *const *names, int nnames, char *buf, size_t len)
@@ -187,7 +187,7 @@ int ct_unreaped_children(const char *const *names, int nnames, char *buf, size_t
 	for (int k = 0; k < n && k < MAX_CHILDREN; k++) {
 		siginfo_t info;
 		memset(&info, 0, sizeof info);
-		if (waitid(P_PID, (id_t)pids[k], &info, WEXITED | WNOHANG | WNOWAIT) == -1)
+		if (ct_real_waitid(P_PID, (id_t)pids[k], &info, WEXITED | WNOHANG | WNOWAIT) == -1)
 			continue; /* waited for: not our child any more */
 		child_name(names, nnames, k, pids[k], who, sizeof who);
 		put(&o, "%s%s %s", count ? "; " : "", who,

@@ -44,8 +44,16 @@ static _Thread_local struct ct_interval *cs_log;
 static _Thread_local int cs_max, cs_count;
 static _Thread_local uint64_t cs_start;
 
-static _Atomic uint64_t hold_ns;
+static _Atomic uint64_t hold_ns, unlock_pause_ns;
 static atomic_bool yield_at_locks;
+
+/* The last successful pthread_mutex_init and _destroy calls; each slot is claimed by one atomic increment. */
+#define LIFE_MAX 64
+static struct {
+	_Atomic(const pthread_mutex_t *) m;
+	atomic_bool destroyed; /* false: an init */
+} life[LIFE_MAX];
+static atomic_int nlife;
 
 /* Names, written by the test's thread before it starts workers; names_lock protects them. */
 #define MAX_NAMES 128
@@ -74,8 +82,10 @@ void ct_locks_reset(void)
 	nnames = 0;
 	__real_pthread_mutex_unlock(&names_lock);
 	hold_ns = 0;
+	unlock_pause_ns = 0;
 	yield_at_locks = false;
 	nlog = 0;
+	nlife = 0;
 }
 
 void ct_name_lock(const pthread_mutex_t *m, const char *fmt, ...)
@@ -122,6 +132,29 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len)
 
 void ct_set_lock_hold(uint64_t ns) { hold_ns = ns; }
 void ct_set_yield_at_locks(bool on) { yield_at_locks = on; }
+void ct_set_unlock_pause(uint64_t ns) { unlock_pause_ns = ns; }
+
+static void note_life(const pthread_mutex_t *m, bool destroyed)
+{
+	int i = atomic_fetch_add(&nlife, 1) % LIFE_MAX;
+
+	life[i].m = NULL;
+	life[i].destroyed = destroyed;
+	life[i].m = m;
+}
+
+static bool had_life(const pthread_mutex_t *m, bool destroyed)
+{
+	int n = atomic_load(&nlife);
+
+	for (int i = 0; i < n && i < LIFE_MAX; i++)
+		if (life[i].m == m && life[i].destroyed == destroyed)
+			return true;
+	return false;
+}
+
+bool ct_mutex_initialised(const pthread_mutex_t *m) { return had_life(m, false); }
+bool ct_mutex_destroyed(const pthread_mutex_t *m) { return had_life(m, true); }
 
 /* The knobs act in threads created through pthread_create and in forked children (ct_locks.h). */
 static bool knobs_apply(void) { return ct_current_thread() >= 0 || ct_in_forked_child(); }
@@ -260,19 +293,28 @@ int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 	err = __real_pthread_mutex_unlock(m);
 	if (yield_at_locks && knobs_apply())
 		sched_yield();
+	uint64_t pause = unlock_pause_ns;
+	if (pause && knobs_apply())
+		ct_sleep_ns(pause);
 	return err;
 }
 
 int __wrap_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
 {
 	CT_ENTER(pthread_mutex_init);
-	return __real_pthread_mutex_init(m, a);
+	int err = __real_pthread_mutex_init(m, a);
+	if (!err)
+		note_life(m, false);
+	return err;
 }
 
 int __wrap_pthread_mutex_destroy(pthread_mutex_t *m)
 {
 	CT_ENTER(pthread_mutex_destroy);
-	return __real_pthread_mutex_destroy(m);
+	int err = __real_pthread_mutex_destroy(m);
+	if (!err)
+		note_life(m, true);
+	return err;
 }
 
 /*
@@ -428,6 +470,7 @@ static bool find_deadlock(char *buf, size_t len)
 	for (int start = 0; start < n; start++) {
 		int depth = 0, cur = start;
 		const char *ending = NULL;
+		bool same_call = false; /* "self": the lock call that took it is the one waiting for it now */
 
 		while (depth < n) {
 			const pthread_mutex_t *m = records[cur].waiting;
@@ -442,6 +485,7 @@ static bool find_deadlock(char *buf, size_t len)
 				break;
 			if (h == cur) {
 				ending = "self";
+				same_call = hpc == records[cur].waiting_pc;
 				break;
 			}
 			if (has_ended(&records[h])) {
@@ -497,10 +541,18 @@ static bool find_deadlock(char *buf, size_t len)
 			fprintf(f, "Each of these threads waits for a lock that the next one holds, so none of them can "
 				   "ever go on: a deadlock. Take locks in one global order everywhere (for example, the "
 				   "lower account number first), so that no such cycle can form.\n");
+		else if (strcmp(ending, "self") == 0 && same_call)
+			fprintf(f, "A thread waits for a lock it already holds itself: a mutex locked twice by the same "
+				   "thread waits forever. The same call took it before and it was never unlocked since: "
+				   "a way out of the function (an early return) or a turn of a loop skipped the unlock. "
+				   "Unlock on every path, including early returns.\n");
 		else if (strcmp(ending, "self") == 0)
 			fprintf(f, "A thread waits for a lock it already holds itself: a mutex locked twice by the same "
-				   "thread waits forever. It was locked and never unlocked: unlock on every path out of "
-				   "the function, including early returns.\n");
+				   "thread waits forever. It took the lock at one call and, without unlocking it, locks "
+				   "it again at another. Unlock before locking again (was the second call meant to be "
+				   "pthread_mutex_unlock?), and do not call a function that takes the lock while "
+				   "holding it. If the first lock was taken by an earlier call of a function that "
+				   "returned holding it, unlock it before that function returns.\n");
 		else
 			fprintf(f, "A thread waits for a lock held by a thread that has ended without unlocking it, "
 				   "so it will never be free: unlock on every path out of the function, including early "

@@ -27,6 +27,10 @@
  *     after a critical section: a read made before taking the lock, or a
  *     read-modify-write split into two critical sections, then loses
  *     updates even when all the threads share one CPU.
+ * A third knob, ct_set_unlock_pause(ns), sleeps ns after every unlock (in
+ * the same threads): a thread waiting for the lock then takes it and
+ * writes before the unlocking thread goes on, so a read made just after
+ * the unlock sees that write every time.
  *
  * The watchdog (started for every test by ct_test_init) looks every 100 ms
  * at the wait-for graph.  If some threads are blocked for good (a cycle of
@@ -65,6 +69,15 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len);
 
 void ct_set_lock_hold(uint64_t ns);
 void ct_set_yield_at_locks(bool on);
+void ct_set_unlock_pause(uint64_t ns);
+
+/*
+ * Whether pthread_mutex_init (or pthread_mutex_destroy) succeeded on m
+ * since ct_locks_reset(), from any thread of this process (the last 64
+ * such calls are remembered).
+ */
+bool ct_mutex_initialised(const pthread_mutex_t *m);
+bool ct_mutex_destroyed(const pthread_mutex_t *m);
 
 /* The tracked mutexes the calling thread holds now; returns how many (fills up to max). */
 int ct_locks_held(const pthread_mutex_t **out, int max);

@@ -3,7 +3,9 @@
  * fork, in a program linked the way the harness links a test program (see
  * the Makefile): the lock tracker on timedlock and condition variables
  * (ct_locks.h), fork while other threads use the grader's locks
- * (ct_api.h), and ct_run_within's helper threads (ct_ipc.h).
+ * (ct_api.h), and ct_run_within's helper threads (ct_ipc.h); the mutex
+ * life log and the unlock pause (ct_locks.h), calls that keep their stack
+ * frame and the heap table (ct_api.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -225,5 +227,104 @@ CT_TEST(testlib, each_run_within_waits_for_its_own_helper)
 	CT_CHECK(returned && slow_done,
 		 "ct_run_within(slow) returned %s before slow had ended: the end of an earlier helper was taken "
 		 "for the end of this one", returned ? "true" : "false");
+	ct_pass();
+}
+
+/* ---- the lock tracker's life log and unlock pause ------------------------ */
+
+CT_TEST(testlib, the_tracker_remembers_which_mutexes_were_initialised_and_destroyed)
+{
+	pthread_mutex_t a, b;
+
+	CT_CHECK(!ct_mutex_initialised(&a) && !ct_mutex_destroyed(&a), "a mutex nobody touched was seen initialised");
+	CT_CHECK(pthread_mutex_init(&a, NULL) == 0 && pthread_mutex_init(&b, NULL) == 0, "pthread_mutex_init failed");
+	CT_CHECK(ct_mutex_initialised(&a) && ct_mutex_initialised(&b) && !ct_mutex_destroyed(&a),
+		 "after pthread_mutex_init on two mutexes, the tracker did not say so");
+	ct_fail_call(CT_CALL_pthread_mutex_destroy, 1, EBUSY);
+	CT_CHECK(pthread_mutex_destroy(&a) == EBUSY && !ct_mutex_destroyed(&a),
+		 "a pthread_mutex_destroy that failed was seen as destroying the mutex");
+	CT_CHECK(pthread_mutex_destroy(&a) == 0 && ct_mutex_destroyed(&a) && !ct_mutex_destroyed(&b),
+		 "after pthread_mutex_destroy, the tracker did not say which mutex it destroyed");
+	pthread_mutex_destroy(&b);
+	ct_pass();
+}
+
+static pthread_mutex_t paused = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic uint64_t unlocked_ns, free_seen_ns;
+
+static void *lock_and_unlock(void *unused)
+{
+	(void)unused;
+	pthread_mutex_lock(&paused);
+	pthread_mutex_unlock(&paused);
+	unlocked_ns = ct_now_ns(); /* after the pause */
+	return NULL;
+}
+
+CT_TEST(testlib, the_unlock_pause_acts_after_the_unlock_and_only_in_the_tests_threads)
+{
+	pthread_t t;
+	uint64_t t0 = ct_now_ns();
+
+	ct_set_unlock_pause(30 * CT_MS);
+	pthread_mutex_lock(&paused);
+	pthread_mutex_unlock(&paused);
+	CT_CHECK(ct_now_ns() - t0 < 20 * CT_MS, "the unlock pause acted in the test's own thread");
+	t0 = ct_now_ns();
+	CT_CHECK(pthread_create(&t, NULL, lock_and_unlock, NULL) == 0, "pthread_create failed");
+	ct_sleep_ns(10 * CT_MS);
+	/* The thread has unlocked by now and is pausing: the mutex is free. */
+	CT_CHECK(pthread_mutex_trylock(&paused) == 0, "the mutex was still held during the pause after its unlock");
+	free_seen_ns = ct_now_ns();
+	pthread_mutex_unlock(&paused);
+	pthread_join(t, NULL);
+	CT_CHECK(unlocked_ns - t0 >= 30 * CT_MS && free_seen_ns < unlocked_ns,
+		 "a thread's unlock returned %.1f ms after it started; expected a pause of 30 ms after the unlock",
+		 (double)(unlocked_ns - t0) / 1e6);
+	ct_pass();
+}
+
+/* ---- calls that keep their stack frame ------------------------------------ */
+
+static atomic_int frame_reads_ok;
+
+static void *read_later(void *p)
+{
+	ct_sleep_ns(20 * CT_MS); /* after the function that started it has returned */
+	frame_reads_ok = *(volatile int *)p == 12345;
+	return NULL;
+}
+
+/* Starts a thread that reads this frame later, and returns without joining it (as a wrong submission would). */
+static void start_and_abandon(void *unused)
+{
+	volatile int mine = 12345;
+	pthread_t t;
+
+	(void)unused;
+	if (pthread_create(&t, NULL, read_later, (void *)&mine) == 0)
+		atomic_store(&frame_reads_ok, -1);
+}
+
+CT_TEST(testlib, a_call_keeping_its_frame_returns_after_the_threads_it_left_have_ended)
+{
+	frame_reads_ok = 0;
+	CT_CHECK(ct_call_keeping_frame(start_and_abandon, NULL, 1000 * CT_MS) == 0, "ct_call_keeping_frame failed");
+	CT_CHECK(ct_threads_created() == 1 && ct_thread(0).end_ns != 0 && !ct_thread(0).joined,
+		 "ct_call_keeping_frame returned before the thread its function left running had ended");
+	CT_CHECK(frame_reads_ok == 1, "the abandoned thread read %d in its creator's frame; expected it intact (12345)",
+		 (int)frame_reads_ok);
+	CT_CHECK(ct_wait_threads_ended(10 * CT_MS), "ct_wait_threads_ended: an ended thread counted as running");
+	ct_pass();
+}
+
+CT_TEST(testlib, the_heap_table_knows_each_live_block)
+{
+	void *p = malloc(16), *q = malloc(16);
+
+	CT_CHECK(p && q && ct_heap_has(p) && ct_heap_has(q), "ct_heap_has did not find two blocks just allocated");
+	free(p);
+	CT_CHECK(!ct_heap_has(p) && ct_heap_has(q), "ct_heap_has still found a freed block, or lost a live one");
+	free(q);
 	ct_pass();
 }

@@ -95,11 +95,13 @@ static int probe_wait(void)
 static int probe_waitid(void)
 {
 	pid_t pid = quick_child(0);
-	siginfo_t info;
-	int err = errno_of(waitid(P_PID, (id_t)pid, &info, WEXITED) == -1);
+	siginfo_t si;
+	int err = errno_of(waitid(P_PID, (id_t)pid, &si, WEXITED) != 0);
 
 	if (err)
 		reap(pid);
+	else if (si.si_pid != pid)
+		return -1;
 	return err;
 }
 
@@ -680,6 +682,43 @@ CT_TEST(wraps, a_fault_on_the_waits_acts_on_the_call_made_and_is_named)
 		     strcmp(ct_nth_call("f", 2), " (the 2nd call of f in this test)") == 0 &&
 		     strcmp(ct_nth_call("f", 11), " (the 11th call of f in this test)") == 0,
 		 "ct_nth_call gives \"%s\" for the 11th call", ct_nth_call("f", 11));
+	ct_pass();
+}
+
+/* A child forked through the wrapper (so that ct_reaped knows it) that ends with code, or by signal sig. */
+static pid_t counted_child(int code, int sig)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (sig)
+			raise(sig);
+		_exit(code);
+	}
+	return pid;
+}
+
+CT_TEST(wraps, the_wait_calls_remember_how_each_child_they_reaped_ended)
+{
+	pid_t a = counted_child(3, 0), b = counted_child(0, SIGTERM), c = counted_child(5, 0), d = counted_child(0, 0);
+	int status = -1;
+	siginfo_t si;
+
+	CT_CHECK(a > 0 && b > 0 && c > 0 && d > 0, "fork failed: %s", strerror(errno));
+	CT_CHECK(!ct_reaped(a, &status), "ct_reaped says a child nobody waited for was reaped");
+	CT_CHECK(waitpid(a, NULL, 0) == a && ct_reaped(a, &status) && WIFEXITED(status) && WEXITSTATUS(status) == 3,
+		 "after waitpid(pid, NULL, 0), ct_reaped gave status %#x; expected exit 3", status);
+	CT_CHECK(waitid(P_PID, (id_t)b, &si, WEXITED) == 0 && si.si_pid == b && si.si_code == CLD_KILLED,
+		 "the wrapped waitid did not return what the kernel said");
+	CT_CHECK(ct_reaped(b, &status) && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+		 "after waitid(P_PID, ...), ct_reaped gave status %#x; expected killed by SIGTERM", status);
+	CT_CHECK(waitid(P_PID, (id_t)c, &si, WEXITED | WNOWAIT) == 0 && !ct_reaped(c, NULL),
+		 "waitid(..., WNOWAIT), which leaves the child waitable, counted as reaping it");
+	CT_CHECK(waitpid(c, &status, 0) == c && WEXITSTATUS(status) == 5 && ct_reaped(c, &status) &&
+		     WEXITSTATUS(status) == 5,
+		 "after waitpid(pid, &status, 0), ct_reaped gave status %#x; expected exit 5", status);
+	CT_CHECK(wait(NULL) == d && ct_reaped(d, &status) && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		 "after wait(NULL), ct_reaped gave status %#x; expected exit 0", status);
 	ct_pass();
 }
 
