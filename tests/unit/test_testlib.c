@@ -1,7 +1,8 @@
 /*
  * test_testlib.c - the test library's promises about threads, locks and
  * fork, in a program linked the way the harness links a test program (see
- * the Makefile): the lock tracker on timedlock and condition variables
+ * the Makefile): the lock tracker on timedlock and condition variables,
+ * nested locks, the release hook and mutex inits and destroys
  * (ct_locks.h), fork while other threads use the grader's locks
  * (ct_api.h), and ct_run_within's helper threads (ct_ipc.h).
  */
@@ -137,6 +138,82 @@ CT_TEST(testlib, a_timed_wait_that_times_out_holds_its_mutex_again)
 	CT_CHECK(ct_locks_held(held, 4) == 1 && held[0] == &m, "after a timed-out wait, the tracker did not see "
 		 "the mutex held again");
 	pthread_mutex_unlock(&m);
+	ct_pass();
+}
+
+CT_TEST(testlib, the_lock_log_tells_nested_locks_from_locks_taken_one_after_the_other)
+{
+	pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
+
+	ct_lock_log_start();
+	pthread_mutex_lock(&a);
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	pthread_mutex_unlock(&a);
+	CT_CHECK(ct_lock_log_nested(&a, &b) && !ct_lock_log_nested(&b, &a),
+		 "after locking a, then b while holding a, the log did not say exactly 'b taken while holding a'");
+	ct_lock_log_start();
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	pthread_mutex_lock(&a);
+	pthread_mutex_unlock(&a);
+	CT_CHECK(
+	    !ct_lock_log_nested(&a, &b) && !ct_lock_log_nested(&b, &a),
+	    "after locking b and a one after the other, each alone, the log saw one taken while holding the other");
+	ct_pass();
+}
+
+static int releases;
+static int held_at_release;
+
+static void on_release(void *arg)
+{
+	const pthread_mutex_t *held[4];
+	pthread_mutex_t *m = arg;
+
+	releases++;
+	held_at_release = ct_locks_held(held, 4);
+	pthread_mutex_lock(m); /* the hook may take locks itself: it is not called again */
+	pthread_mutex_unlock(m);
+}
+
+CT_TEST(testlib, the_release_hook_runs_once_when_the_thread_first_holds_no_lock)
+{
+	pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
+
+	ct_on_next_release(on_release, &a);
+	pthread_mutex_lock(&a);
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	CT_CHECK(releases == 0, "the release hook ran while the thread still held a mutex");
+	pthread_mutex_unlock(&a);
+	CT_CHECK(releases == 1 && held_at_release == 0,
+		 "after the last unlock, the release hook ran %d times (expected once), seeing %d mutexes held",
+		 releases, held_at_release);
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	CT_CHECK(releases == 1, "the release hook ran again after it had run once");
+	ct_pass();
+}
+
+CT_TEST(testlib, mutex_inits_and_destroys_are_listed_with_what_they_returned)
+{
+	pthread_mutex_t m[3];
+	struct ct_mutex_event ev[8];
+
+	ct_mutex_events_start();
+	CT_CHECK(pthread_mutex_init(&m[0], NULL) == 0, "pthread_mutex_init failed");
+	ct_fail_call(CT_CALL_pthread_mutex_init, 1, EAGAIN);
+	int err = pthread_mutex_init(&m[1], NULL);
+	ct_fault_clear(CT_CALL_pthread_mutex_init);
+	CT_CHECK(err == EAGAIN, "a pthread_mutex_init made to fail with EAGAIN returned %d", err);
+	CT_CHECK(pthread_mutex_destroy(&m[0]) == 0, "pthread_mutex_destroy failed");
+	int n = ct_mutex_events(ev, 8);
+	CT_CHECK(n == 3, "after two inits and a destroy, %d mutex events were listed", n);
+	CT_CHECK(ev[0].m == &m[0] && ev[0].kind == CT_MUTEX_INIT && ev[0].err == 0 && ev[1].m == &m[1] &&
+		     ev[1].kind == CT_MUTEX_INIT && ev[1].err == EAGAIN && ev[2].m == &m[0] &&
+		     ev[2].kind == CT_MUTEX_DESTROY && ev[2].err == 0,
+		 "the mutex events were not: init of m[0] (0), init of m[1] (EAGAIN, injected), destroy of m[0] (0)");
 	ct_pass();
 }
 
