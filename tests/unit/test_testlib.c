@@ -4,7 +4,8 @@
  * the Makefile): the lock tracker on timedlock and condition variables,
  * nested locks, the release hook and mutex inits and destroys
  * (ct_locks.h), fork while other threads use the grader's locks
- * (ct_api.h), and ct_run_within's helper threads (ct_ipc.h).
+ * (ct_api.h), and ct_run_within's helper threads, which end a child of the
+ * code under test that returns into them (ct_ipc.h, ct_pitfalls.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "ct_ipc.h"
 #include "ct_locks.h"
+#include "ct_pitfalls.h"
 #include "ct_test.h"
 
 CT_SUITE(testlib);
@@ -302,5 +304,31 @@ CT_TEST(testlib, each_run_within_waits_for_its_own_helper)
 	CT_CHECK(returned && slow_done,
 		 "ct_run_within(slow) returned %s before slow had ended: the end of an earlier helper was taken "
 		 "for the end of this one", returned ? "true" : "false");
+	ct_pass();
+}
+
+static pid_t forked_here;
+
+/* Forks through the wrapped fork() and returns in both processes, as a child that does not _exit would. */
+static void fork_and_return(void *unused)
+{
+	(void)unused;
+	forked_here = fork();
+}
+
+CT_TEST(testlib, a_child_that_returns_from_the_function_run_within_is_ended_there)
+{
+	char why[4096];
+	int status = 0;
+
+	bool returned = ct_run_within(fork_and_return, NULL, 2000 * CT_MS, "fork_and_return", NULL, 0, why, sizeof why);
+	pid_t child = forked_here;
+	pid_t got = ct_real_waitpid(child, &status, 0);
+	bool ended_there = got == child && WIFEXITED(status) && WEXITSTATUS(status) == CT_EXIT_CHILD_RETURNED;
+	ct_pitfalls_reset(); /* the record this test made on purpose would fail the checks below */
+	CT_CHECK(returned && child > 0, "ct_run_within(fork_and_return) did not return, or fork failed");
+	CT_CHECK(ended_there,
+		 "a child that returned from the function ct_run_within ran (into the helper thread's code) was not "
+		 "ended there with status %d (its status: 0x%x)", CT_EXIT_CHILD_RETURNED, (unsigned)status);
 	ct_pass();
 }
