@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -330,5 +331,49 @@ CT_TEST(testlib, a_child_that_returns_from_the_function_run_within_is_ended_ther
 	CT_CHECK(ended_there,
 		 "a child that returned from the function ct_run_within ran (into the helper thread's code) was not "
 		 "ended there with status %d (its status: 0x%x)", CT_EXIT_CHILD_RETURNED, (unsigned)status);
+	ct_pass();
+}
+
+CT_TEST(testlib, pipes_get_the_capacity_asked_for)
+{
+	int fds[2];
+
+	ct_set_pipe_capacity(4096);
+	CT_CHECK(pipe(fds) == 0, "pipe() failed");
+	int small = fcntl(fds[0], F_GETPIPE_SZ);
+	close(fds[0]);
+	close(fds[1]);
+	ct_set_pipe_capacity(0);
+	CT_CHECK(pipe2(fds, O_CLOEXEC) == 0, "pipe2() failed");
+	int usual = fcntl(fds[0], F_GETPIPE_SZ);
+	close(fds[0]);
+	close(fds[1]);
+	CT_CHECK(small == 4096 && usual > 4096,
+		 "with ct_set_pipe_capacity(4096) a pipe held %d bytes (expected 4096); with 0 one held %d (expected "
+		 "the system's, more)", small, usual);
+	ct_pass();
+}
+
+CT_TEST(testlib, settling_kills_and_reaps_the_children_left_and_an_ended_child_waits_to_be_reaped)
+{
+	char left[512];
+	int status = 0;
+
+	pid_t ended = ct_fork_ended_child(42);
+	CT_CHECK(ended > 0 && ct_real_waitpid(ended, &status, WNOHANG) == ended && WIFEXITED(status) &&
+			 WEXITSTATUS(status) == 42,
+		 "ct_fork_ended_child(42) did not leave a child that had ended with 42, ready to be reaped");
+	ct_api_reset();
+	pid_t running = fork();
+	if (running == 0) {
+		pause();
+		_exit(0);
+	}
+	CT_CHECK(running > 0, "fork failed");
+	int n = ct_settle_children(NULL, 0, left, sizeof left);
+	siginfo_t info = {0};
+	bool gone = waitid(P_PID, (id_t)running, &info, WEXITED | WNOHANG) == -1 && errno == ECHILD;
+	CT_CHECK(n == 1 && gone, "ct_settle_children found %d children left (expected 1: %s) and %s", n, left,
+		 gone ? "reaped it" : "did not reap it");
 	ct_pass();
 }
