@@ -221,28 +221,6 @@ static const char *describe_status(int s, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Describes the student's children not waited for into buf, then kills and
- * reaps them: a failure the grader caused must not also leave processes
- * behind when the test ends.  Returns how many there were.
- */
-static int settle_children(char *buf, size_t len)
-{
-	pid_t kids[8];
-	int nz = ct_unreaped_children(names, 2, buf, len), n = ct_forked(kids, 8);
-
-	for (int k = 0; k < n && k < 8; k++) {
-		siginfo_t info;
-		memset(&info, 0, sizeof info);
-		if (waitid(P_PID, (id_t)kids[k], &info, WEXITED | WNOHANG | WNOWAIT) == -1)
-			continue; /* waited for already: the pid is no longer ours to signal */
-		kill(kids[k], SIGKILL);
-		while (ct_real_waitpid(kids[k], NULL, 0) == -1 && errno == EINTR)
-			;
-	}
-	return nz;
-}
-
 static void check_statuses(void)
 {
 	char said[96];
@@ -425,21 +403,15 @@ CT_TEST(pipeline, correct_statuses_go_to_their_own_slots_whichever_child_ends_fi
 
 CT_TEST(pipeline, correct_leaves_the_callers_own_children_alone)
 {
-	pid_t mine = ct_real_fork();
+	pid_t mine = ct_fork_ended_child(42);
 
-	if (mine == 0)
-		_exit(42);
 	CT_CHECK(mine > 0, "grader error: fork failed");
-	siginfo_t info;
-	memset(&info, 0, sizeof info);
-	while (waitid(P_PID, (id_t)mine, &info, WEXITED | WNOWAIT) == -1 && errno == EINTR)
-		; /* it has ended: a zombie that only the caller may reap */
 	prepare(1000, true);
 	run_prepared(", the caller having a child of its own that has ended");
 	int st = 0;
 	pid_t got = ct_real_waitpid(mine, &st, WNOHANG);
 	char zombies[1024];
-	int nz = settle_children(zombies, sizeof zombies);
+	int nz = ct_settle_children(names, 2, zombies, sizeof zombies);
 	CT_CHECK(ret == 0, "run_pipeline(producer, consumer, status) returned %d (errno %d); expected 0", ret,
 		 ret_errno);
 	CT_CHECK(got == mine && WIFEXITED(st) && WEXITSTATUS(st) == 42,
@@ -489,7 +461,7 @@ static void check_failure(const char *what, int err, const char *errname, int wa
 {
 	struct ct_fdset after;
 	char leaked[1024], zombies[1024];
-	int nz = settle_children(zombies, sizeof zombies);
+	int nz = ct_settle_children(names, 2, zombies, sizeof zombies);
 
 	CT_CHECK(ret == -1 && ret_errno == err,
 		 "run_pipeline(producer, consumer, status), whose %s, returned %d with errno %d; expected -1 with errno "
@@ -525,7 +497,7 @@ CT_TEST(pipeline, correct_an_interrupted_wait_is_retried_and_a_failed_one_report
 	char zombies[1024];
 
 	run_failing(CT_CALL_waitpid, 1, EINTR, " and its first wait interrupted by a signal (EINTR)");
-	int nz = settle_children(zombies, sizeof zombies);
+	int nz = ct_settle_children(names, 2, zombies, sizeof zombies);
 	CT_CHECK(ret == 0,
 		 "run_pipeline(producer, consumer, status), whose first waitpid() was interrupted by a signal (EINTR), "
 		 "returned %d (errno %d); expected 0: an interrupted waitpid has waited for nothing yet, so call it "
@@ -585,6 +557,9 @@ CT_TEST(pipeline, correct_works_when_the_caller_has_no_stdin_or_stdout)
 CT_TEST(pipeline, timing_stages_run_at_the_same_time)
 {
 	run(1000);
+	CT_CHECK(rep->producer_pid && rep->consumer_pid,
+		 "run_pipeline(producer, consumer, status) returned without running the %s: both stages must run, "
+		 "each in its own child", !rep->producer_pid ? "producer" : "consumer");
 	CT_CHECK(ct_rendezvous_met(&rep->meet),
 		 "the producer and the consumer were never alive at the same time (both wait up to 0.5 s for the "
 		 "other at their start): fork both children first, then wait for them");
