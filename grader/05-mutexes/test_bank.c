@@ -179,15 +179,20 @@ static bool check_locks_of(int from, int to, long amount, enum transfer_result w
 CT_TEST(bank, correct_locks_exactly_the_two_accounts)
 {
 	open_bank(6, 100, NULL);
+	int tries = ct_count(CT_CALL_pthread_mutex_trylock);
 	bool low_first_a = check_locks_of(2, 5, 10, TRANSFER_OK);
 	bool low_first_b = check_locks_of(5, 2, 10, TRANSFER_OK);
+	tries = ct_count(CT_CALL_pthread_mutex_trylock) - tries;
 	CT_CHECK(low_first_a == low_first_b,
 		 "transfer(b, 2, 5, ...) locked accounts[%d].lock first (and the other while holding it), but "
-		 "transfer(b, 5, 2, ...) locked accounts[%d].lock first. Two threads doing these at the same time can "
-		 "each take one lock and wait "
-		 "forever for the other: take the two locks in one global order (for example, lower account number "
-		 "first), whatever the direction of the transfer",
-		 low_first_a ? 2 : 5, low_first_b ? 2 : 5);
+		 "transfer(b, 5, 2, ...) locked accounts[%d].lock first. %s: take the two locks in one global order "
+		 "(for example, lower account number first), whatever the direction of the transfer",
+		 low_first_a ? 2 : 5, low_first_b ? 2 : 5,
+		 tries ? "With pthread_mutex_trylock and a back-off, two such transfers at the same time cannot "
+			 "deadlock, but they can keep letting go and starting again (a livelock), and bank.h asks for "
+			 "one global order instead"
+		       : "Two threads doing these at the same time can each take one lock and wait forever for the "
+			 "other");
 	check_locks_of(2, 5, 1000000, TRANSFER_NO_FUNDS);
 	check_locks_of(5, 2, 1000000, TRANSFER_NO_FUNDS);
 	const pthread_mutex_t *held[CT_MAX_HELD];
@@ -533,21 +538,25 @@ CT_TEST(bank, correct_total_locks_every_account_in_the_order_transfer_does)
 			if (i == j)
 				continue;
 			ct_lock_log_start();
+			int tries = ct_count(CT_CALL_pthread_mutex_trylock);
 			expect_transfer(i, j, 1, TRANSFER_OK);
+			tries = ct_count(CT_CALL_pthread_mutex_trylock) - tries;
 			/* Only an order in which one lock is held while the other is taken can deadlock. */
 			int first = ct_lock_log_nested(&b.accounts[i].lock, &b.accounts[j].lock) ? i : j;
 			int second = first == i ? j : i;
 			if (!ct_lock_log_nested(&b.accounts[first].lock, &b.accounts[second].lock))
 				continue; /* never both at once:
 					     correct_transfer_checks_and_moves_in_one_critical_section says so */
-			CT_CHECK(
-			    !total_nested[second][first],
-			    "transfer(b, %d, %d, 1) took accounts[%d].lock while holding accounts[%d].lock, but "
-			    "bank_total(b) took them the other way round. A transfer holding accounts[%d].lock "
-			    "waits for accounts[%d].lock, which bank_total holds while it waits for "
-			    "accounts[%d].lock: both wait forever. Take the locks in one global order (for example, "
-			    "lower account number first) in transfer and in bank_total alike",
-			    i, j, second, first, first, second, first);
+			CT_CHECK(!total_nested[second][first],
+				 "transfer(b, %d, %d, 1) took accounts[%d].lock while holding accounts[%d].lock, but "
+				 "bank_total(b) took them the other way round. %s. Take the locks in one global order (for "
+				 "example, lower account number first) in transfer and in bank_total alike",
+				 i, j, second, first,
+				 tries ? "With pthread_mutex_trylock and a back-off the two cannot deadlock, but they can "
+					 "keep letting go and starting again (a livelock), and bank.h asks for one global "
+					 "order"
+				       : "A transfer holding the first waits for the second, which bank_total holds while it "
+					 "waits for the first: both wait forever");
 		}
 	bank_destroy(&b);
 	ct_pass();
