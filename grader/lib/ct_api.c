@@ -1,9 +1,11 @@
 /*
  * ct_api.c - the --wrap wrappers behind ct_api.h.
  */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include "ct_api.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -552,16 +554,35 @@ pid_t __wrap_wait4(pid_t pid, int *status, int options, struct rusage *usage)
 	return got;
 }
 
+/* The capacity every pipe made from now on gets (ct_set_pipe_capacity); 0: the system's. */
+static atomic_int pipe_capacity;
+
+void ct_set_pipe_capacity(int bytes) { pipe_capacity = bytes; }
+
+/* After a pipe call that returned ret: gives the new pipe the capacity asked for, if any. */
+static int sized(int ret, const int fds[2])
+{
+	int bytes = pipe_capacity;
+
+	if (ret == 0 && bytes > 0) {
+		int saved = errno;
+		if (fcntl(fds[0], F_SETPIPE_SZ, bytes) == -1)
+			fprintf(stderr, "ct_api: F_SETPIPE_SZ %d: %s\n", bytes, strerror(errno));
+		errno = saved;
+	}
+	return ret;
+}
+
 int __wrap_pipe(int fds[2])
 {
 	CT_ENTER(pipe);
-	return __real_pipe(fds);
+	return sized(__real_pipe(fds), fds);
 }
 
 int __wrap_pipe2(int fds[2], int flags)
 {
 	CT_ENTER(pipe2);
-	return __real_pipe2(fds, flags);
+	return sized(__real_pipe2(fds, flags), fds);
 }
 
 int __wrap_socketpair(int domain, int type, int protocol, int sv[2])

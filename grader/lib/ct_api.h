@@ -93,6 +93,14 @@ int ct_current_thread(void);
  * is then caught every time instead of once in a while.
  */
 void ct_set_thread_start_delay(uint64_t ns);
+/*
+ * Every pipe made through pipe() or pipe2() from now on, in this process and
+ * in the children it forks, holds `bytes` (rounded up by the kernel to a
+ * power of two pages; at least one page) instead of the system's 64 KiB, so
+ * that a test can fill pipes with a small job.  0: the system's (the
+ * default; ct_test_init resets it).
+ */
+void ct_set_pipe_capacity(int bytes);
 
 /* Whether the calling process is a child forked through the wrapped fork(). */
 bool ct_in_forked_child(void);

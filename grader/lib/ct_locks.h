@@ -87,6 +87,12 @@ void ct_lock_log_start(void);
 int ct_lock_log(const pthread_mutex_t **out, int max);
 /* Whether the calling thread locked m since ct_lock_log_start(). */
 bool ct_lock_log_has(const pthread_mutex_t *m);
+/*
+ * Whether, since ct_lock_log_start(), the calling thread took `taken`
+ * while it held `held`: the order that can deadlock, as opposed to two
+ * locks taken one after the other, each alone (first 128 pairs kept).
+ */
+bool ct_lock_log_nested(const pthread_mutex_t *held, const pthread_mutex_t *taken);
 
 /*
  * Records the calling thread's critical sections from now on: each time it
@@ -105,6 +111,35 @@ int ct_cs_log_count(void);
  * library)" for an address outside it.  Returns buf.
  */
 const char *ct_code_token(uintptr_t addr, char *buf, size_t len);
+
+/*
+ * fn(arg) runs once, in the calling thread, right after the next unlock
+ * that leaves it holding no tracked mutex: the first moment at which any
+ * other thread could take every lock it had.  A test uses it to act as
+ * another thread would there (say, start a transfer that takes those
+ * locks), in a run where the code under test is called from the test's own
+ * thread, so that what the code does after letting go is seen every time.
+ * fn may lock and unlock mutexes itself; it is forgotten once it has run.
+ * NULL: none (ct_locks_reset also forgets it).
+ */
+void ct_on_next_release(void (*fn)(void *), void *arg);
+
+/*
+ * The pthread_mutex_init and pthread_mutex_destroy calls made by any thread
+ * of the process since ct_mutex_events_start() (or ct_locks_reset()), in
+ * the order they were made, with what each returned.  An init failed by an
+ * injected fault (ct_fault.h) is listed with that error; a destroy failed
+ * so is not listed.  Up to 256 are kept; returns how many there were
+ * (fills up to max).
+ */
+enum ct_mutex_event_kind { CT_MUTEX_INIT, CT_MUTEX_DESTROY };
+struct ct_mutex_event {
+	const pthread_mutex_t *m;
+	enum ct_mutex_event_kind kind;
+	int err; /* what the call returned */
+};
+void ct_mutex_events_start(void);
+int ct_mutex_events(struct ct_mutex_event *out, int max);
 
 /* Starts the deadlock watchdog for the running test (once per process). */
 void ct_deadlock_watch_start(const char *test_name);

@@ -94,6 +94,7 @@ void ct_test_init(void)
 	ct_locks_reset();
 	ct_signals_reset();
 	ct_set_thread_start_delay(0);
+	ct_set_pipe_capacity(0);
 	ct_deadlock_watch_start(criterion_current_test->name);
 }
 
