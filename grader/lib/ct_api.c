@@ -220,8 +220,11 @@ int ct_call_keeping_frame(void (*fn)(void *arg), void *arg, uint64_t timeout_ns)
 
 	if (err)
 		return err;
+	sigset_t old_mask; /* the helper stands for the caller: signals sent to the process go to it */
+	ct_block_process_signals(&old_mask);
 	while (!atomic_load(&c.returned))
 		ct_sleep_ns(CT_MS / 2);
+	ct_restore_signals(&old_mask);
 	ct_wait_threads_ended(timeout_ns);
 	atomic_store(&c.release, true);
 	__real_pthread_join(helper, NULL);

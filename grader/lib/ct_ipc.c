@@ -28,6 +28,7 @@
 #include "ct_api.h"
 #include "ct_clock.h"
 #include "ct_pitfalls.h"
+#include "ct_signals.h"
 
 #define MAX_CHILDREN 64
 
@@ -623,7 +624,12 @@ bool ct_run_within(void (*fn)(void *), void *arg, uint64_t timeout_ns, const cha
 		put(&o, "grader error: cannot start a thread (%s)", strerror(err));
 		return false;
 	}
-	if (wait_done(h, timeout_ns)) {
+	/* The helper stands for the caller: signals sent to the process go to it, not to this waiting thread. */
+	sigset_t old_mask;
+	ct_block_process_signals(&old_mask);
+	bool done = wait_done(h, timeout_ns);
+	ct_restore_signals(&old_mask);
+	if (done) {
 		join_helper(t);
 		helper_put(h);
 		return true;

@@ -11,6 +11,7 @@
 #include "ct_signals.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -18,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ct_locks.h"
@@ -262,4 +264,24 @@ _Noreturn void __wrap_exit(int status)
 	ct_note_unsafe("exit (use _exit in a handler)");
 	ct_pitfall_note_exit(status);
 	__real_exit(status);
+}
+
+void ct_block_process_signals(sigset_t *old)
+{
+	static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS};
+	sigset_t all;
+
+	sigfillset(&all);
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+		sigdelset(&all, faults[i]);
+	int err = pthread_sigmask(SIG_BLOCK, &all, old);
+	if (err)
+		fprintf(stderr, "ct_signals: pthread_sigmask: %s\n", strerror(err));
+}
+
+void ct_restore_signals(const sigset_t *old)
+{
+	int err = pthread_sigmask(SIG_SETMASK, old, NULL);
+	if (err)
+		fprintf(stderr, "ct_signals: pthread_sigmask: %s\n", strerror(err));
 }

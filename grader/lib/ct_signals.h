@@ -29,6 +29,20 @@ int ct_handler_runs(void);
  * (no trampoline, nothing noted for the harness).
  */
 int ct_real_sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+/*
+ * The grader's own threads (the deadlock watchdog, the thread that waits
+ * while ct_run_within runs the student's function in a helper) block every
+ * signal that is sent to the process as a whole, so that a SIGCHLD (or
+ * SIGALRM, SIGUSR1, ...) reaches the student's thread: code that blocks
+ * SIGCHLD and waits for it in sigsuspend() would otherwise wait forever
+ * when the kernel hands the signal to a thread of the grader's instead.
+ * Faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS) stay unblocked.
+ * ct_block_process_signals saves the calling thread's mask in *old;
+ * ct_restore_signals puts it back.  A thread created in between starts
+ * with the blocking mask.
+ */
+void ct_block_process_signals(sigset_t *old);
+void ct_restore_signals(const sigset_t *old);
 /* Called by the malloc family's wrappers (ct_api.c): notes the call if a handler is running. */
 void ct_note_unsafe(const char *name);
 
