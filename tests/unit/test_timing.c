@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ct_clock.h"
@@ -43,6 +44,15 @@ Test(concurrency, ignores_unfinished_intervals_and_handles_none)
 	cr_assert_float_eq(ct_concurrency(iv, 2), 0.0, 1e-9);
 	cr_assert_float_eq(ct_concurrency(NULL, 0), 0.0, 1e-9);
 	cr_assert_eq(ct_max_overlap(iv, 2), 0);
+}
+
+/* The kernel's count of CPU time, read directly: what the kit's clocks are checked against. */
+static uint64_t raw_cpu_ns(clockid_t which)
+{
+	struct timespec ts;
+
+	cr_assert_eq(clock_gettime(which, &ts), 0);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 static struct ct_rendezvous meet;
@@ -119,12 +129,13 @@ Test(clock, sleeps_about_as_long_as_asked_and_cpu_time_stays_low)
 
 Test(clock, counts_cpu_time_of_a_busy_thread)
 {
-	uint64_t c0 = ct_thread_cpu_ns(), t0 = ct_now_ns();
+	uint64_t c0 = ct_thread_cpu_ns(), t0 = ct_now_ns(), r0 = raw_cpu_ns(CLOCK_THREAD_CPUTIME_ID);
 	volatile unsigned long x = 0;
 
-	while (ct_now_ns() - t0 < 30 * CT_MS)
+	/* Spin for 30 ms of CPU time as the kernel counts it (a busy machine stretches the wall time). */
+	while (raw_cpu_ns(CLOCK_THREAD_CPUTIME_ID) - r0 < 30 * CT_MS && ct_now_ns() - t0 < 5000 * CT_MS)
 		x++;
-	cr_assert_gt(ct_thread_cpu_ns() - c0, 5 * CT_MS);
+	cr_assert_gt(ct_thread_cpu_ns() - c0, 25 * CT_MS);
 }
 
 Test(clock, counts_cpu_time_of_waited_for_children)
@@ -134,12 +145,12 @@ Test(clock, counts_cpu_time_of_waited_for_children)
 
 	cr_assert_neq(pid, -1);
 	if (pid == 0) {
-		uint64_t t0 = ct_now_ns();
+		uint64_t t0 = ct_now_ns(), r0 = raw_cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
 		volatile unsigned long x = 0;
-		while (ct_now_ns() - t0 < 40 * CT_MS)
+		while (raw_cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - r0 < 40 * CT_MS && ct_now_ns() - t0 < 5000 * CT_MS)
 			x++;
 		ct_exit_now(0);
 	}
 	cr_assert_eq(waitpid(pid, NULL, 0), pid);
-	cr_assert_gt(ct_children_cpu_ns() - c0, 10 * CT_MS);
+	cr_assert_gt(ct_children_cpu_ns() - c0, 30 * CT_MS);
 }
