@@ -81,12 +81,13 @@ VERBOSE ?=
 JSON ?=
 CSV ?=
 CONFIRM ?=
+RACE ?=
 RUNS ?= 5
 LOAD ?=
 GRADE_OPTS = $(if $(LESSON),--lesson '$(LESSON)') $(if $(EXERCISE),--exercise '$(EXERCISE)') \
 	$(if $(filter 1 yes,$(SOLUTION)),--solution) $(if $(SRC),--src '$(SRC)') \
 	$(if $(filter 1 yes,$(VERBOSE)),--verbose) $(if $(JSON),--report-json '$(JSON)') \
-	$(if $(CSV),--report-csv '$(CSV)') $(if $(filter 1,$(V)),--show-commands)
+	$(if $(CSV),--report-csv '$(CSV)') $(if $(filter 1,$(V)),--show-commands) $(if $(RACE),--race '$(RACE)')
 # How students' files are compiled is the harness's business
 # (grader/harness/build.c); only the compiler is handed down.
 export CONCUR_CC := $(CC)
@@ -106,6 +107,7 @@ help: ## show this help (the default)
 	@echo "         reference solutions)  SRC=dir (grade another tree laid out like exercises/)"
 	@echo "         VERBOSE=1 (more detail, timelines)  JSON=file / CSV=file (write a report)  V=1 (show commands)"
 	@echo "         CONFIRM=1 (make reset of a whole lesson)"
+	@echo "         RACE=tsan, drd or off (a quicker race check while you work; grades use Helgrind)"
 	@echo
 	@echo "Start here:  make list   then   make check LESSON=1"
 
@@ -125,7 +127,8 @@ OUT ?= build/grades
 grade: $(CHECK_KIT) ## grade a class: make grade SUBMISSIONS=dir [LESSON=N] [JOBS=k] [HIDDEN=dir] [OUT=dir]
 	$(Q)if [ -z '$(SUBMISSIONS)' ]; then echo "concur: make grade SUBMISSIONS=dir: one directory, .tar.gz or .zip per student in dir" >&2; exit 2; fi
 	$(Q)$(HARNESS) --class '$(SUBMISSIONS)' --out '$(OUT)' $(if $(LESSON),--lesson '$(LESSON)') \
-	  $(if $(JOBS),--jobs '$(JOBS)') $(if $(HIDDEN),--hidden '$(HIDDEN)') $(if $(filter 1,$(V)),--show-commands)
+	  $(if $(JOBS),--jobs '$(JOBS)') $(if $(HIDDEN),--hidden '$(HIDDEN)') $(if $(filter 1,$(V)),--show-commands) \
+	  $(if $(RACE),--race '$(RACE)')
 
 list: $(HARNESS) ## list the lessons and their exercises
 	$(Q)$(HARNESS) --list
