@@ -82,12 +82,14 @@ JSON ?=
 CSV ?=
 CONFIRM ?=
 RACE ?=
+ABOUT ?=
 RUNS ?= 5
 LOAD ?=
 GRADE_OPTS = $(if $(LESSON),--lesson '$(LESSON)') $(if $(EXERCISE),--exercise '$(EXERCISE)') \
 	$(if $(filter 1 yes,$(SOLUTION)),--solution) $(if $(SRC),--src '$(SRC)') \
 	$(if $(filter 1 yes,$(VERBOSE)),--verbose) $(if $(JSON),--report-json '$(JSON)') \
-	$(if $(CSV),--report-csv '$(CSV)') $(if $(filter 1,$(V)),--show-commands) $(if $(RACE),--race '$(RACE)')
+	$(if $(CSV),--report-csv '$(CSV)') $(if $(filter 1,$(V)),--show-commands) $(if $(RACE),--race '$(RACE)') \
+	$(if $(ABOUT),--about '$(ABOUT)')
 # How students' files are compiled is the harness's business
 # (grader/harness/build.c); only the compiler is handed down.
 export CONCUR_CC := $(CC)
@@ -108,6 +110,7 @@ help: ## show this help (the default)
 	@echo "         VERBOSE=1 (more detail, timelines)  JSON=file / CSV=file (write a report)  V=1 (show commands)"
 	@echo "         CONFIRM=1 (make reset of a whole lesson)"
 	@echo "         RACE=tsan, drd or off (a quicker race check while you work; grades use Helgrind)"
+	@echo "         ABOUT=id (make hint: the hint that answers one failure, as make check names it)"
 	@echo
 	@echo "Start here:  make list   then   make check LESSON=1"
 
@@ -133,7 +136,7 @@ grade: $(CHECK_KIT) ## grade a class: make grade SUBMISSIONS=dir [LESSON=N] [JOB
 list: $(HARNESS) ## list the lessons and their exercises
 	$(Q)$(HARNESS) --list
 
-hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn
+hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn [ABOUT=id]
 	$(Q)$(HARNESS) --hint $(GRADE_OPTS)
 
 progress: $(HARNESS) ## your status, points and last check per exercise, and what to do next

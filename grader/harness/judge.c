@@ -60,8 +60,7 @@ static void fail_leftovers(struct exercise_result *r)
 	}
 }
 
-/* "correct_exit_codes" -> "exit codes" */
-static char *readable_test_name(const char *name)
+char *readable_test_name(const char *name)
 {
 	const char *u = strchr(name, '_');
 	char *s = xstrdup(u ? u + 1 : name);

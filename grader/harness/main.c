@@ -73,6 +73,7 @@ static const struct reporter {
 
 struct options {
 	const char *lesson, *exercise, *src, *source, *root, *hidden, *build_dir, *class_dir, *out;
+	const char *about; /* --about ID: the hint that answers one kind of failure */
 	const char *reports[NREPORTERS]; /* where to write reporters[i], or NULL */
 	bool solution, verbose, list, hint, timing_only, short_paths;
 	bool progress, watch, reset, all_exercises, coverage, print_cflags, write_skeletons, check_skeletons;
@@ -90,7 +91,7 @@ static void usage(FILE *f)
 	      "                    [--race helgrind|drd|tsan|off]\n"
 	      "       concur-grade --class DIR [--lesson N] [--jobs N] [--hidden DIR] [--out DIR]\n"
 	      "       concur-grade --list\n"
-	      "       concur-grade --hint --lesson N --exercise NAME\n"
+	      "       concur-grade --hint --lesson N --exercise NAME [--about ID]\n"
 	      "       concur-grade --progress | --watch --lesson N [--exercise NAME]\n"
 	      "       concur-grade --reset --lesson N (--exercise NAME | --all-exercises)\n"
 	      "       concur-grade --coverage --lesson N [--exercise NAME] [--solution | --src DIR]\n"
@@ -136,6 +137,24 @@ static int usable_cpus(void)
 /* Shows the next hint and remembers it in build/progress/hints.json. */
 static int show_hint(const struct options *o, struct lesson *l, struct exercise *e)
 {
+	/* ABOUT=id: the hint that answers one kind of failure; the graduated levels are left where they are. */
+	if (o->about && *o->about) {
+		const struct hint_answer *a = exercise_answer(e, o->about);
+		if (!a) {
+			fprintf(stderr, "concur: %s has no hint about '%s'.%s\n", e->name, o->about,
+				e->nanswers ? " The hints that answer a failure are:" : "");
+			for (int i = 0; i < e->nanswers; i++)
+				fprintf(stderr, "  ABOUT=%-22s %s\n", e->answers[i].id, e->answers[i].about);
+			fprintf(stderr, "make check names the one for each failure; make hint LESSON=%d EXERCISE=%s gives "
+					"the general hints.\n",
+				l->number, e->name);
+			return 2;
+		}
+		printf("A hint about %s, for %s (%s() in exercises/%s/%s.c):\n\n%s\n\n"
+		       "The general hints, one level at a time:  make hint LESSON=%d EXERCISE=%s\n",
+		       a->about, e->name, e->function, l->slug, e->name, a->text, l->number, e->name);
+		return 0;
+	}
 	char *dir = xasprintf("%s/build/progress", o->root);
 	char *path = xasprintf("%s/hints.json", dir);
 	char *key = xasprintf("%s/%s", l->slug, e->name);
@@ -196,7 +215,7 @@ int main(int argc, char **argv)
 		{"reset", no_argument, NULL, 'R'},         {"all-exercises", no_argument, NULL, 'A'},
 		{"coverage", no_argument, NULL, 'V'},      {"print-cflags", no_argument, NULL, 'F'},
 		{"write-skeletons", no_argument, NULL, 'Y'}, {"check-skeletons", no_argument, NULL, 'Z'},
-		{"race", required_argument, NULL, 'Q'},    {"help", no_argument, NULL, 'h'},
+		{"about", required_argument, NULL, 'U'},   {"race", required_argument, NULL, 'Q'},    {"help", no_argument, NULL, 'h'},
 	};
 	const int nfixed = (int)(sizeof fixed / sizeof fixed[0]);
 	struct option longopts[sizeof fixed / sizeof fixed[0] + NREPORTERS + 1];
@@ -235,6 +254,7 @@ int main(int argc, char **argv)
 		case 'F': o.print_cflags = true; break;
 		case 'Y': o.write_skeletons = true; break;
 		case 'Z': o.check_skeletons = true; break;
+		case 'U': o.about = optarg; break;
 		case 'Q':
 			if (race_mode_of(optarg) < 0) {
 				fprintf(stderr, "concur: RACE=%s is not a race check: say helgrind (the default, the one "
