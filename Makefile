@@ -81,12 +81,15 @@ VERBOSE ?=
 JSON ?=
 CSV ?=
 CONFIRM ?=
+RACE ?=
+ABOUT ?=
 RUNS ?= 5
 LOAD ?=
 GRADE_OPTS = $(if $(LESSON),--lesson '$(LESSON)') $(if $(EXERCISE),--exercise '$(EXERCISE)') \
 	$(if $(filter 1 yes,$(SOLUTION)),--solution) $(if $(SRC),--src '$(SRC)') \
 	$(if $(filter 1 yes,$(VERBOSE)),--verbose) $(if $(JSON),--report-json '$(JSON)') \
-	$(if $(CSV),--report-csv '$(CSV)') $(if $(filter 1,$(V)),--show-commands)
+	$(if $(CSV),--report-csv '$(CSV)') $(if $(filter 1,$(V)),--show-commands) $(if $(RACE),--race '$(RACE)') \
+	$(if $(ABOUT),--about '$(ABOUT)')
 # How students' files are compiled is the harness's business
 # (grader/harness/build.c); only the compiler is handed down.
 export CONCUR_CC := $(CC)
@@ -106,6 +109,8 @@ help: ## show this help (the default)
 	@echo "         reference solutions)  SRC=dir (grade another tree laid out like exercises/)"
 	@echo "         VERBOSE=1 (more detail, timelines)  JSON=file / CSV=file (write a report)  V=1 (show commands)"
 	@echo "         CONFIRM=1 (make reset of a whole lesson)"
+	@echo "         RACE=tsan, drd or off (a quicker race check while you work; grades use Helgrind)"
+	@echo "         ABOUT=id (make hint: the hint that answers one failure, as make check names it)"
 	@echo
 	@echo "Start here:  make list   then   make check LESSON=1"
 
@@ -125,12 +130,13 @@ OUT ?= build/grades
 grade: $(CHECK_KIT) ## grade a class: make grade SUBMISSIONS=dir [LESSON=N] [JOBS=k] [HIDDEN=dir] [OUT=dir]
 	$(Q)if [ -z '$(SUBMISSIONS)' ]; then echo "concur: make grade SUBMISSIONS=dir: one directory, .tar.gz or .zip per student in dir" >&2; exit 2; fi
 	$(Q)$(HARNESS) --class '$(SUBMISSIONS)' --out '$(OUT)' $(if $(LESSON),--lesson '$(LESSON)') \
-	  $(if $(JOBS),--jobs '$(JOBS)') $(if $(HIDDEN),--hidden '$(HIDDEN)') $(if $(filter 1,$(V)),--show-commands)
+	  $(if $(JOBS),--jobs '$(JOBS)') $(if $(HIDDEN),--hidden '$(HIDDEN)') $(if $(filter 1,$(V)),--show-commands) \
+	  $(if $(RACE),--race '$(RACE)')
 
 list: $(HARNESS) ## list the lessons and their exercises
 	$(Q)$(HARNESS) --list
 
-hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn
+hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn [ABOUT=id]
 	$(Q)$(HARNESS) --hint $(GRADE_OPTS)
 
 progress: $(HARNESS) ## your status, points and last check per exercise, and what to do next

@@ -196,3 +196,78 @@ int clause_map_problems(json_t *exercise, const char *header_name, const char *h
 	free_sentences(sentences);
 	return *nproblems - before;
 }
+
+static bool answer_id_ok(const char *id)
+{
+	if (!*id || *id == '-')
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (*p == '-' && p[1] && p[1] != '-')))
+			return false;
+	return true;
+}
+
+/* Whether some answer of answers names test. */
+static bool answered(json_t *answers, const char *test)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(answers, i, a)
+		if (has_test(json_object_get(a, "tests"), test))
+			return true;
+	return false;
+}
+
+int hint_answer_problems(json_t *answers, const char *ex, json_t *test_names, bool needs_races, char ***problems,
+			 int *nproblems)
+{
+	int before = *nproblems;
+	size_t i, k;
+	json_t *a, *t;
+
+	if (!json_is_array(answers) || json_array_size(answers) == 0) {
+		problem(problems, nproblems,
+			"exercise %s has no hints that answer a failure: add \"answers\": {\"%s\": [{\"id\", \"about\", "
+			"\"tests\", \"text\"}, ...]} to its hints.json",
+			ex, ex);
+		return *nproblems - before;
+	}
+	json_array_foreach(answers, i, a) {
+		const char *id = json_string_value(json_object_get(a, "id"));
+		const char *about = json_string_value(json_object_get(a, "about"));
+		const char *text = json_string_value(json_object_get(a, "text"));
+		json_t *tests = json_object_get(a, "tests");
+		if (!id || !answer_id_ok(id)) {
+			problem(problems, nproblems, "exercise %s: hint answer %zu needs an \"id\" of lowercase words joined "
+				"by '-' (it is typed as ABOUT=id)", ex, i + 1);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(json_string_value(json_object_get(json_array_get(answers, j), "id")) ?: "", id) == 0)
+				problem(problems, nproblems, "exercise %s: two hint answers have the id %s", ex, id);
+		if (!about || !*about)
+			problem(problems, nproblems, "exercise %s: hint answer %s needs what it is \"about\"", ex, id);
+		if (!text || strlen(text) < 40)
+			problem(problems, nproblems, "exercise %s: hint answer %s needs a \"text\" of a sentence or more",
+				ex, id);
+		if (!json_is_array(tests) || json_array_size(tests) == 0)
+			problem(problems, nproblems, "exercise %s: hint answer %s names no test", ex, id);
+		json_array_foreach(tests, k, t) {
+			const char *name = json_string_value(t);
+			if (!name || (strcmp(name, "races") != 0 && !has_test(test_names, name)))
+				problem(problems, nproblems, "exercise %s: hint answer %s names test %s, which its suite does "
+					"not have", ex, id, name ? name : "(not a string)");
+		}
+	}
+	json_array_foreach(test_names, k, t) {
+		const char *name = json_string_value(t);
+		if (name && !answered(answers, name))
+			problem(problems, nproblems, "exercise %s: no hint answers a failure of test %s (name it in the "
+				"\"tests\" of an answer)", ex, name);
+	}
+	if (needs_races && !answered(answers, "races"))
+		problem(problems, nproblems, "exercise %s: no hint answers a failure of the race check (an answer whose "
+			"\"tests\" hold \"races\")", ex);
+	return *nproblems - before;
+}

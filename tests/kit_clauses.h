@@ -22,6 +22,7 @@
 #define KIT_CLAUSES_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 /*
  * The sentences of the comments in C source text, each with its white
@@ -42,5 +43,17 @@ char *collapse_space(const char *s);
  */
 int clause_map_problems(json_t *exercise, const char *header_name, const char *header_text, json_t *test_names,
 			char ***problems, int *nproblems);
+
+/*
+ * What is wrong with one exercise's hints that answer a failure (its array
+ * in hints.json's "answers", or NULL; grader/harness/lesson.h says the
+ * format): each answer has an id (lowercase words joined by '-', unique),
+ * what it is "about", a "text" of a sentence or more, and "tests" the
+ * suite has (or "races"); and every test of the suite, and "races" when
+ * needs_races, is named by some answer.  Appends one sentence per problem
+ * to *problems as clause_map_problems does; returns the number added.
+ */
+int hint_answer_problems(json_t *answers, const char *exercise, json_t *test_names, bool needs_races,
+			 char ***problems, int *nproblems);
 
 #endif

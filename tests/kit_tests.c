@@ -741,6 +741,43 @@ static void test_clause_rules(void)
 	       "sentence, an unknown test and a clause the header does not say are each caught");
 }
 
+/* The rules for hints that answer a failure, on answers made up for the purpose. */
+static void test_hint_answer_rules(void)
+{
+	static const char text[] = "Each thread needs its own argument: pass &slots[k], never the loop variable.";
+	json_t *names = json_pack("[s, s]", "correct_a", "correct_b");
+	json_t *ok = json_pack("[{s:s, s:s, s:[s, s], s:s}, {s:s, s:s, s:[s], s:s}]", "id", "own-argument", "about",
+			       "each thread's argument", "tests", "correct_a", "correct_b", "text", text, "id", "shared-sum",
+			       "about", "a shared sum", "tests", "races", "text", text);
+	char **problems = NULL;
+	int np = 0;
+
+	hint_answer_problems(ok, "f", names, true, &problems, &np);
+	bool good_passes = np == 0;
+	/* A test no answer names, an unknown test, a repeated and a badly formed id, a short text, no races. */
+	json_t *bad = json_pack("[{s:s, s:s, s:[s, s], s:s}, {s:s, s:s, s:[s], s:s}, {s:s, s:s, s:[s], s:s}]", "id",
+				"own-argument", "about", "x", "tests", "correct_a", "correct_c", "text", text, "id",
+				"own-argument", "about", "y", "tests", "correct_a", "text", "short", "id", "Bad Id", "about",
+				"z", "tests", "correct_a", "text", text);
+	int before = np;
+	hint_answer_problems(bad, "f", names, true, &problems, &np);
+	int caught = np - before;
+	before = np;
+	hint_answer_problems(NULL, "f", names, false, &problems, &np);
+	bool none_caught = np - before == 1;
+	for (int p = 0; p < np; p++)
+		free(problems[p]);
+	free(problems);
+	json_decref(ok);
+	json_decref(bad);
+	json_decref(names);
+	result(good_passes && caught == 6 && none_caught,
+	       "the rules for hints that answer a failure: a complete set passes; an unknown test, a test no answer "
+	       "names, a repeated id, a badly formed id, a short text, a race check unanswered and no answers at all "
+	       "are each caught (%d of 6 in the bad set)",
+	       caught);
+}
+
 /* Whether the grading report rep shows that one of a clause's tests did not pass. */
 static bool fails_a_test_of(json_t *ex, json_t *tests)
 {
@@ -756,6 +793,16 @@ static bool fails_a_test_of(json_t *ex, json_t *tests)
 				return true;
 	}
 	return false;
+}
+
+/* Prints and frees the problems a kit_clauses.h check found. */
+static void print_problems(char **problems, int np)
+{
+	for (int p = 0; p < np; p++) {
+		printf("       %s\n", problems[p]);
+		free(problems[p]);
+	}
+	free(problems);
 }
 
 /* Whether variant v names clause id (its "clause" is that string, or an array holding it). */
@@ -778,6 +825,8 @@ static void test_clauses(const struct lesson *l)
 	char *sol = xasprintf("%s/%s-solutions.json", out_dir, l->slug);
 	json_t *catalogue = json_load_file(path, 0, NULL), *solutions = json_load_file(sol, 0, NULL), *ex, *spec;
 	json_t *variants = variants_of(l, &spec, false);
+	char *hpath_hints = xasprintf("grader/%s/hints.json", l->slug);
+	json_t *hints = json_load_file(hpath_hints, 0, NULL);
 	size_t i;
 
 	json_array_foreach(json_object_get(catalogue, "exercises"), i, ex) {
@@ -793,11 +842,15 @@ static void test_clauses(const struct lesson *l)
 		clause_map_problems(ex, header, text ? text : "", names, &problems, &np);
 		result(np == 0, "%s: the clause map of %s covers every sentence of %s (%zu clauses)", l->slug, name, header,
 		       json_array_size(json_object_get(ex, "clauses")));
-		for (int p = 0; p < np; p++) {
-			printf("       %s\n", problems[p]);
-			free(problems[p]);
-		}
-		free(problems);
+		print_problems(problems, np);
+		problems = NULL;
+		np = 0;
+		json_t *answers = json_object_get(json_object_get(hints, "answers"), name);
+		bool races = json_integer_value(json_object_get(json_object_get(ex, "points"), "races")) > 0;
+		hint_answer_problems(answers, name, names, races, &problems, &np);
+		result(np == 0, "%s: every test of %s%s names a hint that answers its failure (%zu answers)", l->slug, name,
+		       races ? ", and its race check," : "", json_array_size(answers));
+		print_problems(problems, np);
 		json_array_foreach(json_object_get(ex, "clauses"), k, c) {
 			const char *id = str(c, "id");
 			int naming = 0, breaking = 0;
@@ -828,6 +881,8 @@ static void test_clauses(const struct lesson *l)
 		free(hpath);
 		free(header);
 	}
+	json_decref(hints);
+	free(hpath_hints);
 	json_decref(spec);
 	json_decref(catalogue);
 	json_decref(solutions);
@@ -1209,6 +1264,7 @@ int main(int argc, char **argv)
 	test_units(units);
 	test_mutation_rules();
 	test_clause_rules();
+	test_hint_answer_rules();
 	test_uncatalogued();
 	for (int i = 0; i < n; i++) {
 		if (only && !lesson_find(&ls[i], 1, only))

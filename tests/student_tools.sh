@@ -5,7 +5,8 @@
 # hostile file), make reset (pristine skeletons from the kit's own copy,
 # backups, refusals), make coverage (lines and branches of the student's
 # file, children and passing tests counted, killed tests named, the counts
-# written only inside the sandbox), and make compile_commands.json.
+# written only inside the sandbox), make compile_commands.json, and the
+# quicker race checks of RACE=tsan|drd|off.
 #
 # Run by CI (.ci/run); by hand:  bash tests/student_tools.sh
 # Prints PASS/FAIL lines and "N passed, N failed".
@@ -194,6 +195,34 @@ for f in ["exercises/01-processes/spawn.c", "grader/harness/main.c", "grader/01-
     subprocess.run(a, cwd=files[f]["directory"], check=True)
 EOF
 result $? "make compile_commands.json: every C file, each command compiles it (exercises as the harness does)"
+
+# ---- quicker race checks: RACE= ---------------------------------------------------
+cp "$top/solutions/04-races/counter.c" exercises/04-races/counter.c
+before=$(cat "$state" 2>/dev/null)
+make -s check LESSON=4 EXERCISE=counter RACE=off >"$out" 2>&1
+has "$out" "skip  0/4" "Races were not checked (RACE=off)" && [ "$before" = "$(cat "$state" 2>/dev/null)" ]
+result $? "RACE=off: the races column says skip, with no points, and make progress records nothing"
+make -s check LESSON=4 EXERCISE=counter RACE=tsan VERBOSE=1 >"$out" 2>&1
+has "$out" "pass  4/4" "ThreadSanitizer found no data race" "Races were checked with ThreadSanitizer (RACE=tsan)" &&
+	[ "$before" = "$(cat "$state" 2>/dev/null)" ]
+result $? "RACE=tsan on a correct counter: passed, said to be a quick look, not recorded"
+grep -v 'pthread_mutex_lock(&c->lock);\|pthread_mutex_unlock(&c->lock);' "$top/solutions/04-races/counter.c" \
+	>exercises/04-races/counter.c
+for tool in tsan:ThreadSanitizer drd:DRD; do
+	make -s check LESSON=4 EXERCISE=counter RACE="${tool%%:*}" >"$out" 2>&1
+	has "$out" "${tool#*:} found" "Data race on \`shared" "counter.c:2"
+	result $? "RACE=${tool%%:*} on a counter with no lock: the race, in plain words, with the lines"
+done
+make -s check LESSON=4 EXERCISE=counter RACE=fast >"$out" 2>&1
+rc=$?
+[ "$rc" = 2 ] && has "$out" "RACE=fast is not a race check" "helgrind" "tsan"
+result $? "RACE=fast is refused with the modes there are"
+mkdir -p "$scratch/subs"
+make -s grade SUBMISSIONS="$scratch/subs" RACE=drd >"$out" 2>&1
+rc=$?
+[ "$rc" = 2 ] && has "$out" "grading a class, hidden tests and make soak always use Helgrind"
+result $? "make grade with RACE= is refused: grades count on Helgrind"
+cp "$top/exercises/04-races/counter.c" exercises/04-races/counter.c
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -426,9 +426,56 @@ static int coverage_compile(struct build *b, struct job *job)
 	return b->problem ? 0 : 1;
 }
 
+/*
+ * RACE=tsan: the same copy compiled with -fsanitize=thread into obj-tsan/
+ * (sandboxed, like the student's compile), and the lesson's driver too (by
+ * the harness: it is the kit's code), to be linked with ThreadSanitizer's
+ * runtime.  The plain object is still the one the screen sees.
+ */
+#define TSAN_FLAGS "-fsanitize=thread"
+static int tsan_compile(struct build *b, const char *root, struct job *jobs)
+{
+	b->tsan_dir = xasprintf("%s/obj-tsan", b->dir);
+	remove_tree(b->tsan_dir);
+	if (make_dirs(b->tsan_dir) == -1 || !(b->tsan_abs = realpath(b->tsan_dir, NULL))) {
+		b->problem = xasprintf("cannot create %s", b->tsan_dir);
+		return 0;
+	}
+	jobs[0] = (struct job){.argv = compile_argv(b, b->tsan_abs, "student", TSAN_FLAGS),
+			       .out_path = xasprintf("%s/compile-tsan.log", b->dir), .timeout_s = COMPILE_TIMEOUT_S,
+			       .untrusted = true, .as_mib = 0 /* TSan maps terabytes of shadow memory */, .nproc = 64,
+			       .confine = true, .cwd = b->src_abs, .ro_paths = {b->src_abs}, .rw_paths = {b->tsan_abs}};
+	if (jobs_prepare_dir(b->tsan_dir, &jobs[0]) == -1) {
+		b->problem = xasprintf("cannot prepare %s", b->tsan_dir);
+		return 0;
+	}
+	char **argv = NULL;
+	int n = 0;
+	append(&argv, &n, env_or("CONCUR_CC", "gcc"));
+	append_words(&argv, &n, "-std=gnu11 -O1 -g -Wall -Wextra -pthread " TSAN_FLAGS);
+	char *inc_kit = xasprintf("-I%s/include", env_or("CONCUR_KIT", "build/kit"));
+	char *inc_lib = xasprintf("-I%s/grader/lib", root), *inc_sol = xasprintf("-I%s/solutions/%s", root, b->lesson->slug);
+	char *src = xasprintf("%s/grader/%s/race_%s.c", root, b->lesson->slug, b->ex->name);
+	char *out = xasprintf("%s/driver.o", b->tsan_abs);
+	append(&argv, &n, inc_kit);
+	append(&argv, &n, inc_lib);
+	append(&argv, &n, inc_sol);
+	append(&argv, &n, "-c");
+	append(&argv, &n, src);
+	append(&argv, &n, "-o");
+	append(&argv, &n, out);
+	jobs[1] = (struct job){.argv = argv, .out_path = xasprintf("%s/compile-tsan-driver.log", b->dir), .timeout_s = 120};
+	free(inc_kit);
+	free(inc_lib);
+	free(inc_sol);
+	free(src);
+	free(out);
+	return 2;
+}
+
 int build_prepare(struct build *b, const char *root, struct job *jobs)
 {
-	b->compile_job = b->hidden_job = b->cov_job = -1;
+	b->compile_job = b->hidden_job = b->cov_job = b->tsan_job = b->tsan_driver_job = -1;
 	int n = 0;
 	if (student_compile(b, root, &jobs[n]) && !b->problem)
 		b->compile_job = n++;
@@ -436,6 +483,10 @@ int build_prepare(struct build *b, const char *root, struct job *jobs)
 		b->hidden_job = n++;
 	if (!b->problem && b->coverage && coverage_compile(b, &jobs[n]))
 		b->cov_job = n++;
+	if (!b->problem && b->tsan && build_has_driver(b) && tsan_compile(b, root, &jobs[n]) == 2) {
+		b->tsan_job = n++;
+		b->tsan_driver_job = n++;
+	}
 	return b->problem ? 0 : n;
 }
 
@@ -509,6 +560,14 @@ void build_after_compile(struct build *b, const struct job *jobs)
 		b->log = student_lines_first(log ? log : "", b->source, b->compile_log);
 	} else if (!file_exists(b->object)) {
 		b->problem = xasprintf("%s was not compiled (no object file)", b->source);
+	} else if (b->tsan_job >= 0 && !job_exited_with(&jobs[b->tsan_job], 0)) {
+		b->problem = xasprintf("%s compiles, but not with ThreadSanitizer (" TSAN_FLAGS "): see %s/compile-tsan.log; "
+				       "or check without RACE=tsan",
+				       b->source, b->dir);
+	} else if (b->tsan_driver_job >= 0 && !job_exited_with(&jobs[b->tsan_driver_job], 0)) {
+		b->problem = xasprintf("the race driver does not compile with ThreadSanitizer (a fault of the kit): see "
+				       "%s/compile-tsan-driver.log",
+				       b->dir);
 	} else if (b->cov_job >= 0 && !job_exited_with(&jobs[b->cov_job], 0)) {
 		b->problem = xasprintf("%s compiles, but not with coverage (%s): see %s/compile-cov.log", b->source,
 				       COVERAGE_CFLAGS, b->dir);
@@ -598,6 +657,10 @@ int build_link_jobs(struct build *b, struct job *links)
 		free(test_flags);
 		test_flags = with;
 	}
+	char *tsan_object = b->tsan ? xasprintf("%s/student.o", b->tsan_abs) : NULL;
+	char *tsan_driver = b->tsan ? xasprintf("%s/driver.o", b->tsan_abs) : NULL;
+	char *tsan_flags = b->tsan ? xasprintf("%s " TSAN_FLAGS, env_or("CONCUR_DRIVER_LDFLAGS", DEFAULT_DRIVER_LDFLAGS))
+				   : NULL;
 	struct {
 		const char *out, *main_obj, *lib, *flags, *name;
 		bool wanted;
@@ -605,8 +668,8 @@ int build_link_jobs(struct build *b, struct job *links)
 		{"test", suite, libtest, test_flags ? test_flags : env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS),
 		 "test", true},
 		/* An exercise whose races are worth no points (processes only) has no Helgrind driver. */
-		{"race", driver, libdriver, env_or("CONCUR_DRIVER_LDFLAGS", DEFAULT_DRIVER_LDFLAGS), "race",
-		 build_has_driver(b)},
+		{"race", b->tsan ? tsan_driver : driver, libdriver,
+		 b->tsan ? tsan_flags : env_or("CONCUR_DRIVER_LDFLAGS", DEFAULT_DRIVER_LDFLAGS), "race", build_has_driver(b)},
 		/* The hidden suite is linked as the suite is, in place of it. */
 		{"hidden", hidden_obj, libtest, env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS), "hidden",
 		 b->hidden_src != NULL},
@@ -638,14 +701,15 @@ int build_link_jobs(struct build *b, struct job *links)
 		append(&argv, &n, env_or("CONCUR_CC", "gcc"));
 		append(&argv, &n, "-o");
 		append(&argv, &n, prog[i].out); /* in its bin-NAME/, where it runs */
-		append(&argv, &n, object);
+		const char *linked = i == 1 && b->tsan ? tsan_object : object;
+		append(&argv, &n, linked);
 		append(&argv, &n, prog[i].main_obj);
 		append(&argv, &n, liblesson);
 		append(&argv, &n, prog[i].lib);
 		append_words(&argv, &n, prog[i].flags);
 		char *stamp = xasprintf("%s/link-%s.cmd", b->dir, prog[i].name);
 		char *out = xasprintf("%s/%s", b->bin_dir[i], prog[i].out);
-		const char *ins[] = {object, prog[i].main_obj, prog[i].lib, liblesson, stamp, NULL};
+		const char *ins[] = {linked, prog[i].main_obj, prog[i].lib, liblesson, stamp, NULL};
 		if (write_stamp(stamp, argv) == -1)
 			fprintf(stderr, "concur: cannot write %s; linking anyway\n", stamp);
 		else if (newer_than_all(out, ins)) {
@@ -661,12 +725,16 @@ int build_link_jobs(struct build *b, struct job *links)
 		struct job *j = &links[nlinks++];
 		*j = (struct job){.argv = argv, .out_path = xasprintf("%s/link-%s.log", b->dir, prog[i].name),
 				  .timeout_s = 120, .untrusted = true, .as_mib = 2048, .nproc = 64, .confine = true,
-				  .cwd = b->bin_abs[i], .ro_paths = {obj_dir, kit, hidden_dir}, .rw_paths = {b->bin_abs[i]}};
+				  .cwd = b->bin_abs[i], .ro_paths = {i == 1 && b->tsan ? b->tsan_abs : obj_dir, kit, hidden_dir},
+				  .rw_paths = {b->bin_abs[i]}};
 		/* Each link writes into a directory of its own, as a sandbox user of its own. */
 		if (jobs_prepare_dir(b->bin_dir[i], j) == -1)
 			b->problem = xasprintf("cannot prepare %s", b->bin_dir[i]);
 	}
 	free(object);
+	free(tsan_object);
+	free(tsan_driver);
+	free(tsan_flags);
 	free(hidden_obj); /* hidden_dir stays: the link jobs hold it */
 	free(suite);
 	free(driver);

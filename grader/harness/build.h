@@ -40,6 +40,9 @@ struct build {
 	char *dir;           /* build/<tree>/<lesson>/<exercise> */
 	const char *hidden_src; /* an instructor's hidden suite for the exercise (HIDDEN/NN-slug/test_NAME.c), or NULL */
 	bool coverage;       /* make coverage: the test program links an instrumented object (coverage.h), no driver */
+	bool tsan;           /* RACE=tsan: the race driver is built with ThreadSanitizer, the student's object too */
+	char *tsan_dir, *tsan_abs; /* obj-tsan/: student.o and driver.o, built with -fsanitize=thread */
+	int tsan_job, tsan_driver_job;
 	/*
 	 * Derived paths: src/ (the copy and the headers), obj/ (the compiler's
 	 * output), bin-test/, bin-race/ and bin-hidden/ (the linker's: each job

@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "ct_protocol.h"
+#include "drd_report.h"
 #include "helgrind_report.h"
 #include "screen.h"
 #include "symbolize.h"
 #include "timeline.h"
+#include "tsan_report.h"
 #include "util.h"
 
 #define LAST_WORDS_LINES 6
@@ -349,9 +351,32 @@ void collect_suite(const struct job *j, const char *run_dir, const char *suite, 
 	json_decref(root);
 }
 
-void collect_race(const struct job *j, const char *run_dir, const char *keep_dir, struct race_outcome *out)
+/*
+ * DRD and ThreadSanitizer name what they found in their one run: the
+ * explanation is made here (Helgrind's needs a second run: collect_explanation).
+ */
+static void explain_now(struct hg_report *rep, struct race_outcome *out)
 {
-	*out = (struct race_outcome){0};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	hg_report_print(rep, f, 3);
+	if (fclose(f) == 0) {
+		out->explained = true;
+		out->nexplained = rep->nfindings;
+		out->explanation = text;
+	} else {
+		free(text);
+	}
+}
+
+void collect_race(const struct job *j, const char *run_dir, const char *keep_dir, enum race_mode tool,
+		  struct race_outcome *out)
+{
+	*out = (struct race_outcome){.tool = tool};
 	collect_run(j, j->err_path, &out->run);
 	if (out->run.end == RUN_NOT_RUN)
 		return;
@@ -374,14 +399,27 @@ void collect_race(const struct job *j, const char *run_dir, const char *keep_dir
 				out->message = xstrdup(code == CT_EXIT_TODO ? line : line + plen);
 		}
 	}
-	char *xml = keep_copy(run_dir, CT_RACE_XML, keep_dir, CT_MAX_RACE_XML_BYTES);
+	/* ThreadSanitizer writes into the program's stderr; the Valgrind tools into race.xml. */
+	char *kept = keep_copy(run_dir, tool == RACE_TSAN ? CT_STDERR_FILE : CT_RACE_XML, keep_dir,
+			       CT_MAX_RACE_XML_BYTES);
 	struct hg_report rep;
-	if (xml && hg_report_load(xml, NULL, &rep) == 0) {
+	int loaded = !kept		   ? -1
+		     : tool == RACE_DRD  ? drd_report_load(kept, keep_dir, &rep)
+		     : tool == RACE_TSAN ? tsan_report_load(kept, keep_dir, &rep)
+					 : hg_report_load(kept, NULL, &rep);
+	if (loaded == 0) {
 		out->report_ok = rep.ok;
 		out->nfindings = rep.ok ? rep.nfindings : 0;
+		if (rep.fatal)
+			out->tool_error = xstrdup(rep.fatal);
+		/* A report cut off still says what it found before the cut; Helgrind's wait for the explaining run. */
+		if (tool != RACE_HELGRIND && rep.nfindings > 0) {
+			out->nfindings = rep.nfindings;
+			explain_now(&rep, out);
+		}
 		hg_report_free(&rep);
 	}
-	free(xml);
+	free(kept);
 }
 
 void collect_explanation(const struct job *j, const char *xml_dir, const char *log_dir, const char *keep_dir,

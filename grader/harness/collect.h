@@ -32,10 +32,13 @@ void collect_suite(const struct job *j, const char *run_dir, const char *suite, 
 		   struct suite_outcome *out);
 
 /*
- * The Helgrind driver's outcome from run_dir (its exit status, stderr and
- * race.xml); race.xml is kept in keep_dir.
+ * The race driver's outcome from run_dir (its exit status, stderr and the
+ * tool's report: race.xml from Helgrind or DRD, stderr from
+ * ThreadSanitizer); the report is kept in keep_dir.  DRD's and
+ * ThreadSanitizer's findings are explained at once (out->explanation).
  */
-void collect_race(const struct job *j, const char *run_dir, const char *keep_dir, struct race_outcome *out);
+void collect_race(const struct job *j, const char *run_dir, const char *keep_dir, enum race_mode tool,
+		  struct race_outcome *out);
 
 /*
  * The explaining run j's plain words: the race run's XML (kept in xml_dir)

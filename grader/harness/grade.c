@@ -43,7 +43,7 @@
 
 enum stage { STAGE_COMPILE, STAGE_SCREEN, STAGE_LINK, STAGE_SUITE, STAGE_RACE, STAGE_EXPLAIN, STAGE_DONE };
 
-#define SLOT_JOBS 3 /* the most jobs of one stage: the screen's */
+#define SLOT_JOBS 5 /* the most jobs of one stage: the compiles of RACE=tsan with hidden tests */
 
 /* One exercise being graded. */
 struct slot {
@@ -220,7 +220,10 @@ static enum stage finish_suite(struct grading *g, struct slot *s)
 		free(keep);
 	}
 	/* Coverage is of the tests: no Helgrind. */
-	return !g->opt->coverage && judge_wants_race(s->r->ex, &s->o, &g->judging) ? STAGE_RACE : STAGE_DONE;
+	s->o.race.tool = g->opt->race;
+	return !g->opt->coverage && g->opt->race != RACE_OFF && judge_wants_race(s->r->ex, &s->o, &g->judging)
+		       ? STAGE_RACE
+		       : STAGE_DONE;
 }
 
 /*
@@ -232,18 +235,35 @@ static enum stage finish_suite(struct grading *g, struct slot *s)
  */
 static int start_race(struct grading *g, struct slot *s)
 {
-	sandboxed(g, s, 0, "race", s->b.driver_bin,
-		  argv_of(8, "/usr/bin/valgrind", "--tool=helgrind", "--xml=yes", "--xml-file=" CT_RACE_XML,
-			  "--free-is-write=yes", "--vgdb=no", "--child-silent-after-fork=yes", "./race"),
-		  8192, CT_DRIVER_NPROC, CT_RACE_TIMEOUT_S);
+	switch (g->opt->race) {
+	case RACE_DRD:
+		sandboxed(g, s, 0, "race", s->b.driver_bin,
+			  argv_of(10, "/usr/bin/valgrind", "--tool=drd", "--xml=yes", "--xml-file=" CT_RACE_XML,
+				  "--read-var-info=yes", "--check-stack-var=yes", "--free-is-write=yes", "--vgdb=no",
+				  "--child-silent-after-fork=yes", "./race"),
+			  8192, CT_DRIVER_NPROC, CT_RACE_TIMEOUT_S);
+		break;
+	case RACE_TSAN:
+		/* ThreadSanitizer maps terabytes of shadow memory: no address-space limit (the cgroup's budget holds). */
+		sandboxed(g, s, 0, "race", s->b.driver_bin, argv_of(1, "./race"), 0, CT_DRIVER_NPROC, CT_RACE_TIMEOUT_S);
+		s->jobs[0].sandbox_env = xcalloc(2, sizeof *s->jobs[0].sandbox_env);
+		s->jobs[0].sandbox_env[0] = xstrdup("TSAN_OPTIONS=halt_on_error=0:second_deadlock_stack=1");
+		break;
+	default:
+		sandboxed(g, s, 0, "race", s->b.driver_bin,
+			  argv_of(8, "/usr/bin/valgrind", "--tool=helgrind", "--xml=yes", "--xml-file=" CT_RACE_XML,
+				  "--free-is-write=yes", "--vgdb=no", "--child-silent-after-fork=yes", "./race"),
+			  8192, CT_DRIVER_NPROC, CT_RACE_TIMEOUT_S);
+	}
 	return 1;
 }
 
 static enum stage finish_race(struct grading *g, struct slot *s)
 {
 	(void)g;
-	collect_race(&s->jobs[0], s->run_dir[0], s->b.dir, &s->o.race);
-	return judge_wants_explaining(&s->o) ? STAGE_EXPLAIN : STAGE_DONE;
+	collect_race(&s->jobs[0], s->run_dir[0], s->b.dir, g->opt->race, &s->o.race);
+	/* DRD names its variables in its one run, and ThreadSanitizer does too: only Helgrind explains again. */
+	return g->opt->race == RACE_HELGRIND && judge_wants_explaining(&s->o) ? STAGE_EXPLAIN : STAGE_DONE;
 }
 
 /*
@@ -352,6 +372,7 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		r->source = o->short_paths ? xasprintf("%s/%s.c", l->slug, e->name) : xstrdup(path);
 		s[n].r = r;
 		s[n].b = (struct build){.lesson = l, .ex = e, .source = r->source, .path = path, .coverage = o->coverage,
+					.tsan = o->race == RACE_TSAN,
 					.dir = o->build_dir		? xasprintf("%s/%s/%s", o->build_dir, l->slug, e->name)
 					       : strcmp(o->root, ".") == 0 ? xasprintf("build/%s/%s/%s", o->build_tag, l->slug, e->name)
 									 : xasprintf("%s/build/%s/%s/%s", o->root, o->build_tag,

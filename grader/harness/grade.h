@@ -67,6 +67,7 @@ struct grade_options {
 	bool verbose;
 	bool timing_only;        /* run only the timing tests (make soak): no Helgrind, no correctness */
 	bool coverage;           /* make coverage: an instrumented build, its counts kept, no Helgrind (coverage.h) */
+	enum race_mode race;     /* which tool checks for races: Helgrind, unless a student asks for a quick look */
 	int parallel;            /* jobs at once */
 };
 

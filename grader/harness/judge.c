@@ -60,8 +60,7 @@ static void fail_leftovers(struct exercise_result *r)
 	}
 }
 
-/* "correct_exit_codes" -> "exit codes" */
-static char *readable_test_name(const char *name)
+char *readable_test_name(const char *name)
 {
 	const char *u = strchr(name, '_');
 	char *s = xstrdup(u ? u + 1 : name);
@@ -388,17 +387,31 @@ static void judge_suite(const struct exercise *e, const struct suite_outcome *s,
 static void judge_race(const struct race_outcome *o, struct check_result *c)
 {
 	char how[160];
+	const char *tool = race_tool_title(o->tool);
 
+	if (o->tool == RACE_OFF) {
+		set_check(c, VERDICT_SKIP,
+			  xstrdup("not checked (RACE=off): run make check without RACE= to check for races"), NULL);
+		return;
+	}
 	if (o->run.end == RUN_NOT_RUN) {
 		set_check(c, VERDICT_FAIL, xstrdup("not checked (a fault in the kit: please report it)"), NULL);
 		return;
 	}
+	if (o->tool_error) {
+		set_check(c, VERDICT_FAIL,
+			  xasprintf("%s could not run the race check: %s", tool, o->tool_error),
+			  o->tool == RACE_HELGRIND ? NULL
+						   : xstrdup("run make check without RACE= to check with Helgrind"));
+		return;
+	}
 	if (o->run.end != RUN_EXITED && o->run.end != RUN_SIGNALED) {
 		set_check(c, VERDICT_FAIL,
-			  xasprintf("the race check %s: under Helgrind code runs 20-300 times slower, but this "
+			  xasprintf("the race check %s: under %s code runs %s slower, but this "
 				    "workload is tiny, so something never ends (a thread or child that is never "
 				    "finished, or a deadlock)",
-				    run_describe(&o->run, how, sizeof how)),
+				    run_describe(&o->run, how, sizeof how), tool,
+				    o->tool == RACE_TSAN ? "5-15 times" : "20-300 times"),
 			  NULL);
 		return;
 	}
@@ -406,19 +419,21 @@ static void judge_race(const struct race_outcome *o, struct check_result *c)
 		set_check(c, VERDICT_FAIL, xstrdup(o->message ? o->message : CT_TODO_MARKER), NULL);
 		return;
 	}
-	/* Helgrind's findings usually explain a bad ending too, so they come first. */
+	/* The tool's findings usually explain a bad ending too, so they come first. */
 	if (o->nfindings) {
 		int n = o->explained ? o->nexplained : o->nfindings;
 		char *text = o->explained ? o->explanation : NULL;
-		/* The explanation's first line repeats the summary. */
-		if (text && strncmp(text, "Helgrind found", 14) == 0 && strchr(text, '\n'))
+		/* The explanation's first line repeats the summary ("Helgrind found ..."). */
+		size_t toollen = strlen(tool);
+		if (text && strncmp(text, tool, toollen) == 0 && strncmp(text + toollen, " found", 6) == 0 &&
+		    strchr(text, '\n'))
 			text = strchr(text, '\n') + 1;
-		char how[160], *missing = NULL;
+		char *missing = NULL;
 		if (!o->explained)
-			missing = xasprintf("(the plain-words explanation is missing: Helgrind's explaining run %s; run make "
+			missing = xasprintf("(the plain-words explanation is missing: %s's explaining run %s; run make "
 					    "check again, and if it says the same, report it)",
-					    run_describe(&o->explain_run, how, sizeof how));
-		set_check(c, VERDICT_FAIL, xasprintf("Helgrind found %d problem%s", n, n == 1 ? "" : "s"),
+					    tool, run_describe(&o->explain_run, how, sizeof how));
+		set_check(c, VERDICT_FAIL, xasprintf("%s found %d problem%s", tool, n, n == 1 ? "" : "s"),
 			  text ? xstrdup(text) : missing);
 		if (text)
 			free(missing);
@@ -427,9 +442,9 @@ static void judge_race(const struct race_outcome *o, struct check_result *c)
 	/* A wrong result is the correctness check's business; no race was seen, but not all was run either. */
 	if (o->driver == DRIVER_WRONG_RESULT) {
 		set_check(c, VERDICT_FAIL,
-			  xasprintf("not checked: under Helgrind the race check's workload went wrong (%s), so it "
+			  xasprintf("not checked: under %s the race check's workload went wrong (%s), so it "
 				    "could not run to its end; fix what the correctness check says first",
-				    o->message ? o->message : "a wrong result"),
+				    tool, o->message ? o->message : "a wrong result"),
 			  NULL);
 		return;
 	}
@@ -443,11 +458,18 @@ static void judge_race(const struct race_outcome *o, struct check_result *c)
 	}
 	if (!o->report_ok)
 		set_check(c, VERDICT_FAIL,
-			  xstrdup("Helgrind's report is missing or incomplete: if make check says the same again, look "
-				  "for a crash or an exit() in your code"),
+			  xasprintf("%s's report is missing or incomplete: if make check says the same again, look "
+				    "for a crash or an exit() in your code",
+				    tool),
 			  NULL);
-	else
+	else if (o->tool == RACE_HELGRIND)
 		set_check(c, VERDICT_PASS, xstrdup("Helgrind found no data race or misuse of a lock"), NULL);
+	else
+		set_check(c, VERDICT_PASS,
+			  xasprintf("%s found no data race or misuse of a lock (a quick look: grades count on "
+				    "Helgrind, so run make check without RACE= before you hand in)",
+				    tool),
+			  NULL);
 }
 
 /* The drawings to show: of the tests that did not pass, or of every test when verbose. */

@@ -36,4 +36,7 @@ bool judge_wants_explaining(const struct exercise_outcome *o);
 /* Frees the strings of r's checks and timelines. */
 void judge_free_result(struct exercise_result *r);
 
+/* A test's name as the reports say it: "correct_exit_codes" -> "exit codes" (malloc'd). */
+char *readable_test_name(const char *name);
+
 #endif

@@ -20,6 +20,53 @@ static void die_json(const char *path, const char *what)
 	exit(2);
 }
 
+/* hints.json's "answers": entries without an id, a text or tests are left out (make test says so). */
+static void load_answers(json_t *answers, struct lesson *l)
+{
+	for (int i = 0; i < l->nexercises; i++) {
+		struct exercise *e = &l->exercises[i];
+		json_t *arr = json_object_get(answers, e->name), *a;
+		size_t k;
+
+		if (!json_is_array(arr))
+			continue;
+		e->answers = xcalloc(json_array_size(arr), sizeof *e->answers);
+		json_array_foreach(arr, k, a) {
+			const char *id = json_string_value(json_object_get(a, "id"));
+			const char *text = json_string_value(json_object_get(a, "text"));
+			const char *about = json_string_value(json_object_get(a, "about"));
+			json_t *tests = json_object_get(a, "tests"), *t;
+			size_t j;
+			if (!id || !text || !json_is_array(tests))
+				continue;
+			struct hint_answer *h = &e->answers[e->nanswers++];
+			*h = (struct hint_answer){.id = xstrdup(id), .text = xstrdup(text), .about = xstrdup(about ? about : id),
+						  .tests = xcalloc(json_array_size(tests) + 1, sizeof *h->tests)};
+			json_array_foreach(tests, j, t) {
+				if (json_is_string(t))
+					h->tests[h->ntests++] = xstrdup(json_string_value(t));
+			}
+		}
+	}
+}
+
+const struct hint_answer *exercise_answer(const struct exercise *e, const char *id)
+{
+	for (int i = 0; i < e->nanswers; i++)
+		if (strcmp(e->answers[i].id, id) == 0)
+			return &e->answers[i];
+	return NULL;
+}
+
+const struct hint_answer *exercise_answer_for(const struct exercise *e, const char *test)
+{
+	for (int i = 0; i < e->nanswers; i++)
+		for (int k = 0; k < e->answers[i].ntests; k++)
+			if (strcmp(e->answers[i].tests[k], test) == 0)
+				return &e->answers[i];
+	return NULL;
+}
+
 static void load_hints(const char *dir, struct lesson *l)
 {
 	char *path = xasprintf("%s/hints.json", dir);
@@ -44,6 +91,7 @@ static void load_hints(const char *dir, struct lesson *l)
 				e->hints[e->nhints++] = xstrdup(json_string_value(h));
 		}
 	}
+	load_answers(json_object_get(root, "answers"), l);
 	json_decref(root);
 	free(path);
 }

@@ -13,6 +13,20 @@
 
 enum check_kind { CHECK_CORRECTNESS, CHECK_TIMING, CHECK_RACES, NCHECKS };
 
+/*
+ * A hint that answers one kind of failure: hints.json's "answers", per
+ * exercise, [{"id": "last-share", "about": "the last thread's share",
+ * "tests": ["correct_uneven_split", ...], "text": "..."}].  A failing test
+ * (or "races", for the race check) that an answer names gets a line
+ * pointing to it: make hint LESSON=N EXERCISE=x ABOUT=id.  Never the full
+ * solution.
+ */
+struct hint_answer {
+	char *id, *about, *text;
+	char **tests;
+	int ntests;
+};
+
 struct exercise {
 	char *name;             /* "spawn" */
 	char *function;         /* "spawn_all" */
@@ -26,6 +40,8 @@ struct exercise {
 	int *weights, nweighted;
 	char **hints;           /* graduated, hints[0] first */
 	int nhints;
+	struct hint_answer *answers; /* hints that answer one kind of failure */
+	int nanswers;
 };
 
 struct lesson {
@@ -37,7 +53,12 @@ struct lesson {
 	int nexercises;
 };
 
-extern const char *const check_names[NCHECKS]; /* "correctness", "timing", "races" */
+extern const char *const check_names[NCHECKS];
+
+/* The answer of e named id, or NULL. */
+const struct hint_answer *exercise_answer(const struct exercise *e, const char *id);
+/* The first answer of e that names test (a suite test's name, or "races"), or NULL. */
+const struct hint_answer *exercise_answer_for(const struct exercise *e, const char *test); /* "correctness", "timing", "races" */
 
 /* Every lesson under root/grader, in order.  Exits with a message on a broken catalogue. */
 struct lesson *lessons_load(const char *root, int *n);

@@ -73,10 +73,12 @@ static const struct reporter {
 
 struct options {
 	const char *lesson, *exercise, *src, *source, *root, *hidden, *build_dir, *class_dir, *out;
+	const char *about; /* --about ID: the hint that answers one kind of failure */
 	const char *reports[NREPORTERS]; /* where to write reporters[i], or NULL */
 	bool solution, verbose, list, hint, timing_only, short_paths;
 	bool progress, watch, reset, all_exercises, coverage, print_cflags, write_skeletons, check_skeletons;
 	int jobs;
+	enum race_mode race; /* --race: Helgrind unless a student asks for a quick look */
 };
 
 static void usage(FILE *f)
@@ -86,9 +88,10 @@ static void usage(FILE *f)
 	      "                    [--only-timing] [--hidden DIR] [--build-dir DIR] [--short-paths]\n"
 	      "                    [--report-gradescope FILE] [--report-prairielearn FILE]\n"
 	      "                    [--report-junit FILE] [--report-tap FILE] [--report-autolab[=FILE]]\n"
+	      "                    [--race helgrind|drd|tsan|off]\n"
 	      "       concur-grade --class DIR [--lesson N] [--jobs N] [--hidden DIR] [--out DIR]\n"
 	      "       concur-grade --list\n"
-	      "       concur-grade --hint --lesson N --exercise NAME\n"
+	      "       concur-grade --hint --lesson N --exercise NAME [--about ID]\n"
 	      "       concur-grade --progress | --watch --lesson N [--exercise NAME]\n"
 	      "       concur-grade --reset --lesson N (--exercise NAME | --all-exercises)\n"
 	      "       concur-grade --coverage --lesson N [--exercise NAME] [--solution | --src DIR]\n"
@@ -134,6 +137,24 @@ static int usable_cpus(void)
 /* Shows the next hint and remembers it in build/progress/hints.json. */
 static int show_hint(const struct options *o, struct lesson *l, struct exercise *e)
 {
+	/* ABOUT=id: the hint that answers one kind of failure; the graduated levels are left where they are. */
+	if (o->about && *o->about) {
+		const struct hint_answer *a = exercise_answer(e, o->about);
+		if (!a) {
+			fprintf(stderr, "concur: %s has no hint about '%s'.%s\n", e->name, o->about,
+				e->nanswers ? " The hints that answer a failure are:" : "");
+			for (int i = 0; i < e->nanswers; i++)
+				fprintf(stderr, "  ABOUT=%-22s %s\n", e->answers[i].id, e->answers[i].about);
+			fprintf(stderr, "make check names the one for each failure; make hint LESSON=%d EXERCISE=%s gives "
+					"the general hints.\n",
+				l->number, e->name);
+			return 2;
+		}
+		printf("A hint about %s, for %s (%s() in exercises/%s/%s.c):\n\n%s\n\n"
+		       "The general hints, one level at a time:  make hint LESSON=%d EXERCISE=%s\n",
+		       a->about, e->name, e->function, l->slug, e->name, a->text, l->number, e->name);
+		return 0;
+	}
 	char *dir = xasprintf("%s/build/progress", o->root);
 	char *path = xasprintf("%s/hints.json", dir);
 	char *key = xasprintf("%s/%s", l->slug, e->name);
@@ -194,7 +215,7 @@ int main(int argc, char **argv)
 		{"reset", no_argument, NULL, 'R'},         {"all-exercises", no_argument, NULL, 'A'},
 		{"coverage", no_argument, NULL, 'V'},      {"print-cflags", no_argument, NULL, 'F'},
 		{"write-skeletons", no_argument, NULL, 'Y'}, {"check-skeletons", no_argument, NULL, 'Z'},
-		{"help", no_argument, NULL, 'h'},
+		{"about", required_argument, NULL, 'U'},   {"race", required_argument, NULL, 'Q'},    {"help", no_argument, NULL, 'h'},
 	};
 	const int nfixed = (int)(sizeof fixed / sizeof fixed[0]);
 	struct option longopts[sizeof fixed / sizeof fixed[0] + NREPORTERS + 1];
@@ -233,6 +254,16 @@ int main(int argc, char **argv)
 		case 'F': o.print_cflags = true; break;
 		case 'Y': o.write_skeletons = true; break;
 		case 'Z': o.check_skeletons = true; break;
+		case 'U': o.about = optarg; break;
+		case 'Q':
+			if (race_mode_of(optarg) < 0) {
+				fprintf(stderr, "concur: RACE=%s is not a race check: say helgrind (the default, the one "
+						"grades count on), drd, tsan (ThreadSanitizer, fastest) or off\n",
+					optarg);
+				return 2;
+			}
+			o.race = (enum race_mode)race_mode_of(optarg);
+			break;
 		case 'h': usage(stdout); return 0;
 		default:
 			if (c >= REPORTER_OPT && c < REPORTER_OPT + NREPORTERS) {
@@ -305,7 +336,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (o.watch)
-		return watch_lesson(o.root, chosen[0], o.exercise && *o.exercise ? o.exercise : NULL, o.verbose);
+		return watch_lesson(o.root, chosen[0], o.exercise && *o.exercise ? o.exercise : NULL, o.verbose,
+				   o.race != RACE_HELGRIND ? race_mode_name(o.race) : NULL);
 	if (o.reset) {
 		if ((!o.exercise || !*o.exercise) && !o.all_exercises) {
 			fprintf(stderr, "concur: make reset LESSON=%d alone would reset every exercise of lesson %s. Say which "
@@ -335,6 +367,12 @@ int main(int argc, char **argv)
 		perror("concur: setting up the sandbox");
 		return 2;
 	}
+	if (o.race != RACE_HELGRIND && (o.class_dir || o.hidden || o.timing_only)) {
+		fprintf(stderr, "concur: RACE=%s is for a student's quick look; grading a class, hidden tests and make "
+				"soak always use Helgrind: leave RACE= out\n",
+			race_mode_name(o.race));
+		return 2;
+	}
 	if (o.class_dir) {
 		const char *out = o.out ? o.out : "build/grades";
 		if (make_dirs(out) == -1) {
@@ -356,7 +394,8 @@ int main(int argc, char **argv)
 		return grade_class(&c);
 	}
 	struct grade_options g = {.root = o.root, .verbose = o.verbose, .timing_only = o.timing_only, .hidden_root = o.hidden,
-				  .build_dir = o.build_dir, .short_paths = o.short_paths, .coverage = o.coverage};
+				  .build_dir = o.build_dir, .short_paths = o.short_paths, .coverage = o.coverage,
+				  .race = o.race};
 	g.parallel = o.jobs > 0 ? o.jobs : usable_cpus();
 	if (o.source) {
 		g.source = o.source;
@@ -399,8 +438,16 @@ int main(int argc, char **argv)
 	}
 	if (nchosen > 1)
 		report_print_total(stdout, results, nchosen);
-	/* The student's own tree: make progress shows it. */
-	if (!o.source && !o.src && !o.solution && !o.hidden && !o.timing_only && !o.build_dir && !o.short_paths)
+	if (o.race == RACE_OFF)
+		printf("\nRaces were not checked (RACE=off), and make progress does not record this check: run make check "
+		       "without RACE= before you hand in.\n");
+	else if (o.race != RACE_HELGRIND)
+		printf("\nRaces were checked with %s (RACE=%s), a quick look: grades and make progress count on Helgrind, "
+		       "so run make check without RACE= before you hand in.\n",
+		       race_tool_title(o.race), race_mode_name(o.race));
+	/* The student's own tree, checked as a grade would be: make progress shows it. */
+	if (!o.source && !o.src && !o.solution && !o.hidden && !o.timing_only && !o.build_dir && !o.short_paths &&
+	    o.race == RACE_HELGRIND)
 		progress_record(o.root, results, nchosen);
 	const struct report_input in = {.lessons = results, .nlessons = nchosen, .tree = tree};
 	int status = all_passed ? 0 : 1;

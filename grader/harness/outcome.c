@@ -15,6 +15,8 @@ static const char *const run_end_names[] = {"not-run", "no-start", "exited", "si
 static const char *const test_status_names[] = {"passed",    "failed",      "not-implemented", "timed-out",
 						"crashed",   "early-exit",  "deadlocked",      "not-run"};
 static const char *const driver_end_names[] = {"not-run", "ran-to-end", "todo", "wrong-result", "other"};
+static const char *const race_mode_names[] = {"helgrind", "drd", "tsan", "off"};
+static const char *const race_tool_titles[] = {"Helgrind", "DRD", "ThreadSanitizer", "no tool"};
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof(a)[0]))
 
@@ -29,6 +31,23 @@ const char *driver_end_name(enum driver_end d)
 }
 
 /* Index of name in names[0..n), or -1. */
+static int index_of(const char *name, const char *const *names, int n);
+
+const char *race_mode_name(enum race_mode m)
+{
+	return (int)m < COUNT(race_mode_names) ? race_mode_names[m] : "?";
+}
+
+const char *race_tool_title(enum race_mode m)
+{
+	return (int)m < COUNT(race_tool_titles) ? race_tool_titles[m] : "?";
+}
+
+int race_mode_of(const char *name)
+{
+	return index_of(name, race_mode_names, COUNT(race_mode_names));
+}
+
 static int index_of(const char *name, const char *const *names, int n)
 {
 	for (int i = 0; name && i < n; i++)
@@ -73,6 +92,7 @@ void outcome_free(struct exercise_outcome *o)
 	free_run(&o->race.run);
 	free_run(&o->race.explain_run);
 	free(o->race.message);
+	free(o->race.tool_error);
 	free(o->race.explanation);
 	*o = (struct exercise_outcome){0};
 }
@@ -126,7 +146,9 @@ static json_t *suite_to_json(const struct suite_outcome *s)
 json_t *outcome_to_json(const struct exercise_outcome *o)
 {
 	json_t *suite = suite_to_json(&o->suite);
-	json_t *race = json_pack("{s:o, s:s, s:s?, s:b, s:i, s:o, s:b, s:i, s:s?}", "run", run_to_json(&o->race.run),
+	json_t *race = json_pack("{s:s, s:s?, s:o, s:s, s:s?, s:b, s:i, s:o, s:b, s:i, s:s?}", "tool",
+				 race_mode_name(o->race.tool), "tool_error", o->race.tool_error, "run",
+				 run_to_json(&o->race.run),
 				 "driver", driver_end_name(o->race.driver), "message", o->race.message, "report_ok",
 				 o->race.report_ok, "findings", o->race.nfindings, "explain_run",
 				 run_to_json(&o->race.explain_run), "explained", o->race.explained, "explained_findings",
@@ -238,7 +260,11 @@ int outcome_from_json(json_t *j, struct exercise_outcome *o, const char **why)
 	}
 	int d = index_of(json_string_value(json_object_get(race, "driver")), driver_end_names, COUNT(driver_end_names));
 	o->race.driver = d < 0 ? DRIVER_NOT_RUN : (enum driver_end)d;
+	/* Outcomes saved before the tool was recorded are Helgrind's. */
+	int tool = race_mode_of(json_string_value(json_object_get(race, "tool")));
+	o->race.tool = tool < 0 ? RACE_HELGRIND : (enum race_mode)tool;
 	o->race.message = opt_str(race, "message");
+	o->race.tool_error = opt_str(race, "tool_error");
 	o->race.report_ok = json_is_true(json_object_get(race, "report_ok"));
 	o->race.nfindings = opt_int(race, "findings");
 	o->race.explained = json_is_true(json_object_get(race, "explained"));

@@ -73,14 +73,25 @@ struct suite_outcome {
 /* How the Helgrind driver ended: the exit status decides, per ct_protocol.h. */
 enum driver_end { DRIVER_NOT_RUN, DRIVER_RAN_TO_END, DRIVER_TODO, DRIVER_WRONG_RESULT, DRIVER_OTHER };
 
+/*
+ * Which tool looked for races (RACE=...): Helgrind is the default and the
+ * only one a grade counts on; DRD, ThreadSanitizer (compiled in, many times
+ * faster) and none at all are for a student's quick loop.  Every tool's
+ * findings are told in the same words (helgrind_report.h).
+ */
+enum race_mode { RACE_HELGRIND, RACE_DRD, RACE_TSAN, RACE_OFF };
+
 struct race_outcome {
+	enum race_mode tool;      /* which tool ran (RACE_OFF: none was asked for; the run is RUN_NOT_RUN) */
 	struct run_outcome run;
 	enum driver_end driver;
 	char *message;            /* DRIVER_TODO or DRIVER_WRONG_RESULT: what it said */
-	bool report_ok;           /* Helgrind's XML was complete */
+	bool report_ok;           /* the tool's report was complete */
+	char *tool_error;         /* the tool stopped on an error of its own (ThreadSanitizer's "FATAL: ..."), or NULL */
 	int nfindings;
 	struct run_outcome explain_run; /* the explaining run, if one was needed */
-	bool explained;           /* the explaining run ran and was read */
+	bool explained;           /* the findings were explained (Helgrind's explaining run ran and was read; DRD and
+				     ThreadSanitizer explain in their one run) */
 	int nexplained;           /* findings explained */
 	char *explanation;        /* their plain words, or NULL */
 };
@@ -106,6 +117,11 @@ int outcome_from_json(json_t *j, struct exercise_outcome *o, const char **why);
 const char *run_end_name(enum run_end e);
 const char *test_status_name(enum test_status s);
 const char *driver_end_name(enum driver_end d);
+const char *race_mode_name(enum race_mode m); /* "helgrind", "drd", "tsan", "off" */
+/* RACE_* of a name race_mode_name() gives, or -1. */
+int race_mode_of(const char *name);
+/* How the reports name the tool: "Helgrind", "DRD", "ThreadSanitizer" ("no tool" for RACE_OFF). */
+const char *race_tool_title(enum race_mode m);
 
 /* "exited with status 3", "was killed by signal 9 (Killed)", "was stopped after its time limit of 5 s". */
 const char *run_describe(const struct run_outcome *r, char *buf, size_t len);

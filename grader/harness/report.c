@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ct_protocol.h"
 #include "jobs.h"
+#include "judge.h"
 #include "util.h"
 
 static bool use_color(FILE *f) { return isatty(fileno(f)) && !getenv("NO_COLOR"); }
@@ -82,6 +84,60 @@ static void print_cell(FILE *f, const struct check_result *c, bool color)
 	fprintf(f, "  %s%-12s%s", color ? color_of(c->verdict) : "", cell, color ? "\033[0m" : "");
 }
 
+/* VERBOSE=1: what each passing test of check c proved, by its name. */
+static void print_passed_tests(FILE *f, const struct exercise_result *x, enum check_kind c)
+{
+	for (int i = 0; i < x->ntests; i++) {
+		const struct test_result *t = &x->tests[i];
+		if (t->check != c || t->hidden || t->status != TEST_PASSED || t->reason)
+			continue;
+		char *name = readable_test_name(t->name);
+		fprintf(f, "%14s+ passed: %s\n", "", name);
+		free(name);
+	}
+}
+
+/* Whether the race check failed on what the tool found (not on a TODO, a hang or a crash). */
+static bool race_tool_found(const struct check_result *cr)
+{
+	return cr->verdict == VERDICT_FAIL && cr->summary && strstr(cr->summary, " found ") &&
+	       strstr(cr->summary, " problem");
+}
+
+/*
+ * The hints that answer what failed (hints.json "answers"): one line each,
+ * each answer once, in the order the failing tests ran.  Returns how many.
+ */
+static int print_answers(FILE *f, const struct lesson *l, const struct exercise_result *x)
+{
+	enum { MAX_SHOWN = 4 };
+	const struct hint_answer *shown[MAX_SHOWN];
+	int n = 0;
+
+	for (int i = 0; i <= x->ntests && n < MAX_SHOWN; i++) {
+		const char *name = "races";
+		if (i < x->ntests) {
+			const struct test_result *t = &x->tests[i];
+			if (t->hidden || t->status == TEST_PASSED || t->status == TEST_NOT_IMPLEMENTED ||
+			    t->status == TEST_NOT_RUN)
+				continue;
+			name = t->name;
+		} else if (!race_tool_found(&x->checks[CHECK_RACES])) {
+			break;
+		}
+		const struct hint_answer *a = exercise_answer_for(x->ex, name);
+		bool again = false;
+		for (int k = 0; a && k < n; k++)
+			again |= shown[k] == a;
+		if (!a || again)
+			continue;
+		fprintf(f, "  A hint about %s:  make hint LESSON=%d EXERCISE=%s ABOUT=%s\n", a->about, l->number,
+			x->ex->name, a->id);
+		shown[n++] = a;
+	}
+	return n;
+}
+
 void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool verbose)
 {
 	size_t tlen = strlen(tree);
@@ -133,6 +189,8 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 			print_lines(f, cr->summary ? cr->summary : "", 0, 14);
 			if (cr->details)
 				print_indented(f, cr->details, 14);
+			if (verbose)
+				print_passed_tests(f, x, (enum check_kind)c);
 			shown_summary = cr->summary;
 		}
 		if (x->timelines) {
@@ -143,9 +201,13 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 			fprintf(f, "  compiler output:\n");
 			print_compiler_output(f, x->build_log, color);
 		}
-		if (failed)
+		if (failed && print_answers(f, l, x) == 0)
 			fprintf(f, "  Stuck? Read lessons/%s.md, then run:  make hint LESSON=%d EXERCISE=%s\n", l->slug,
 				l->number, x->ex->name);
+		else if (failed)
+			fprintf(f, "  Still stuck? Read lessons/%s.md; make hint LESSON=%d EXERCISE=%s gives the general "
+				   "hints, one level at a time\n",
+				l->slug, l->number, x->ex->name);
 	}
 }
 

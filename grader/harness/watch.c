@@ -358,10 +358,10 @@ int watch_run(const struct watch_options *o)
 	}
 }
 
-int watch_lesson(const char *root, const struct lesson *l, const char *exercise, bool verbose)
+int watch_lesson(const char *root, const struct lesson *l, const char *exercise, bool verbose, const char *race)
 {
 	char *self = realpath("/proc/self/exe", NULL);
-	char **argv = xcalloc(10, sizeof *argv), **files = xcalloc((size_t)l->nexercises + 1, sizeof *files);
+	char **argv = xcalloc(12, sizeof *argv), **files = xcalloc((size_t)l->nexercises + 1, sizeof *files);
 	int n = 0, nf = 0;
 
 	if (!self) {
@@ -377,6 +377,10 @@ int watch_lesson(const char *root, const struct lesson *l, const char *exercise,
 	}
 	if (verbose)
 		argv[n++] = "--verbose";
+	if (race) {
+		argv[n++] = "--race";
+		argv[n++] = (char *)race;
+	}
 	if (strcmp(root, ".") != 0) {
 		argv[n++] = "--root";
 		argv[n++] = (char *)root;

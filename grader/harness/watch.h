@@ -39,6 +39,7 @@ int watch_run(const struct watch_options *w);
  * for exercise x's NAME.c or every exercise's, each check being this very
  * program (/proc/self/exe) run as make check would run it.
  */
-int watch_lesson(const char *root, const struct lesson *l, const char *exercise, bool verbose);
+/* race: a --race mode to pass on to every check, or NULL for the default (Helgrind). */
+int watch_lesson(const char *root, const struct lesson *l, const char *exercise, bool verbose, const char *race);
 
 #endif

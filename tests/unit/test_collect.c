@@ -205,7 +205,7 @@ Test(collect, reads_the_race_drivers_ending_from_its_exit_status)
 
 	j.err_path = err;
 	put(CT_STDERR_FILE, CT_DRIVER_MESSAGE_PREFIX "counter_get(c) returned 3\nmore\n");
-	collect_race(&j, dir, dir, &r);
+	collect_race(&j, dir, dir, RACE_HELGRIND, &r);
 	cr_assert_eq(r.driver, DRIVER_WRONG_RESULT);
 	cr_assert_str_eq(r.message, "counter_get(c) returned 3");
 	cr_assert_not(r.report_ok, "there is no race.xml");
@@ -215,14 +215,14 @@ Test(collect, reads_the_race_drivers_ending_from_its_exit_status)
 	j = exited(99);
 	j.err_path = err;
 	put(CT_STDERR_FILE, "not implemented: forged\n");
-	collect_race(&j, dir, dir, &r);
+	collect_race(&j, dir, dir, RACE_HELGRIND, &r);
 	cr_assert_eq(r.driver, DRIVER_RAN_TO_END, "only the exit status decides how a driver ended");
 	cr_assert_null(r.message);
 	o = (struct exercise_outcome){.race = r};
 	outcome_free(&o);
 
 	j = exited(0);
-	collect_race(&j, dir, dir, &r);
+	collect_race(&j, dir, dir, RACE_HELGRIND, &r);
 	cr_assert_eq(r.driver, DRIVER_OTHER);
 	o = (struct exercise_outcome){.race = r};
 	outcome_free(&o);
