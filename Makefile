@@ -161,7 +161,7 @@ test: $(KIT_ALL) $(UNIT_BINS) $(HG_PROGRAMS) $(KIT_TESTS) $(PACK) $(PLATFORM_CHE
 	$(HARNESS) --check-skeletons || status=1; \
 	$(if $(LESSON),,bash tests/class.sh || status=1; bash tests/platforms.sh || status=1;) exit $$status
 
-bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson on the solutions (RUNS=5)
+bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson: each RACE= mode, no-compile, TODO (RUNS=5)
 	$(Q)$(KIT_TESTS) --bench --runs $(RUNS) $(if $(LESSON),--lesson '$(LESSON)')
 
 bench-grade: $(KIT_ALL) $(KIT_TESTS) ## how fast a class of 100 is graded, with JOBS=1 and JOBS=2 (COUNT=100)

@@ -204,16 +204,34 @@ static void put_segment(struct sb *b, const struct hg_finding *f, const char *to
 		  tool);
 }
 
+/*
+ * GCC names a static variable declared inside a function NAME.N ("big.0"):
+ * the name as the student wrote it, with what follows (an index, a
+ * member), or NULL if v is not such a name.
+ */
+static char *static_local_name(const char *v)
+{
+	size_t id = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
+
+	if (id == 0 || v[id] != '.' || !isdigit((unsigned char)v[id + 1]))
+		return NULL;
+	size_t digits = strspn(v + id + 1, "0123456789");
+	char after = v[id + 1 + digits];
+	if (after != '\0' && after != '[' && after != '.')
+		return NULL;
+	return xasprintf("%.*s%s", (int)id, v, v + id + 1 + digits);
+}
+
 static void explain_race(const struct hg_finding *f, const struct hg_report *r, struct sb *b)
 {
 	const struct hg_access *acc[2] = {&f->now, &f->before};
 	const char *tool = hg_tool(r);
 	/* DRD: no place, no thread for the earlier access */
 	int before_unknown = !f->before.thread && !f->before.file && !f->before.top_fn;
-	char *name = NULL;
+	char *name = NULL, *plain = f->variable ? static_local_name(f->variable) : NULL;
 
 	if (f->variable)
-		name = xasprintf("`%s`", f->variable);
+		name = xasprintf("`%s`", plain ? plain : f->variable);
 
 	/* what */
 	sb_printf(b, "Data race %s ", f->free_race ? "with free() on" : "on");
@@ -221,8 +239,17 @@ static void explain_race(const struct hg_finding *f, const struct hg_report *r, 
 		const char *what = f->var_kind == HG_VAR_GLOBAL	 ? "global variable"
 				   : f->var_kind == HG_VAR_LOCAL ? "local variable"
 								 : "variable";
+		/* Its function is where it was accessed, when both accesses are in the same one. */
+		const char *fn = f->now.top_fn && (!f->before.top_fn || strcmp(f->before.top_fn, f->now.top_fn) == 0)
+					 ? f->now.top_fn
+					 : NULL;
 
-		sb_printf(b, "%s (%s", name, what);
+		if (plain && fn)
+			sb_printf(b, "%s (a static variable in %s()", name, fn);
+		else if (plain)
+			sb_printf(b, "%s (a static variable inside a function", name);
+		else
+			sb_printf(b, "%s (%s", name, what);
 		if (f->var_size > 0 && f->var_offset > 0)
 			sb_printf(b, ", at byte %ld of its %ld", f->var_offset, f->var_size);
 		if (f->variable_decl)
@@ -264,6 +291,7 @@ static void explain_race(const struct hg_finding *f, const struct hg_report *r, 
 			     "finished with it: pthread_join() those threads first, or count the block's users (a "
 			     "reference count, changed under a mutex or atomically) and let the last one free it.");
 		free(name);
+		free(plain);
 		return;
 	}
 	sb_printf(b, "Nothing orders these two accesses, so their result depends on timing. ");
@@ -307,6 +335,7 @@ static void explain_race(const struct hg_finding *f, const struct hg_report *r, 
 			  "frame after that function returned.",
 			  name ? name : "This");
 	free(name);
+	free(plain);
 }
 
 /*

@@ -170,8 +170,9 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 			failed |= x->checks[c].verdict == VERDICT_FAIL;
 		if (!failed && !verbose && !x->build_log && !x->timelines)
 			continue;
-		fprintf(f, "\n%s%s%s: %s() in %s\n", color ? "\033[1m" : "", x->ex->name, color ? "\033[0m" : "",
-			x->ex->function, x->source);
+		/* The exercise and its contract, not one function: the failing test names the function it called. */
+		fprintf(f, "\n%s%s%s (the contract: %s.h): %s\n", color ? "\033[1m" : "", x->ex->name,
+			color ? "\033[0m" : "", x->ex->name, x->source);
 		const char *shown_summary = NULL;
 		for (int c = 0; c < NCHECKS; c++) {
 			const struct check_result *cr = &x->checks[c];

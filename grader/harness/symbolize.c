@@ -24,10 +24,12 @@ static size_t token_length(const char *p)
 	return n > 3 ? n : 0;
 }
 
-/* "bank.c:42 (discriminator 2)" -> "bank.c:42"; "??:0" and "??:?" -> NULL. */
+/* "./bank.c:42 (discriminator 2)" -> "bank.c:42", as Helgrind's reports say it; "??:0" and "??:?" -> NULL. */
 static char *clean_place(char *line)
 {
 	line[strcspn(line, "\n")] = '\0';
+	while (strncmp(line, "./", 2) == 0)
+		line += 2;
 	char *d = strstr(line, " (discriminator");
 	if (d)
 		*d = '\0';

@@ -1065,3 +1065,15 @@ Test(helgrind_report, rwlock_misuse_is_not_called_a_mutex_error)
 		assert_lacks(r.findings[i].explanation, "valid mutex");
 	hg_report_free(&r);
 }
+
+Test(helgrind_report, a_static_variable_inside_a_function_is_named_as_written)
+{
+	struct hg_report r;
+
+	load_hgp(&r, "static_local_race", "_varinfo", 1);
+	cr_assert_geq(r.nfindings, 1);
+	assert_str(r.findings[0].variable, "big.0"); /* GCC's name for it */
+	assert_has(r.findings[0].explanation, "Data race on `big` (a static variable in work())");
+	assert_lacks(r.findings[0].explanation, "big.0");
+	hg_report_free(&r);
+}
