@@ -86,11 +86,10 @@ static void result(bool ok, const char *fmt, ...)
 }
 
 /* Runs argv with stdout+stderr into log; returns the exit status, or -1 (killed after timeout_s). */
-static int run(char *const argv[], const char *log, double timeout_s, double *wall)
+/* Starts argv with its output in log (or ours); a harness's run counts as ours for count_strays(). */
+static pid_t spawn(char *const argv[], const char *log)
 {
-	double t0 = now_s();
 	pid_t pid;
-	int status;
 
 	fflush(NULL);
 	pid = fork();
@@ -110,41 +109,93 @@ static int run(char *const argv[], const char *log, double timeout_s, double *wa
 	}
 	if (strcmp(argv[0], HARNESS) == 0)
 		ours_run[(unsigned)pid % CT_SANDBOX_RUNS] = true;
-	for (;;) {
-		pid_t got = waitpid(pid, &status, WNOHANG);
-		if (got == pid)
-			break;
-		if (got == -1 && errno != EINTR) {
+	return pid;
+}
+
+/* One program to run: what run_all() fills in. */
+struct kit_job {
+	char **argv;
+	const char *log;
+	double timeout_s;
+	double wall; /* its wall time */
+	int rc;      /* its exit status, or -1 (killed by a signal, or after its time) */
+	pid_t pid;
+	double t0;
+};
+
+/*
+ * Runs the jobs, at most `parallel` at a time, until each has ended or run
+ * out of its time (then it is killed).  What a harness left behind comes to
+ * us (we are a subreaper) and is reaped here too.
+ */
+static void run_all(struct kit_job *jobs, int n, int parallel)
+{
+	int next = 0, running = 0, ended = 0;
+
+	while (ended < n) {
+		while (running < parallel && next < n) {
+			jobs[next].t0 = now_s();
+			jobs[next].pid = spawn(jobs[next].argv, jobs[next].log);
+			next++;
+			running++;
+		}
+		int status;
+		pid_t got = waitpid(-1, &status, WNOHANG);
+		if (got == -1 && errno != EINTR && errno != ECHILD) {
 			perror("kit-tests: waitpid");
 			exit(2);
 		}
-		if (now_s() - t0 > timeout_s) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			if (wall)
-				*wall = now_s() - t0;
-			return -1;
-		}
+		for (int i = 0; got > 0 && i < next; i++)
+			if (jobs[i].pid == got) {
+				jobs[i].wall = now_s() - jobs[i].t0;
+				jobs[i].rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+				jobs[i].pid = 0;
+				running--;
+				ended++;
+			}
+		if (got > 0)
+			continue; /* a job, or something a harness left: look again at once */
+		for (int i = 0; i < next; i++)
+			if (jobs[i].pid > 0 && now_s() - jobs[i].t0 > jobs[i].timeout_s) {
+				kill(jobs[i].pid, SIGKILL);
+				while (waitpid(jobs[i].pid, &status, 0) == -1 && errno == EINTR)
+					;
+				jobs[i].wall = now_s() - jobs[i].t0;
+				jobs[i].rc = -1;
+				jobs[i].pid = 0;
+				running--;
+				ended++;
+			}
 		usleep(20000);
 	}
-	if (wall)
-		*wall = now_s() - t0;
-	/* What a harness left behind came to us (we are a subreaper): reap what has ended. */
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Grades with the harness; returns the parsed JSON report or NULL. */
-static json_t *grade(const char *lesson, const char *exercise, const char *flag, const char *flag_arg,
-		     const char *extra_flag, const char *name, double *wall, int *rc)
+static int run(char *const argv[], const char *log, double timeout_s, double *wall)
 {
-	char *report = xasprintf("%s/%s.json", out_dir, name);
-	char *log = xasprintf("%s/%s.log", out_dir, name);
-	char *argv[14];
+	struct kit_job job = {.argv = (char **)argv, .log = log, .timeout_s = timeout_s};
+
+	run_all(&job, 1, 1);
+	if (wall)
+		*wall = job.wall;
+	return job.rc;
+}
+
+/*
+ * How many gradings of known-wrong variants run at once: those whose
+ * verdicts rest on no timing measurement (kit-tests --jobs, default 2).
+ * Everything else (solutions, skeletons, alternatives, variants that must
+ * fail a timing check) is graded alone, on an otherwise quiet machine.
+ */
+static int kit_jobs = 2;
+
+/* Grades with the harness; returns the parsed JSON report or NULL. */
+/* The harness's command line for one grading (NULL-terminated, malloc'd; its strings are the arguments'). */
+static char **grade_argv(const char *lesson, const char *exercise, const char *flag, const char *flag_arg,
+			 const char *extra_flag, const char *report)
+{
+	char **argv = xcalloc(14, sizeof *argv);
 	int n = 0;
 
-	remove(report);
 	argv[n++] = HARNESS;
 	argv[n++] = "--lesson";
 	argv[n++] = (char *)lesson;
@@ -159,10 +210,22 @@ static json_t *grade(const char *lesson, const char *exercise, const char *flag,
 	if (extra_flag)
 		argv[n++] = (char *)extra_flag;
 	argv[n++] = "--report-json";
-	argv[n++] = report;
-	argv[n] = NULL;
+	argv[n++] = (char *)report;
+	return argv;
+}
+
+/* Grades with the harness; returns the parsed JSON report or NULL. */
+static json_t *grade(const char *lesson, const char *exercise, const char *flag, const char *flag_arg,
+		     const char *extra_flag, const char *name, double *wall, int *rc)
+{
+	char *report = xasprintf("%s/%s.json", out_dir, name);
+	char *log = xasprintf("%s/%s.log", out_dir, name);
+	char **argv = grade_argv(lesson, exercise, flag, flag_arg, extra_flag, report);
+
+	remove(report);
 	*rc = run(argv, log, 300, wall);
 	json_t *j = json_load_file(report, 0, NULL);
+	free(argv);
 	free(report);
 	free(log);
 	return j;
@@ -427,9 +490,12 @@ static void judge_variant(const struct lesson *l, json_t *v, json_t *ex, int rc,
 		json_t *ck = check_json(ex, check_names[c]);
 		const char *verdict = str(ck, "verdict");
 		bool must_fail = listed(fails, check_names[c]), may_fail = listed(may, check_names[c]);
+		/* A timing check the variant does not aim at may say "skipped: too busy" (graded beside others). */
+		bool skipped_timing = c == CHECK_TIMING && strcmp(verdict, "skip") == 0;
 		if (must_fail && strcmp(verdict, "fail") != 0)
 			snprintf(problem, size, "%s should fail but is '%s' (%s)", check_names[c], verdict, str(ck, "summary"));
-		else if (!must_fail && !may_fail && strcmp(verdict, "pass") != 0 && strcmp(verdict, "none") != 0)
+		else if (!must_fail && !may_fail && !skipped_timing && strcmp(verdict, "pass") != 0 &&
+			 strcmp(verdict, "none") != 0)
 			snprintf(problem, size, "%s should pass but is '%s': %.300s", check_names[c], verdict,
 				 str(ck, "summary"));
 	}
@@ -599,42 +665,83 @@ static void test_uncatalogued(void)
 		result(true, "every NN-slug directory and lesson text belongs to a lesson of the catalogue");
 }
 
+/* Whether a variant's expected verdicts rest on a timing measurement (then it is graded alone). */
+static bool timing_sensitive(json_t *v)
+{
+	return listed(json_object_get(v, "fails"), "timing") || listed(json_object_get(v, "may_fail"), "timing");
+}
+
 static void test_variants(const struct lesson *l)
 {
 	json_t *spec, *list = variants_of(l, &spec, false), *v, *seen = json_object(); /* test_parts reports */
-	size_t i;
+	size_t n = json_array_size(list), i;
+	struct variant *vars = xcalloc(n + 1, sizeof *vars);
+	struct kit_job *jobs = xcalloc(n + 1, sizeof *jobs);
+	char **reports = xcalloc(n + 1, sizeof *reports), **logs = xcalloc(n + 1, sizeof *logs);
+	bool *ready = xcalloc(n + 1, sizeof *ready);
 
+	/* Prepare every variant; a broken entry is said at once. */
 	json_array_foreach(list, i, v) {
-		struct variant var;
 		char *why = NULL;
-
-		if (!variant_prepare(l, v, variants_dir, &var, &why)) {
-			result(false, "%s: wrong variant %s cannot be graded: %s", l->slug, var.name, why);
+		if (!variant_prepare(l, v, variants_dir, &vars[i], &why)) {
+			result(false, "%s: wrong variant %s cannot be graded: %s", l->slug, vars[i].name, why);
 			free(why);
-			variant_free(&var);
 			continue;
 		}
-		if (json_object_get(seen, var.name)) {
-			result(false, "%s: two variants are called %s in tests/%s/variants.json", l->slug, var.name, l->slug);
-			variant_free(&var);
+		if (json_object_get(seen, vars[i].name)) {
+			result(false, "%s: two variants are called %s in tests/%s/variants.json", l->slug, vars[i].name,
+			       l->slug);
 			continue;
 		}
-		json_object_set_new(seen, var.name, json_true());
-		char *name = xasprintf("%s-%s", l->slug, var.name);
-		double wall;
-		int rc;
+		json_object_set_new(seen, vars[i].name, json_true());
+		reports[i] = xasprintf("%s/%s-%s.json", out_dir, l->slug, vars[i].name);
+		logs[i] = xasprintf("%s/%s-%s.log", out_dir, l->slug, vars[i].name);
+		remove(reports[i]);
 		/* "with_hidden": graded with the instructor's hidden suites of tests/hidden/ too. */
 		bool hidden = json_is_true(json_object_get(v, "with_hidden"));
-		json_t *rep = grade(l->slug, var.exercise, "--source", var.source, hidden ? "--hidden=tests/hidden" : NULL,
-				    name, &wall, &rc);
-		char problem[600];
-		judge_variant(l, v, exercise_json(rep, var.exercise), rc, wall, problem, sizeof problem);
-		result(!*problem, "%s: wrong variant %s (%s) is rejected as intended (%.1f s)%s%s", l->slug, var.name,
-		       var.mutation ? "a mutation" : "a whole file", wall, *problem ? ": " : "", problem);
-		json_decref(rep);
-		free(name);
-		variant_free(&var);
+		jobs[i] = (struct kit_job){.argv = grade_argv(l->slug, vars[i].exercise, "--source", vars[i].source,
+							    hidden ? "--hidden=tests/hidden" : NULL, reports[i]),
+					   .log = logs[i], .timeout_s = 300};
+		ready[i] = true;
 	}
+	/* Those whose verdicts no busy machine can change, several at once; then the others, one by one. */
+	for (int pass = 0; pass < 2; pass++) {
+		struct kit_job *batch = xcalloc(n + 1, sizeof *batch);
+		int *from = xcalloc(n + 1, sizeof *from), nb = 0;
+		for (i = 0; i < n; i++)
+			if (ready[i] && timing_sensitive(json_array_get(list, i)) == (pass == 1)) {
+				from[nb] = (int)i;
+				batch[nb++] = jobs[i];
+			}
+		run_all(batch, nb, pass == 0 ? kit_jobs : 1);
+		for (int b = 0; b < nb; b++)
+			jobs[from[b]] = batch[b];
+		free(batch);
+		free(from);
+	}
+	/* The verdicts, in the order of variants.json. */
+	json_array_foreach(list, i, v) {
+		if (!ready[i])
+			continue;
+		json_t *rep = json_load_file(reports[i], 0, NULL);
+		char problem[600];
+		judge_variant(l, v, exercise_json(rep, vars[i].exercise), jobs[i].rc, jobs[i].wall, problem,
+			      sizeof problem);
+		result(!*problem, "%s: wrong variant %s (%s) is rejected as intended (%.1f s)%s%s", l->slug, vars[i].name,
+		       vars[i].mutation ? "a mutation" : "a whole file", jobs[i].wall, *problem ? ": " : "", problem);
+		json_decref(rep);
+	}
+	for (i = 0; i < n; i++) {
+		variant_free(&vars[i]);
+		free(jobs[i].argv);
+		free(reports[i]);
+		free(logs[i]);
+	}
+	free(vars);
+	free(jobs);
+	free(reports);
+	free(logs);
+	free(ready);
 	json_decref(seen);
 	json_decref(spec);
 }
@@ -1294,7 +1401,7 @@ int main(int argc, char **argv)
 		{"unit", required_argument, NULL, 'u'}, {"bench", no_argument, NULL, 'b'},
 		{"runs", required_argument, NULL, 'r'}, {"lesson", required_argument, NULL, 'l'},
 		{"soak", no_argument, NULL, 's'},       {"load", no_argument, NULL, 'L'},
-		{NULL, 0, NULL, 0},
+		{"jobs", required_argument, NULL, 'j'}, {NULL, 0, NULL, 0},
 	};
 	const char *units = "", *only = NULL;
 	bool do_bench = false, do_soak = false, load = false;
@@ -1308,8 +1415,9 @@ int main(int argc, char **argv)
 		case 'l': only = optarg; break;
 		case 's': do_soak = true; break;
 		case 'L': load = true; break;
+		case 'j': kit_jobs = atoi(optarg) > 0 ? atoi(optarg) : 1; break;
 		default:
-			fputs("usage: kit-tests [--unit 'BIN...'] [--lesson L] | --bench|--soak [--runs N] [--lesson L] [--load]\n",
+			fputs("usage: kit-tests [--unit 'BIN...'] [--lesson L] [--jobs K] | --bench|--soak [--runs N] [--lesson L] [--load]\n",
 			      stderr);
 			return 2;
 		}
