@@ -23,9 +23,19 @@ typedef long (*rpc_service)(long request);
  * time.  Then it closes its end (the server sees end of file) and waits
  * for the server.
  *
- * Returns 0; or -1 with errno set: ECHILD if the server ended before
- * replying to every request, or the errno of a failed socketpair, fork,
- * read, write or waitpid.  No descriptor is left open and no zombie.
+ * A read or a write may move fewer bytes than asked, or fail with EINTR
+ * (interrupted by a signal): both sides go on until each long has gone
+ * through whole, and a wait interrupted the same way is retried.  A
+ * server that is gone must not kill the caller: the caller sends with
+ * MSG_NOSIGNAL (writing to a socket whose other end is closed raises
+ * SIGPIPE, which ends a process by default), and leaves its own signal
+ * actions as they were.
+ *
+ * Returns 0; or -1 with errno set: ECHILD if the server ended, or stopped
+ * reading, before replying to every request (end of file where a reply
+ * should be, or EPIPE from a send), or the errno of a failed socketpair,
+ * fork, read, write or waitpid.  No descriptor is left open and no zombie,
+ * whatever happened.
  */
 int rpc_call_all(rpc_service service, const long *requests, long *replies, size_t n);
 

@@ -19,7 +19,8 @@ struct shm_counter {
  * shm_counter_create - a counter at 0 in a new shared mapping (mmap,
  * MAP_SHARED | MAP_ANONYMOUS), so that children forked afterwards see
  * the same counter, with its lock initialised as process-shared
- * (PTHREAD_PROCESS_SHARED).  Returns NULL with errno set on failure.
+ * (PTHREAD_PROCESS_SHARED).  Returns NULL with errno set on failure,
+ * leaving nothing mapped.
  */
 struct shm_counter *shm_counter_create(void);
 
@@ -36,11 +37,13 @@ long shm_counter_get(struct shm_counter *c);
 int shm_counter_destroy(struct shm_counter *c);
 
 /*
- * count_in_processes - fork `procs` children (1 <= procs <= 16) that run
- * at the same time; each calls shm_counter_add(c, 1) `adds` times and then
- * ends with _exit(0).  Waits for every child.  Returns 0, or -1 with errno
- * set if a fork or a wait failed (children already started are still
- * waited for).
+ * count_in_processes - fork `procs` children (1 <= procs <= 16; otherwise
+ * -1 with errno EINVAL) that run at the same time; each calls
+ * shm_counter_add(c, 1) `adds` times and then ends with _exit(0).  Waits
+ * for every child it forked, whatever order they end in, and for no other
+ * (the caller may have children of its own); a wait interrupted by a
+ * signal (EINTR) is retried.  Returns 0, or -1 with errno set if a fork or
+ * a wait failed (children already started are still waited for).
  */
 int count_in_processes(struct shm_counter *c, int procs, long adds);
 

@@ -258,12 +258,17 @@ json_t *screen_callgraph(const char *disassembly)
 		}
 		if (!fn)
 			continue;
-		/* "\t\t\t14: R_X86_64_PLT32\tputs-0x4": a reference to a symbol. */
+		/*
+		 * "\t\t\t14: R_X86_64_PLT32\tputs-0x4": a call (or tail call) to a
+		 * function of another object.  Only the relocations of calls count:
+		 * the others ("R_X86_64_PC32 stop_requested-0x8") refer to data, such
+		 * as the very flag a handler should set.
+		 */
 		char *r = strstr(line, ": R_");
 		if (r) {
-			char *sym = strpbrk(r + 2, " \t");
-			if (sym) {
-				sym += strspn(sym, " \t");
+			char type[48] = "", sym[256] = "";
+			if (sscanf(r + 2, "%47s %255s", type, sym) == 2 &&
+			    (strstr(type, "PLT") || strstr(type, "CALL") || strstr(type, "JUMP"))) {
 				char *name = xasprintf("%.*s", (int)strcspn(sym, "+-"), sym);
 				add_callee(graph, fn, name);
 				free(name);

@@ -35,6 +35,13 @@ void ct_pitfalls_adopt(void);
  * child came back, else NULL.
  */
 const char *ct_pitfalls_checkpoint(const char *file, int line);
+/*
+ * Where the grader's code goes on right after the student's function
+ * returned (ct_run_within's helper thread, whose end would otherwise end
+ * such a child quietly): in a child of the student's, records that it came
+ * back from function and ends it; anywhere else, does nothing.
+ */
+void ct_pitfalls_returned_from(const char *function);
 /* Called by the exit() wrapper: notes an exit() in a child of the student's. */
 void ct_pitfall_note_exit(int status);
 /* How many children of the student's ended with exit() since the reset; *first gets the first one's pid. */

@@ -30,6 +30,7 @@
 static struct {
 	_Atomic(void (*)(int)) plain;                   /* sa_handler of the student */
 	_Atomic(void (*)(int, siginfo_t *, void *)) info; /* sa_sigaction of the student (SA_SIGINFO) */
+	atomic_int flags;				  /* sa_flags as the student gave them */
 } installed[NSIG_TABLE];
 
 static _Thread_local int in_handler; /* handlers running now in this thread (they may nest) */
@@ -79,6 +80,7 @@ static void report_student(int sig, struct sigaction *old)
 		old->sa_sigaction = installed[sig].info;
 	else
 		old->sa_handler = installed[sig].plain;
+	old->sa_flags = installed[sig].flags;
 }
 
 /*
@@ -110,13 +112,16 @@ static int install(int sig, const struct sigaction *act, struct sigaction *old)
 	struct sigaction mine;
 	void (*prev_plain)(int) = NULL;
 	void (*prev_info)(int, siginfo_t *, void *) = NULL;
+	int prev_flags = 0;
 	bool ours = false;
 
 	if (act && sig > 0 && sig < NSIG_TABLE &&
 	    ((act->sa_flags & SA_SIGINFO) ? act->sa_sigaction != NULL : is_handler(act->sa_handler))) {
 		prev_plain = installed[sig].plain;
 		prev_info = installed[sig].info;
+		prev_flags = installed[sig].flags;
 		mine = *act;
+		installed[sig].flags = act->sa_flags;
 		if (act->sa_flags & SA_SIGINFO) {
 			installed[sig].info = act->sa_sigaction;
 			installed[sig].plain = NULL;
@@ -137,10 +142,16 @@ static int install(int sig, const struct sigaction *act, struct sigaction *old)
 			old->sa_sigaction = prev_info;
 		else
 			old->sa_handler = prev_plain;
+		old->sa_flags = prev_flags;
 	} else {
 		report_student(sig, old);
 	}
 	return r;
+}
+
+int ct_real_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	return __real_sigaction(sig, act, old);
 }
 
 int __wrap_sigaction(int sig, const struct sigaction *act, struct sigaction *old)

@@ -17,7 +17,11 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include "ct_api.h"
 #include "ct_fault.h"
@@ -58,7 +62,7 @@ CT_WRAPS(CT_FAILED_FN)
 		if (ct_err_)                                            \
 			return ct_failed_##name(ct_err_);               \
 	} while (0)
-/* The same for read and write: a due short transfer lowers *lenp. */
+/* The same for read, write, recv and send: a due short transfer lowers *lenp. */
 #define CT_ENTER_IO(name, lenp)                                         \
 	do {                                                            \
 		ct_count_call(CT_CALL_##name);                          \

@@ -28,7 +28,8 @@
  *   fails  how the call reports a failure, for fault injection:
  *            ERRNO(v)  it returns v and sets errno;
  *            IO(v)     the same, and a transfer can also be made short
- *                      (read, write: see ct_shorten_call);
+ *                      (read and write, and recv and send, which share
+ *                      their faults: see ct_shorten_call);
  *            CODE      it returns the error number (pthreads);
  *            NEVER     it cannot be made to fail;
  *   as     the call whose counter and faults it shares: its own name, or
@@ -50,11 +51,21 @@
 	X(pid_t, fork, (void), ERRNO(-1), fork)                                                              \
 	X(pid_t, waitpid, (pid_t pid, int *status, int options), ERRNO(-1), waitpid)                          \
 	X(pid_t, wait, (int *status), ERRNO(-1), wait)                                                       \
+	X(int, waitid, (idtype_t idtype, id_t id, siginfo_t *info, int options), ERRNO(-1), waitid)            \
+	X(pid_t, wait3, (int *status, int options, struct rusage *usage), ERRNO(-1), wait3)                   \
+	X(pid_t, wait4, (pid_t pid, int *status, int options, struct rusage *usage), ERRNO(-1), wait4)        \
 	X(int, pipe, (int fds[2]), ERRNO(-1), pipe)                                                          \
 	X(int, pipe2, (int fds[2], int flags), ERRNO(-1), pipe)                                              \
 	X(int, socketpair, (int domain, int type, int protocol, int sv[2]), ERRNO(-1), socketpair)           \
 	X(ssize_t, read, (int fd, void *buf, size_t len), IO(-1), read)                                      \
 	X(ssize_t, write, (int fd, const void *buf, size_t len), IO(-1), write)                              \
+	/* send and recv share write's and read's counts and faults: one channel, whichever moves it. */    \
+	X(ssize_t, send, (int fd, const void *buf, size_t len, int flags), IO(-1), write)                    \
+	X(ssize_t, recv, (int fd, void *buf, size_t len, int flags), IO(-1), read)                           \
+	/* Shared memory (ct_api.c). */                                                                       \
+	X(void *, mmap, (void *addr, size_t len, int prot, int flags, int fd, off_t off), ERRNO(MAP_FAILED),    \
+	  mmap)                                                                                                \
+	X(int, munmap, (void *addr, size_t len), ERRNO(-1), munmap)                                          \
 	/* Threads (ct_api.c). */                                                                             \
 	X(int, pthread_create, (pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg), CODE, \
 	  pthread_create)                                                                                      \
