@@ -62,6 +62,18 @@ static void open_buffer(int capacity)
 			      "in a while loop around the wait, not with an if"};
 }
 
+static void destroy_buffer(void) { bbuf_destroy(&b); }
+
+/* After `after`, the buffer holds nothing. */
+static void expect_empty(int capacity, const char *after)
+{
+	CT_CHECK(b.count == 0, "after %s (capacity %d), b->count is %d; expected 0", after, capacity, b.count);
+}
+
+static bool within_capacity(void *unused, char *why, size_t len);
+
+static const struct buffer_suite suite = {&buf, open_buffer, destroy_buffer, expect_empty, within_capacity};
+
 /* A put or get by the test's own thread that must not block, and must return `want`. */
 static void expect_put(long item, int want) { expect_put_returns(&buf, item, want); }
 

@@ -71,6 +71,12 @@ static void open_buffer(int capacity)
 			      "get) before you touch the ring, and check what sem_wait returns"};
 }
 
+static void destroy_buffer(void) { sbuf_destroy(&s); }
+
+static void expect_empty(int capacity, const char *after) { expect_counts(capacity, 0, after); }
+
+static const struct buffer_suite suite = {&buf, open_buffer, destroy_buffer, expect_empty, NULL};
+
 static void expect_put(long item, int want)
 {
 	int got = sbuf_put(&s, item);
@@ -160,43 +166,13 @@ CT_TEST(sbuf, correct_items_come_out_in_the_order_they_were_put)
 
 CT_TEST(sbuf, correct_put_waits_for_a_free_slot)
 {
-	for (int capacity = 1; capacity <= 2; capacity++) {
-		struct call c;
-		char state[80];
-
-		open_buffer(capacity);
-		for (int k = 0; k < capacity; k++)
-			expect_put(10 + k, 0);
-		snprintf(state, sizeof state, "held %d item%s (capacity %d)", capacity, capacity == 1 ? "" : "s",
-			 capacity);
-		call_start(&c, &buf, false, 99);
-		expect_blocked(&c, 100, state, &s.slots, "s->slots");
-		expect_get(10);
-		call_join(&c);
-		CT_CHECK(c.result == 0, "sbuf_put(s, 99) returned %d once a slot was free; expected 0", c.result);
-		for (int k = 1; k < capacity; k++)
-			expect_get(10 + k);
-		expect_get(99);
-		expect_counts(capacity, 0, "taking out every item");
-		sbuf_destroy(&s);
-	}
+	test_put_waits_while_full(&suite);
 	ct_pass();
 }
 
 CT_TEST(sbuf, correct_get_waits_for_an_item)
 {
-	struct call c;
-
-	open_buffer(2);
-	call_start(&c, &buf, true, 0);
-	expect_blocked(&c, 100, "was empty", &s.items, "s->items");
-	expect_put(77, 0);
-	call_join(&c);
-	CT_CHECK(c.result == 0 && c.item == 77,
-		 "sbuf_get(s, &item), waiting on an empty buffer, returned %d with item %ld once 77 was put; "
-		 "expected 0 and 77",
-		 c.result, c.item);
-	expect_counts(2, 0, "the only item was taken out");
+	test_get_waits_while_empty(&suite);
 	ct_pass();
 }
 
@@ -354,45 +330,14 @@ CT_TEST(sbuf, correct_many_producers_and_consumers_get_every_item_once_in_order)
 		{1, 1, 300, 1}, {3, 2, 150, 1}, {2, 3, 200, 2}, {4, 4, 100, 5},
 	};
 
-	for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++) {
-		open_buffer(plans[i].capacity);
-		ct_set_yield_at_locks(true);
-		stress_run(&buf, &plans[i], NULL, NULL);
-		ct_set_yield_at_locks(false);
-		char after[120];
-		snprintf(after, sizeof after, "every item of a run with %d producers and %d consumers was taken out",
-			 plans[i].producers, plans[i].consumers);
-		expect_counts(plans[i].capacity, 0, after);
-		sbuf_destroy(&s);
-	}
+	test_stress(&suite, plans, 4);
 	ct_pass();
 }
 
 /* ---- sleeping, not spinning --------------------------------------------------- */
 
-static void put_one(void *unused)
-{
-	(void)unused;
-	expect_put(42, 0);
-}
-
-static void get_one(void *unused)
-{
-	(void)unused;
-	expect_get(1);
-}
-
 CT_TEST(sbuf, timing_waiting_threads_use_no_cpu)
 {
-	struct call c;
-
-	open_buffer(1);
-	call_start(&c, &buf, true, 0);
-	expect_sleeps_while_blocked(&c, 200, "is empty", put_one, NULL);
-	CT_CHECK(c.item == 42, "sbuf_get returned item %ld; expected 42", c.item);
-
-	expect_put(1, 0);
-	call_start(&c, &buf, false, 2);
-	expect_sleeps_while_blocked(&c, 200, "is full", get_one, NULL);
+	test_waiting_uses_no_cpu(&suite);
 	ct_pass();
 }
