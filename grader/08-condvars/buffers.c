@@ -399,10 +399,11 @@ void expect_get_returns(const struct buffer *buf, long want_item)
 {
 	long item = POISON;
 	int got = buf->get(buf->b, &item);
-	CT_CHECK(got == 0 && item == want_item,
-		 "%s(%s, &item) returned %d with item %ld; expected 0 and %ld, the oldest item stored (first in, "
-		 "first out)",
-		 buf->get_name, buf->var, got, item, want_item);
+	CT_CHECK(got == 0, "%s(%s, &item) returned %d (%s); expected 0 with item %ld, the oldest item stored",
+		 buf->get_name, buf->var, got, strerror(got), want_item);
+	CT_CHECK(item == want_item,
+		 "%s(%s, &item) returned 0 with item %ld; expected %ld, the oldest item stored (first in, first out)",
+		 buf->get_name, buf->var, item, want_item);
 }
 
 void test_put_waits_while_full(const struct buffer_suite *s)

@@ -1,62 +1,72 @@
 /*
  * race_bbuf.c - Helgrind driver for lesson 08, exercise "bbuf".
  *
- * Two producers and two consumers share a buffer of capacity 2, so that
- * each side often waits for the other, then the main thread closes it
- * while consumers still wait for more: every field is touched by every
- * thread, and a field read or written without b->lock is reported; so is
- * a condition variable signalled with no thread holding its mutex, or
- * waited on with the wrong one.  The consumers stop at EPIPE, so this
- * program ends whatever the order of events, unless bbuf_close fails to
- * wake a waiter.
+ * Two producers and two consumers share a buffer of capacity 1 in ROUNDS
+ * rounds that start together (ct_driver_threads): in each round each
+ * producer puts one item and each consumer takes one, so one side always
+ * waits for the other, and with the grader's yields at every lock and
+ * unlock the four threads' critical sections fall between one another's in
+ * every run.  A field read or written without b->lock is reported, and so
+ * is a condition variable signalled while no thread holds its mutex.  Then
+ * two consumers wait on the empty buffer while a third thread closes it:
+ * closed, read by the waiters and written by bbuf_close, meets unordered
+ * unless both hold the lock.  Every round moves as many items in as out,
+ * so the program ends whatever the order of events, unless a wake-up is
+ * lost (then the harness's time limit ends it).
  */
 #include <errno.h>
-#include <pthread.h>
+#include <time.h>
 
 #include "bbuf.h"
 #include "ct_driver.h"
 
-#define PER_PRODUCER 30
+#define ROUNDS 8
 
 static struct bbuf b;
-static long taken[2];
+static long taken[2];   /* taken[i]: the items consumer i got; only consumer i writes it */
+static int after_close[2]; /* what consumer i's get returned once the buffer was closed */
 
-static void *producer(void *arg)
+/* Threads 0 and 1 produce, threads 2 and 3 consume. */
+static void round_of(int thread, unsigned round)
 {
-	long base = (long)arg * 1000;
-
-	for (long k = 0; k < PER_PRODUCER; k++)
-		if (bbuf_put(&b, base + k) != 0)
+	if (thread < 2) {
+		if (bbuf_put(&b, thread * 1000L + round) != 0)
 			ct_driver_fail("bbuf_put into an open buffer did not return 0");
-	return NULL;
+		return;
+	}
+	long item;
+	if (bbuf_get(&b, &item) != 0)
+		ct_driver_fail("bbuf_get from an open buffer did not return 0");
+	taken[thread - 2]++;
 }
 
-static void *consumer(void *arg)
+/* Threads 0 and 1 wait on the empty buffer; thread 2 closes it once they (most likely) sleep. */
+static void close_round(int thread, unsigned round)
 {
-	long item, *count = &taken[(long)arg];
-
-	while (bbuf_get(&b, &item) == 0)
-		++*count;
-	return NULL;
+	(void)round;
+	if (thread < 2) {
+		long item;
+		after_close[thread] = bbuf_get(&b, &item);
+		return;
+	}
+	struct timespec gap = {0, 20 * 1000 * 1000};
+	nanosleep(&gap, NULL);
+	bbuf_close(&b);
 }
 
 int main(void)
 {
-	pthread_t p[2], c[2];
-
-	if (bbuf_init(&b, 2) != 0)
-		ct_driver_fail("bbuf_init(b, 2) did not return 0");
-	for (long i = 0; i < 2; i++)
-		if (pthread_create(&c[i], NULL, consumer, (void *)i) != 0 ||
-		    pthread_create(&p[i], NULL, producer, (void *)i) != 0)
-			ct_driver_fail("grader error: pthread_create failed");
-	for (int i = 0; i < 2; i++)
-		pthread_join(p[i], NULL);
-	bbuf_close(&b);
-	for (int i = 0; i < 2; i++)
-		pthread_join(c[i], NULL);
-	if (taken[0] + taken[1] != 2 * PER_PRODUCER)
-		ct_driver_fail("the consumers took %ld items; %d were put", taken[0] + taken[1], 2 * PER_PRODUCER);
+	if (bbuf_init(&b, 1) != 0)
+		ct_driver_fail("bbuf_init(b, 1) did not return 0");
+	ct_driver_threads(4, ROUNDS, round_of);
+	if (taken[0] + taken[1] != 2 * ROUNDS)
+		ct_driver_fail("the consumers took %ld items; %d were put", taken[0] + taken[1], 2 * ROUNDS);
+	ct_driver_threads(3, 1, close_round);
+	if (after_close[0] != EPIPE || after_close[1] != EPIPE)
+		ct_driver_fail("bbuf_get on a closed, empty buffer returned %d and %d; expected EPIPE", after_close[0],
+			       after_close[1]);
+	if (bbuf_put(&b, 1) != EPIPE)
+		ct_driver_fail("bbuf_put into a closed buffer did not return EPIPE");
 	bbuf_destroy(&b);
 	ct_driver_pass();
 }
