@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ct_clock.h"
+#include "ct_locks_internal.h"
 #include "ct_pitfalls.h"
 #include "ct_signals.h"
 #include "ct_wrapper.h"
@@ -305,7 +306,13 @@ int __wrap_pthread_join(pthread_t t, void **ret)
 	int err;
 
 	CT_ENTER(pthread_join);
+	/* The lock tracker's watchdog sees the caller blocked, waiting for that thread. */
+	lock_table();
+	int slot = find_locked(t);
+	unlock_table();
+	ct_locks_join_begin(slot, (uintptr_t)__builtin_return_address(0));
 	err = __real_pthread_join(t, ret);
+	ct_locks_join_end();
 	if (!err) {
 		lock_table();
 		int i = find_locked(t);

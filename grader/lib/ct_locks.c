@@ -1,6 +1,8 @@
 /*
- * ct_locks.c - the mutex wrappers, lock knobs and deadlock watchdog behind
- * ct_locks.h.
+ * ct_locks.c - the mutex wrappers, lock knobs, thread records and deadlock
+ * watchdog behind ct_locks.h.  The condition variable and semaphore
+ * wrappers are in ct_conds.c, the picture of threads that all wait for one
+ * another in ct_stuck.c; the records they share are in ct_locks_internal.h.
  */
 #define _GNU_SOURCE
 #include "ct_locks.h"
@@ -14,24 +16,12 @@
 
 #include "ct_api.h"
 #include "ct_clock.h"
+#include "ct_locks_internal.h"
 #include "ct_protocol.h"
 #include "ct_signals.h"
 #include "ct_wrapper.h"
 
-/* Each field is written only by the thread the record describes. */
-struct lock_thread {
-	atomic_int slot; /* ct_current_thread() of the thread: -1 for the test's own thread */
-	_Atomic(const pthread_mutex_t *) waiting;
-	_Atomic uintptr_t waiting_pc;
-	atomic_int nheld;
-	struct {
-		_Atomic(const pthread_mutex_t *) m;
-		_Atomic uintptr_t pc;
-	} held[CT_MAX_HELD];
-};
-
-#define MAX_RECORDS (CT_MAX_THREADS + 64)
-static struct lock_thread records[MAX_RECORDS];
+static struct lock_thread records[CT_LOCK_RECORDS];
 static atomic_int nrecords;
 static _Thread_local struct lock_thread *me;
 
@@ -71,11 +61,14 @@ static _Thread_local void *release_arg;
 static struct ct_mutex_event mutex_events[MAX_MUTEX_EVENTS];
 static atomic_int nmutex_events;
 
-/* Names, written by the test's thread before it starts workers; names_lock protects them. */
+/*
+ * Names of mutexes, condition variables and semaphores, written by the
+ * test's thread before it starts workers; names_lock protects them.
+ */
 #define MAX_NAMES 128
 static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
-	const pthread_mutex_t *m;
+	const void *p;
 	char name[48];
 } names[MAX_NAMES];
 static int nnames;
@@ -104,38 +97,55 @@ void ct_locks_reset(void)
 	nlife = 0;
 	release_hook = NULL;
 	nmutex_events = 0;
+	ct_conds_reset();
 }
 
-void ct_name_lock(const pthread_mutex_t *m, const char *fmt, ...)
+static void name_object(const void *p, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	__real_pthread_mutex_lock(&names_lock);
 	int i = 0;
-	while (i < nnames && names[i].m != m)
+	while (i < nnames && names[i].p != p)
 		i++;
 	if (i < MAX_NAMES) {
-		names[i].m = m;
-		va_start(ap, fmt);
+		names[i].p = p;
 		vsnprintf(names[i].name, sizeof names[i].name, fmt, ap);
-		va_end(ap);
 		if (i == nnames)
 			nnames++;
 	}
 	__real_pthread_mutex_unlock(&names_lock);
 }
 
-const char *ct_lock_name(const pthread_mutex_t *m)
+void ct_name_lock(const pthread_mutex_t *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	name_object(m, fmt, ap);
+	va_end(ap);
+}
+
+void ct_name_object(const void *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	name_object(p, fmt, ap);
+	va_end(ap);
+}
+
+const char *ct_object_name(const void *p)
 {
 	const char *name = NULL;
 
 	__real_pthread_mutex_lock(&names_lock);
 	for (int i = 0; i < nnames && !name; i++)
-		if (names[i].m == m)
+		if (names[i].p == p)
 			name = names[i].name; /* entries are never moved or rewritten while tests run */
 	__real_pthread_mutex_unlock(&names_lock);
 	return name;
 }
+
+const char *ct_lock_name(const pthread_mutex_t *m) { return ct_object_name(m); }
 
 const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len)
 {
@@ -175,22 +185,30 @@ bool ct_mutex_initialised(const pthread_mutex_t *m) { return had_life(m, false);
 bool ct_mutex_destroyed(const pthread_mutex_t *m) { return had_life(m, true); }
 
 /* The knobs act in threads created through pthread_create and in forked children (ct_locks.h). */
-static bool knobs_apply(void) { return ct_current_thread() >= 0 || ct_in_forked_child(); }
+bool ct_locks_knobs_apply(void) { return ct_current_thread() >= 0 || ct_in_forked_child(); }
 
-/* The calling thread's record, created on first use; NULL once the table is full. */
-static struct lock_thread *self(void)
+struct lock_thread *ct_locks_self(void)
 {
 	if (!me) {
 		int i = atomic_fetch_add(&nrecords, 1);
-		if (i >= MAX_RECORDS)
+		if (i >= CT_LOCK_RECORDS)
 			return NULL;
 		me = &records[i];
+		me->join_slot = -1;
 		me->slot = ct_current_thread();
 	}
 	return me;
 }
 
-static void push_held(struct lock_thread *t, const pthread_mutex_t *m, uintptr_t pc)
+struct lock_thread *ct_locks_records(int *n)
+{
+	int k = atomic_load(&nrecords);
+
+	*n = k < CT_LOCK_RECORDS ? k : CT_LOCK_RECORDS;
+	return records;
+}
+
+void ct_locks_push_held(struct lock_thread *t, const pthread_mutex_t *m, uintptr_t pc)
 {
 	int n = t->nheld;
 
@@ -205,7 +223,7 @@ static void push_held(struct lock_thread *t, const pthread_mutex_t *m, uintptr_t
 }
 
 /* Forgets the newest entry for m; false if the thread was not holding it. */
-static bool pop_held(struct lock_thread *t, const pthread_mutex_t *m)
+bool ct_locks_pop_held(struct lock_thread *t, const pthread_mutex_t *m)
 {
 	int n = t->nheld;
 
@@ -250,17 +268,19 @@ static void log_lock(const pthread_mutex_t *m, const struct lock_thread *t)
 static void after_taking(const pthread_mutex_t *m, uintptr_t pc, struct lock_thread *t)
 {
 	log_lock(m, t);
-	if (t)
-		push_held(t, m, pc);
+	if (t) {
+		ct_locks_push_held(t, m, pc);
+		t->progress++;
+	}
 	uint64_t ns = hold_ns;
-	if (ns && knobs_apply())
+	if (ns && ct_locks_knobs_apply())
 		ct_sleep_ns(ns);
 }
 
 /* Before a call that may block for a lock: the yield knob. */
 static void before_locking(void)
 {
-	if (yield_at_locks && knobs_apply())
+	if (yield_at_locks && ct_locks_knobs_apply())
 		sched_yield();
 }
 
@@ -268,11 +288,12 @@ int __wrap_pthread_mutex_lock(pthread_mutex_t *m)
 {
 	CT_ENTER(pthread_mutex_lock);
 	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
-	struct lock_thread *t = self();
+	struct lock_thread *t = ct_locks_self();
 	int err;
 
 	before_locking();
 	if (t) {
+		t->progress++;
 		t->waiting_pc = pc;
 		t->waiting = m;
 	}
@@ -292,7 +313,7 @@ int __wrap_pthread_mutex_trylock(pthread_mutex_t *m)
 
 	err = __real_pthread_mutex_trylock(m);
 	if (!err)
-		after_taking(m, pc, self());
+		after_taking(m, pc, ct_locks_self());
 	return err;
 }
 
@@ -310,23 +331,28 @@ int __wrap_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *ab
 	before_locking();
 	err = __real_pthread_mutex_timedlock(m, abstime);
 	if (!err)
-		after_taking(m, pc, self());
+		after_taking(m, pc, ct_locks_self());
 	return err;
 }
 
 int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 {
 	CT_ENTER(pthread_mutex_unlock);
-	struct lock_thread *t = self();
+	struct lock_thread *t = ct_locks_self();
 	int err;
 
 	/* Forget it first: for a moment nobody is seen holding it, never two threads. */
-	bool released = t && pop_held(t, m) && t->nheld == 0;
+	bool released = false;
+
+	if (t) {
+		t->progress++;
+		released = ct_locks_pop_held(t, m) && t->nheld == 0;
+	}
 	err = __real_pthread_mutex_unlock(m);
-	if (yield_at_locks && knobs_apply())
+	if (yield_at_locks && ct_locks_knobs_apply())
 		sched_yield();
 	uint64_t pause = unlock_pause_ns;
-	if (pause && knobs_apply())
+	if (pause && ct_locks_knobs_apply())
 		ct_sleep_ns(pause);
 	if (released && !err && release_hook) {
 		void (*fn)(void *) = release_hook;
@@ -368,65 +394,9 @@ int __wrap_pthread_mutex_destroy(pthread_mutex_t *m)
 	return err;
 }
 
-/*
- * A thread waiting on a condition variable does not hold the mutex while
- * it waits, and holds it again when the call returns (also on a timeout).
- * So the tracker forgets the mutex before the wait (for a moment nobody
- * is seen holding it, never two threads) and takes it back after, with the
- * wait's own call site as where it was taken.  A wait ends a critical
- * section (ct_cs_log_start) and its return starts a new one.  The wait is
- * not a lock: the knobs do not act on it, it is not logged
- * (ct_lock_log_start), and the watchdog does not see the thread as waiting
- * for the mutex.  A wait that fails at once (EINVAL, EPERM: m was not
- * held) changes nothing.
- */
-static bool release_for_wait(pthread_mutex_t *m, struct lock_thread *t) { return t && pop_held(t, m); }
-
-static void retake_after_wait(pthread_mutex_t *m, struct lock_thread *t, bool was_held, uintptr_t pc)
-{
-	if (was_held)
-		push_held(t, m, pc);
-}
-
-int __wrap_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
-{
-	CT_ENTER(pthread_cond_wait);
-	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
-	struct lock_thread *t = self();
-	bool held = release_for_wait(m, t);
-	int err = __real_pthread_cond_wait(c, m);
-
-	retake_after_wait(m, t, held, pc);
-	return err;
-}
-
-int __wrap_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
-{
-	CT_ENTER(pthread_cond_timedwait);
-	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
-	struct lock_thread *t = self();
-	bool held = release_for_wait(m, t);
-	int err = __real_pthread_cond_timedwait(c, m, abstime);
-
-	retake_after_wait(m, t, held, pc);
-	return err;
-}
-
-int __wrap_pthread_cond_signal(pthread_cond_t *c)
-{
-	CT_ENTER(pthread_cond_signal);
-	return __real_pthread_cond_signal(c);
-}
-
-int __wrap_pthread_cond_broadcast(pthread_cond_t *c)
-{
-	CT_ENTER(pthread_cond_broadcast);
-	return __real_pthread_cond_broadcast(c);
-}
-
 int ct_locks_held(const pthread_mutex_t **out, int max)
 {
-	struct lock_thread *t = self();
+	struct lock_thread *t = ct_locks_self();
 	int n = t ? t->nheld : 0;
 
 	for (int i = 0; i < n && i < max; i++)
@@ -510,9 +480,9 @@ const char *ct_code_token(uintptr_t addr, char *buf, size_t len)
 }
 
 /* A return address names the call just before it. */
-static void describe_pc(uintptr_t pc, char *buf, size_t len) { ct_code_token(pc ? pc - 1 : 0, buf, len); }
+void ct_locks_describe_pc(uintptr_t pc, char *buf, size_t len) { ct_code_token(pc ? pc - 1 : 0, buf, len); }
 
-static void describe_thread(const struct lock_thread *t, char *buf, size_t len)
+void ct_locks_describe_thread(const struct lock_thread *t, char *buf, size_t len)
 {
 	int slot = t->slot;
 
@@ -522,8 +492,7 @@ static void describe_thread(const struct lock_thread *t, char *buf, size_t len)
 		snprintf(buf, len, "the test's own thread");
 }
 
-/* The record that holds m, and where it took it; -1 if none is seen holding it. */
-static int holder_of(const pthread_mutex_t *m, int n, uintptr_t *pc)
+int ct_locks_holder_of(const pthread_mutex_t *m, int n, uintptr_t *pc)
 {
 	for (int i = 0; i < n; i++) {
 		int k = records[i].nheld;
@@ -549,10 +518,10 @@ static bool has_ended(const struct lock_thread *t)
  */
 static bool find_deadlock(char *buf, size_t len)
 {
-	int n = atomic_load(&nrecords), path[MAX_RECORDS];
+	int n = atomic_load(&nrecords), path[CT_LOCK_RECORDS];
 
-	if (n > MAX_RECORDS)
-		n = MAX_RECORDS;
+	if (n > CT_LOCK_RECORDS)
+		n = CT_LOCK_RECORDS;
 	for (int start = 0; start < n; start++) {
 		int depth = 0, cur = start;
 		const char *ending = NULL;
@@ -565,7 +534,7 @@ static bool find_deadlock(char *buf, size_t len)
 			if (!m)
 				break;
 			path[depth++] = cur;
-			h = holder_of(m, n, &hpc);
+			h = ct_locks_holder_of(m, n, &hpc);
 			if (h < 0)
 				break;
 			if (h == cur) {
@@ -604,11 +573,11 @@ static bool find_deadlock(char *buf, size_t len)
 			const struct lock_thread *t = &records[path[k]];
 			const pthread_mutex_t *w = t->waiting;
 			char who[40], lock[120], where[40];
-			describe_thread(t, who, sizeof who);
+			ct_locks_describe_thread(t, who, sizeof who);
 			if (!w) {
 				fprintf(f, "- %s has ended, still holding", who);
 			} else {
-				describe_pc(t->waiting_pc, where, sizeof where);
+				ct_locks_describe_pc(t->waiting_pc, where, sizeof where);
 				fprintf(f, "- %s waits for %s at %s, while holding", who,
 					ct_describe_lock(w, lock, sizeof lock), where);
 			}
@@ -616,7 +585,7 @@ static bool find_deadlock(char *buf, size_t len)
 			if (nh == 0)
 				fprintf(f, " no lock");
 			for (int i = 0; i < nh && i < CT_MAX_HELD; i++) {
-				describe_pc(t->held[i].pc, where, sizeof where);
+				ct_locks_describe_pc(t->held[i].pc, where, sizeof where);
 				fprintf(f, "%s %s (taken at %s)", i ? "," : "",
 					ct_describe_lock(t->held[i].m, lock, sizeof lock), where);
 			}
@@ -651,22 +620,38 @@ static bool find_deadlock(char *buf, size_t len)
 }
 
 static char test_name[256];
+static atomic_bool watching = true;
+
+void ct_deadlock_watch_enable(bool on) { watching = on; }
+
+/*
+ * The picture of threads blocked for good, if any: a cycle of mutex waits
+ * (or a mutex that will never be free), else every thread waiting for
+ * another one (ct_stuck.c).  *fingerprint moves whenever a thread did.
+ */
+static bool find_blocked(char *buf, size_t len, uint64_t *fingerprint)
+{
+	*fingerprint = 0;
+	return find_deadlock(buf, len) || ct_find_stuck(buf, len, fingerprint);
+}
 
 static void *watch(void *unused)
 {
 	static char seen[4096], now[4096];
+	uint64_t seen_print = 0, now_print;
 
 	(void)unused;
 	seen[0] = '\0';
 	for (;;) {
 		ct_sleep_ns(100 * CT_MS);
-		if (!find_deadlock(now, sizeof now)) {
+		if (!watching || !find_blocked(now, sizeof now, &now_print)) {
 			seen[0] = '\0';
 			continue;
 		}
 		/* Threads move between two looks unless they are really stuck. */
-		if (strcmp(now, seen) != 0) {
+		if (strcmp(now, seen) != 0 || now_print != seen_print) {
 			memcpy(seen, now, sizeof seen);
+			seen_print = now_print;
 			continue;
 		}
 		char path[300];
@@ -688,6 +673,10 @@ void ct_deadlock_watch_start(const char *name)
 	pthread_t t;
 	pthread_attr_t a;
 
+	/* The caller is the test's own thread: the watchdog waits for it too, before it calls a lost wake-up. */
+	struct lock_thread *me_test = ct_locks_self();
+	if (me_test)
+		me_test->is_main = true;
 	if (atomic_exchange(&started, true))
 		return;
 	snprintf(test_name, sizeof test_name, "%s", name);

@@ -4,9 +4,9 @@
  *
  * Test programs are linked with -Wl,--wrap for the mutex calls (lock,
  * trylock, timedlock, unlock, init, destroy) and the condition variable
- * calls (wait, timedwait, signal, broadcast) (see ct_wraps.h), so every one
- * the student's object makes passes through ct_locks.c, which records, per
- * thread:
+ * calls (wait, timedwait, signal, broadcast: ct_conds.h) (see ct_wraps.h),
+ * so every one the student's object makes passes through ct_locks.c and
+ * ct_conds.c, which record, per thread:
  *   - the mutexes it holds, each with the code address of the call that
  *     took it;
  *   - the mutex it is waiting for right now, if any, and where;
@@ -36,9 +36,11 @@
  * at the wait-for graph.  If some threads are blocked for good (a cycle of
  * threads each waiting for a lock the next one holds, or a thread waiting
  * for a lock that its holder will never release because the holder is the
- * thread itself or has ended), and the same picture is seen twice in a
- * row, it writes the picture to deadlock-TEST.txt and ends the test with a
- * failure.  Code addresses in the picture are written as "@0xOFFSET" (an
+ * thread itself or has ended; or every thread of the test waiting, on a
+ * mutex, condition variable, semaphore or join, with none left to wake the
+ * others: ct_conds.h), and the same picture is seen twice in a row with no
+ * thread having moved, it writes the picture to deadlock-TEST.txt and ends
+ * the test with a failure.  Code addresses in the picture are written as "@0xOFFSET" (an
  * offset into the test program) for the harness to turn into
  * function, file and line (grader/harness/symbolize.c).
  *
@@ -141,7 +143,15 @@ struct ct_mutex_event {
 void ct_mutex_events_start(void);
 int ct_mutex_events(struct ct_mutex_event *out, int max);
 
-/* Starts the deadlock watchdog for the running test (once per process). */
+/*
+ * Starts the deadlock watchdog for the running test (once per process).
+ * Call it from the test's own thread: the watchdog calls a lost wake-up
+ * only while that thread is blocked too (ct_conds.h).
+ */
 void ct_deadlock_watch_start(const char *test_name);
+/* Lets the watchdog act (the default) or not, for tests of the watchdog's own pictures. */
+void ct_deadlock_watch_enable(bool on);
+/* The name given to a mutex, condition variable or semaphore (ct_name_lock, ct_name_object), or NULL. */
+const char *ct_object_name(const void *p);
 
 #endif

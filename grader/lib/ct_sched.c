@@ -5,7 +5,10 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "ct_api.h"
 
 struct ct_sched_times ct_sched_self(void)
 {
@@ -24,6 +27,44 @@ struct ct_sched_times ct_sched_self(void)
 	if (sscanf(buf, "%llu %llu", &run, &wait) == 2)
 		t = (struct ct_sched_times){.run_ns = run, .wait_ns = wait, .ok = true};
 	return t;
+}
+
+/* Reads /proc/self/task/TID/NAME into buf (uncounted, unfaultable reads); false if it cannot. */
+static bool read_task_file(int tid, const char *name, char *buf, size_t len)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/self/task/%d/%s", tid, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return false;
+	ssize_t n = ct_real_read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+struct ct_thread_activity ct_thread_activity(int tid)
+{
+	struct ct_thread_activity a = {0};
+	char buf[2048];
+	unsigned long long run, wait;
+	bool vol = false, inv = false;
+
+	if (!read_task_file(tid, "schedstat", buf, sizeof buf) || sscanf(buf, "%llu %llu", &run, &wait) != 2)
+		return a;
+	a.run_ns = run;
+	a.wait_ns = wait;
+	if (!read_task_file(tid, "status", buf, sizeof buf))
+		return a;
+	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		vol = vol || sscanf(line, "voluntary_ctxt_switches: %lu", &a.voluntary) == 1;
+		inv = inv || sscanf(line, "nonvoluntary_ctxt_switches: %lu", &a.preempted) == 1;
+	}
+	a.ok = vol && inv;
+	return a;
 }
 
 static double share(uint64_t part, uint64_t whole)

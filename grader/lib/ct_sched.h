@@ -26,6 +26,22 @@ struct ct_sched_times {
 /* The calling thread's times since it started. */
 struct ct_sched_times ct_sched_self(void);
 
+/*
+ * What one thread of this process did since it started, read from the
+ * grader's side (/proc/self/task/TID: schedstat and status), so that the
+ * thread's own code cannot change it: time on a CPU and runnable, and how
+ * often it went to sleep (voluntary context switches: a blocking call that
+ * had to wait, each sleep of a polling loop) or was preempted.  A thread
+ * blocked in one wait neither runs nor switches; a busy-waiting one is
+ * runnable all the time; a sleep-polling one switches once per nap.
+ */
+struct ct_thread_activity {
+	uint64_t run_ns, wait_ns;          /* on a CPU; runnable, waiting for one */
+	unsigned long voluntary, preempted; /* context switches */
+	bool ok;                           /* false: /proc does not say */
+};
+struct ct_thread_activity ct_thread_activity(int tid);
+
 /* A stretch of a thread's life of life_ns, split by what the scheduler says it did. */
 struct ct_life {
 	double running, waiting, blocked; /* shares of life_ns, each 0..1, summing to 1 */

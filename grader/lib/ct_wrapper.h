@@ -3,7 +3,7 @@
  * prototypes of __wrap_NAME and __real_NAME for every row of the wrap table
  * (ct_wraps.h), and the step every wrapper starts with.
  *
- * Only the wrappers' own files (ct_api.c, ct_locks.c, ct_signals.c)
+ * Only the wrappers' own files (ct_api.c, ct_locks.c, ct_conds.c, ct_signals.c)
  * include it: an object that refers to __real_NAME links only into a
  * program linked with --wrap=NAME, the test program.  Other grader code
  * calls ct_real_NAME() (ct_api.h).
@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>

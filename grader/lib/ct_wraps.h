@@ -71,7 +71,7 @@
 	  pthread_create)                                                                                      \
 	X(int, pthread_join, (pthread_t t, void **ret), CODE, pthread_join)                                  \
 	X(int, pthread_detach, (pthread_t t), CODE, pthread_detach)                                          \
-	/* Mutexes and condition variables, seen by the lock tracker (ct_locks.c). */                         \
+	/* Mutexes (ct_locks.c) and condition variables (ct_conds.c): the lock tracker. */                    \
 	X(int, pthread_mutex_init, (pthread_mutex_t *m, const pthread_mutexattr_t *a), CODE, pthread_mutex_init) \
 	X(int, pthread_mutex_destroy, (pthread_mutex_t *m), CODE, pthread_mutex_destroy)                     \
 	X(int, pthread_mutex_lock, (pthread_mutex_t *m), CODE, pthread_mutex_lock)                           \
@@ -84,6 +84,15 @@
 	  CODE, pthread_cond_timedwait)                                                                        \
 	X(int, pthread_cond_signal, (pthread_cond_t *c), CODE, pthread_cond_signal)                          \
 	X(int, pthread_cond_broadcast, (pthread_cond_t *c), CODE, pthread_cond_broadcast)                    \
+	X(int, pthread_cond_init, (pthread_cond_t *c, const pthread_condattr_t *a), CODE, pthread_cond_init)  \
+	X(int, pthread_cond_destroy, (pthread_cond_t *c), CODE, pthread_cond_destroy)                        \
+	/* Semaphores, seen by the lock tracker too (ct_conds.c). */                                          \
+	X(int, sem_init, (sem_t *s, int pshared, unsigned value), ERRNO(-1), sem_init)                        \
+	X(int, sem_destroy, (sem_t *s), ERRNO(-1), sem_destroy)                                              \
+	X(int, sem_wait, (sem_t *s), ERRNO(-1), sem_wait)                                                    \
+	X(int, sem_trywait, (sem_t *s), ERRNO(-1), sem_trywait)                                              \
+	X(int, sem_timedwait, (sem_t *s, const struct timespec *abstime), ERRNO(-1), sem_timedwait)          \
+	X(int, sem_post, (sem_t *s), ERRNO(-1), sem_post)                                                    \
 	/* The heap, for ct_heap_in_use (ct_api.c). */                                                        \
 	X(void *, malloc, (size_t size), ERRNO(NULL), malloc)                                                \
 	X(void *, calloc, (size_t n, size_t size), ERRNO(NULL), calloc)                                      \

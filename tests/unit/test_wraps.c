@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ct_conds.h"
 #include "ct_test.h"
 
 CT_SUITE(wraps);
@@ -373,6 +375,70 @@ static int probe_pthread_cond_broadcast(void)
 
 	return pthread_cond_broadcast(&c);
 }
+
+static int probe_pthread_cond_init(void)
+{
+	pthread_cond_t c;
+	int err = pthread_cond_init(&c, NULL);
+
+	if (!err)
+		ct_real_pthread_cond_destroy(&c);
+	return err;
+}
+
+static int probe_pthread_cond_destroy(void)
+{
+	pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+
+	return pthread_cond_destroy(&c);
+}
+
+/* Each semaphore probe uses a semaphore of its own, made and destroyed uncounted. */
+static int with_sem(unsigned value, int (*use)(sem_t *))
+{
+	sem_t s;
+
+	if (ct_real_sem_init(&s, 0, value) != 0)
+		return errno;
+	errno = 0;
+	int err = errno_of(use(&s) != 0);
+	ct_real_sem_destroy(&s);
+	return err;
+}
+
+static int probe_sem_init(void)
+{
+	sem_t s;
+
+	if (sem_init(&s, 0, 1) != 0)
+		return errno_of(1);
+	ct_real_sem_destroy(&s);
+	return 0;
+}
+
+static int probe_sem_destroy(void)
+{
+	sem_t s;
+
+	if (ct_real_sem_init(&s, 0, 0) != 0)
+		return errno;
+	return errno_of(sem_destroy(&s) != 0);
+}
+
+static int sem_wait_call(sem_t *s) { return sem_wait(s); }
+static int sem_trywait_call(sem_t *s) { return sem_trywait(s); }
+static int sem_timedwait_call(sem_t *s)
+{
+	struct timespec until = ct_deadline_in(1000 * CT_MS);
+
+	return sem_timedwait(s, &until);
+}
+static int sem_post_call(sem_t *s) { return sem_post(s); }
+
+static int probe_sem_wait(void) { return with_sem(1, sem_wait_call); }
+static int probe_sem_trywait(void) { return with_sem(1, sem_trywait_call); }
+static int probe_sem_timedwait(void) { return with_sem(1, sem_timedwait_call); }
+static int probe_sem_post(void) { return with_sem(0, sem_post_call); }
 
 static int probe_malloc(void)
 {
