@@ -278,7 +278,7 @@ $(KIT)/grader/lib/%.o: grader/lib/%.c $(SENTINEL_H) | $(DEPS_OK)
 	$(Q)$(CC) $(LIB_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 LIB_COMMON := $(call obj,grader/lib/ct_clock.c grader/lib/ct_timing.c grader/lib/procs.c)
-$(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_conds.c grader/lib/ct_fault.c grader/lib/ct_ipc.c grader/lib/ct_locks.c grader/lib/ct_order.c grader/lib/ct_pitfalls.c grader/lib/ct_sched.c grader/lib/ct_signals.c grader/lib/ct_stuck.c grader/lib/ct_test.c grader/lib/ct_timeline.c)
+$(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_conds.c grader/lib/ct_fault.c grader/lib/ct_ipc.c grader/lib/ct_locks.c grader/lib/ct_order.c grader/lib/ct_pitfalls.c grader/lib/ct_sched.c grader/lib/ct_signals.c grader/lib/ct_stuck.c grader/lib/ct_test.c grader/lib/ct_timeline.c grader/lib/ct_timeline_lives.c)
 $(LIBCT_DRIVER): $(LIB_COMMON) $(call obj,grader/lib/ct_driver.c grader/lib/ct_driver_yield.c)
 # No debug information in the drivers' mutex wrappers, so that Helgrind's stacks show no file of
 # theirs and the harness names the student's line that called them (ct_driver_yield.c).

@@ -25,6 +25,7 @@
 
 #include "ct_order.h"
 #include "ct_test.h"
+#include "ct_timeline.h"
 #include "reap.h"
 
 CT_SUITE(reap);
@@ -39,6 +40,7 @@ struct plan {
 	bool own_group;	   /* moves to a process group of its own first */
 	bool ended_before; /* the test waits until it has ended before calling reap_all */
 	pid_t pid;
+	uint64_t forked_ns; /* ct_now_ns() as the fork returned in the test */
 };
 
 /* Shared with the children: their pids, and in the order test who must be reaped before whom. */
@@ -112,6 +114,7 @@ static void start_children(struct plan *p, int n)
 			}
 			ct_exit_now(p[i].code);
 		}
+		p[i].forked_ns = ct_now_ns();
 		p[i].pid = pid;
 		sh->pid[i] = pid;
 	}
@@ -435,6 +438,30 @@ CT_TEST(reap, correct_calls_again)
 	ct_pass();
 }
 
+/*
+ * The picture of the timing test: each grader child running, then ended
+ * but not yet reaped, and the call of reap_all, as measured (its CPU time
+ * is a total, in the title).
+ */
+static void save_reap_timeline(const struct plan *p, int n, uint64_t t0, uint64_t wall, uint64_t cpu, int polls)
+{
+	struct ct_interval ran[MAX_CHILDREN], zombie[MAX_CHILDREN], call = {t0, t0 + wall};
+
+	for (int i = 0; i < n; i++) {
+		ran[i] = (struct ct_interval){p[i].forked_ns, sh->ended_ns[i]};
+		zombie[i] = (struct ct_interval){sh->ended_ns[i], ct_reaped_at(p[i].pid)};
+	}
+	struct ct_timeline_group g[] = {{"the grader's children, running", ran, NULL, n, n},
+					{"ended, until reap_all reaped it", zombie, NULL, n, n},
+					{"reap_all(out, 4) (yours)", &call, NULL, 1, 1}};
+	char title[200];
+	snprintf(title, sizeof title,
+		 "reap_all with %d children ending %u and %u ms after their fork: %.0f ms of CPU in %.0f ms, %d empty "
+		 "WNOHANG polls",
+		 n, p[0].delay_ms, p[1].delay_ms, (double)cpu / 1e6, (double)wall / 1e6, polls);
+	ct_timeline_save("timing_sleeps_while_waiting", title, g, 3, false);
+}
+
 CT_TEST(reap, timing_sleeps_while_waiting)
 {
 	struct plan plan[] = {{.code = 9, .delay_ms = 170}, {.code = 8, .delay_ms = 260}};
@@ -448,6 +475,7 @@ CT_TEST(reap, timing_sleeps_while_waiting)
 	int got = reap_all(out, 4);
 	uint64_t cpu = ct_process_cpu_ns() - cpu0, wall = ct_now_ns() - t0;
 	int polls = ct_empty_wait_polls();
+	save_reap_timeline(plan, 2, t0, wall, cpu, polls);
 	end_leftovers(plan, 2, NULL);
 	CT_CHECK(got == 2, "reap_all(out, 4) returned %d with two children to reap; expected 2", got);
 	/* The count first: it does not depend on how busy the machine is. */

@@ -30,6 +30,7 @@
 #include "ct_order.h"
 #include "ct_pitfalls.h"
 #include "ct_test.h"
+#include "ct_timeline_lives.h"
 #include "spawn.h"
 
 CT_SUITE(spawn);
@@ -609,6 +610,16 @@ CT_TEST(spawn, timing_children_run_at_the_same_time)
 	ct_rendezvous_init(&rec->meet, MEET_N, 2000 * CT_MS);
 	errno = 0;
 	int ret = spawn_all(MEET_N, meeting_task, codes), err = errno;
+	double c = ct_concurrency(rec->when, MEET_N);
+	size_t most = ct_max_overlap(rec->when, MEET_N);
+	struct ct_interval lives[MAX_N];
+	struct ct_timeline_group g[] = {{"task(i) in spawn_all's children (yours)", rec->when, NULL, MEET_N, MEET_N},
+					ct_timeline_children("the children, fork to reaping", lives, MAX_N)};
+	char title[160];
+	snprintf(title, sizeof title,
+		 "spawn_all(%d, task, codes), each task 20 ms: at most %zu at once (concurrency %.2f)", MEET_N, most,
+		 c);
+	ct_timeline_save("timing_children_run_at_the_same_time", title, g, 2, false);
 	CT_CHECK(ret == 0, "spawn_all(%d, task, codes) %s; expected 0", MEET_N, returned(ret, err));
 	for (int i = 0; i < MEET_N; i++) {
 		CT_CHECK(rec->runs[i] == 1, "task(%d) ran %d times during spawn_all(%d, task, codes); expected once", i,
@@ -616,8 +627,6 @@ CT_TEST(spawn, timing_children_run_at_the_same_time)
 		CT_CHECK(rec->when[i].end_ns != 0, "task(%d) did not run to its end during spawn_all(%d, task, codes)",
 			 i, MEET_N);
 	}
-	double c = ct_concurrency(rec->when, MEET_N);
-	size_t most = ct_max_overlap(rec->when, MEET_N);
 	CT_CHECK(ct_rendezvous_met(&rec->meet),
 		 "the %d children of spawn_all(%d, ...) were never all alive at the same time: at most %zu "
 		 "ran at once (concurrency %.2f, where 1.00 means one after another). Start every child "

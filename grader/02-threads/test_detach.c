@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ct_test.h"
+#include "ct_timeline.h"
 #include "detach.h"
 
 CT_SUITE(detach);
@@ -29,12 +30,14 @@ static struct job_state {
 	int runs, trapped, released, finished;
 	void *arg;
 	pthread_t thread;
+	struct ct_interval when; /* ct_now_ns() as the job started and as it finished */
 } st;
 static int token;
 
 static void job(void *arg)
 {
 	pthread_mutex_lock(&lock);
+	st.when.start_ns = ct_now_ns();
 	st.runs++;
 	st.arg = arg;
 	st.thread = pthread_self();
@@ -47,6 +50,7 @@ static void job(void *arg)
 		if (pthread_cond_timedwait(&changed, &lock, &until) != 0)
 			break;
 	st.finished++;
+	st.when.end_ns = ct_now_ns();
 	pthread_cond_broadcast(&changed);
 	pthread_mutex_unlock(&lock);
 }
@@ -105,13 +109,24 @@ static void release_job(void)
 	pthread_mutex_unlock(&lock);
 }
 
-/* Starts the job the way every test does and checks the return value. */
-static void start_job(void)
+/* Starts the job the way every test does; returns what run_detached returned. */
+static int launch_job(void)
 {
 	ct_set_thread_start_delay(30 * CT_MS);
 	int ret = run_detached(job, &token);
 	overwrite_dead_frames();
+	return ret;
+}
+
+static void check_started(int ret)
+{
 	CT_CHECK(ret == 0, "run_detached(job, &token) returned %d; expected 0", ret);
+}
+
+/* Starts the job the way every test does and checks the return value. */
+static void start_job(void)
+{
+	check_started(launch_job());
 }
 
 CT_TEST(detach, correct_runs_the_job_once_with_its_argument)
@@ -186,14 +201,28 @@ CT_TEST(detach, timing_returns_without_waiting_for_the_job)
 {
 	uint64_t t0 = ct_now_ns();
 
-	start_job();
-	uint64_t returned_ms = (ct_now_ns() - t0) / CT_MS;
+	int ret = launch_job();
+	uint64_t returned_ns = ct_now_ns(), returned_ms = (returned_ns - t0) / CT_MS;
 	pthread_mutex_lock(&lock);
 	int finished_before_return = st.finished;
 	bool in_caller = st.runs > 0 && pthread_equal(st.thread, pthread_self());
 	pthread_mutex_unlock(&lock);
+	uint64_t released_ns = ct_now_ns();
 	release_job();
 	wait_until(job_finished, 3000);
+	pthread_mutex_lock(&lock);
+	struct ct_interval job_when = st.when;
+	pthread_mutex_unlock(&lock);
+	struct ct_interval call = {t0, returned_ns}, release = {released_ns, released_ns + 1};
+	struct ct_timeline_group g[] = {{"run_detached (yours)", &call, NULL, 1, 1},
+					{"job (held until released)", &job_when, NULL, 1, 1},
+					{"the test releases the job", &release, NULL, 1, 1}};
+	char title[160];
+	snprintf(title, sizeof title,
+		 "run_detached(job, &token) returned after %llu ms%s (every new thread starts 30 ms late)",
+		 (unsigned long long)returned_ms, in_caller ? ", having run the job itself" : "");
+	ct_timeline_save("timing_returns_without_waiting_for_the_job", title, g, 3, false);
+	check_started(ret);
 	CT_CHECK(!finished_before_return,
 		 "run_detached returned only after the job had finished (%llu ms): %s. Start the thread and return "
 		 "at once.",

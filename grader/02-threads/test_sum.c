@@ -21,6 +21,7 @@
 
 #include "ct_locks.h"
 #include "ct_test.h"
+#include "ct_timeline_lives.h"
 #include "sum.h"
 
 CT_SUITE(sum);
@@ -84,12 +85,9 @@ static const char *error_text(int err)
 }
 
 /* Runs parallel_sum(n, term, t) and checks its return value and total; call counts the calls of the test. */
-static void sum_and_check_call(size_t n, int t, sum_term term, int call)
+/* What one call of parallel_sum(n, term, t, &total) gave: the nth call of its test (nth_call). */
+static void check_sum_call(size_t n, int t, int call, int ret, long total)
 {
-	long total = -12345;
-
-	reset_records();
-	int ret = parallel_sum(n, term, t, &total);
 	CT_CHECK(ret == 0, "parallel_sum(%zu, term, %d, &total)%s returned %s; expected 0", n, t, nth_call(call),
 		 error_text(ret));
 	CT_CHECK(total == expected_sum(n), "parallel_sum(%zu, term, %d, &total)%s stored %ld; expected %ld%s", n, t,
@@ -97,6 +95,15 @@ static void sum_and_check_call(size_t n, int t, sum_term term, int call)
 		 total == -12345 + expected_sum(n)
 		     ? ": it added the sum to what *total held before instead of storing it"
 		     : "");
+}
+
+static void sum_and_check_call(size_t n, int t, sum_term term, int call)
+{
+	long total = -12345;
+
+	reset_records();
+	int ret = parallel_sum(n, term, t, &total);
+	check_sum_call(n, t, call, ret, total);
 }
 
 static void sum_and_check(size_t n, int t, sum_term term)
@@ -447,7 +454,8 @@ CT_TEST(sum, correct_two_calls_at_once)
  * term also notes which threads computed terms, and whether a thread
  * computing one held a mutex, so that a failure names its cause.
  */
-#define MEET_T 4
+#define MEET_T	  4
+#define MAX_LIVES 64 /* threads drawn at most */
 static struct ct_rendezvous meet;
 static _Thread_local int arrived_here;
 static atomic_int term_threads, terms_under_lock;
@@ -468,20 +476,25 @@ static long meeting_term(size_t i)
 CT_TEST(sum, timing_threads_work_at_the_same_time)
 {
 	size_t n = MEET_T * 5;
-	struct ct_interval iv[MEET_T] = {{0, 0}};
 
 	ct_rendezvous_init(&meet, MEET_T, 2000 * CT_MS);
-	sum_and_check(n, MEET_T, meeting_term);
+	long total = -12345;
+	reset_records();
+	int ret = parallel_sum(n, meeting_term, MEET_T, &total);
+	int created = ct_threads_created();
+	struct ct_interval iv[MAX_LIVES];
+	struct ct_timeline_group g = ct_timeline_threads("parallel_sum's threads (yours)", iv, MAX_LIVES);
+	size_t alive = ct_max_overlap(iv, (size_t)g.nsegs);
+	char title[160];
+	snprintf(title, sizeof title,
+		 "parallel_sum(%zu, term, %d, &total), each term 2 ms: %d threads, at most %zu alive at once", n,
+		 MEET_T, created, alive);
+	ct_timeline_save("timing_threads_work_at_the_same_time", title, &g, 1, false);
+	check_sum_call(n, MEET_T, 1, ret, total);
 	if (ct_rendezvous_met(&meet))
 		ct_pass();
-	int created = ct_threads_created();
 	CT_CHECK(created == MEET_T, "parallel_sum(%zu, term, %d, &total) created %d threads; expected %d", n, MEET_T,
 		 created, MEET_T);
-	for (int i = 0; i < MEET_T; i++) {
-		struct ct_thread_record r = ct_thread(i);
-		iv[i] = (struct ct_interval){r.start_ns, r.end_ns};
-	}
-	size_t alive = ct_max_overlap(iv, MEET_T);
 	int working = atomic_load(&term_threads), locked = atomic_load(&terms_under_lock);
 	CT_CHECK(working >= MEET_T,
 		 "the %d threads of parallel_sum(%zu, term, %d, &total) were never all working at the same time: "

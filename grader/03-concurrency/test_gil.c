@@ -28,8 +28,8 @@
 
 CT_SUITE(gil);
 
-#define THREADS 4
-#define ROUNDS 3
+#define THREADS	   4
+#define ROUNDS	   3
 #define COMPUTE_MS 2
 #define IO_MS	   15
 #define CALLS	   2
@@ -144,8 +144,9 @@ static void check_call(const char *what, int ret, int call, int n, int rounds)
 {
 	CT_CHECK(ret == 0, "%s returned %d; expected 0", what, ret);
 	for (int t = 0; t < ct_threads_created(); t++)
-		CT_CHECK(ct_thread(t).joined, "%s: thread %d of %d was never joined: join every thread before returning",
-			 what, t + 1, ct_threads_created());
+		CT_CHECK(ct_thread(t).joined,
+			 "%s: thread %d of %d was never joined: join every thread before returning", what, t + 1,
+			 ct_threads_created());
 	CT_CHECK(!bad_index, "%s called compute or wait_io with an index outside 0..%d", what, n - 1);
 	for (int t = 0; t < n; t++)
 		CT_CHECK(
@@ -157,15 +158,27 @@ static void check_call(const char *what, int ret, int call, int n, int rounds)
 		 what);
 }
 
-static int run(void)
+/* One call of run_with_gil(THREADS, &task) as the tests make it; returns what it returned. */
+static int run_unchecked(void)
 {
 	work_calibrate();
 	reset();
 	meeting = true;
 	ct_rendezvous_init(&meet, THREADS, 150 * CT_MS);
-	int ret = run_with_gil(THREADS, &task);
+	return run_with_gil(THREADS, &task);
+}
+
+static void check_run(int ret)
+{
 	CT_CHECK(ret == 0, "run_with_gil(%d, task) returned %d; expected 0", THREADS, ret);
 	CT_CHECK(!bad_index, "compute or wait_io was called with an index outside 0..%d", THREADS - 1);
+}
+
+static int run(void)
+{
+	int ret = run_unchecked();
+
+	check_run(ret);
 	return ret;
 }
 
@@ -347,13 +360,16 @@ CT_TEST(gil, timing_cpu_work_does_not_overlap)
 {
 	struct ct_interval all[THREADS * ROUNDS];
 
-	run();
+	int ret = run_unchecked();
 	flatten(all, seen[0].compute_when);
 	double c = ct_concurrency(all, THREADS * ROUNDS);
 	char title[160];
-	snprintf(title, sizeof title, "run_with_gil: %d threads x %d rounds (compute %d ms under the lock, wait_io %d ms); "
-		 "compute concurrency %.2f", THREADS, ROUNDS, COMPUTE_MS, IO_MS, c);
+	snprintf(title, sizeof title,
+		 "run_with_gil: %d threads x %d rounds (compute %d ms under the lock, wait_io %d ms); "
+		 "compute concurrency %.2f",
+		 THREADS, ROUNDS, COMPUTE_MS, IO_MS, c);
 	save("timing_cpu_work_does_not_overlap", title);
+	check_run(ret);
 	bool overlapped = ct_max_overlap(all, THREADS * ROUNDS) > 1;
 	CT_CHECK(!overlapped || !compute_unlocked,
 		 "the CPU work of different threads overlapped (concurrency %.2f; with a global lock it is 1.00): "
@@ -375,12 +391,14 @@ CT_TEST(gil, timing_io_waits_still_overlap)
 {
 	struct ct_interval all[THREADS * ROUNDS];
 
-	run();
+	int ret = run_unchecked();
 	flatten(all, seen[0].io_when);
 	double c = ct_concurrency(all, THREADS * ROUNDS);
 	char title[160];
-	snprintf(title, sizeof title, "run_with_gil: %d threads x %d rounds; wait_io concurrency %.2f", THREADS, ROUNDS, c);
+	snprintf(title, sizeof title, "run_with_gil: %d threads x %d rounds; wait_io concurrency %.2f", THREADS, ROUNDS,
+		 c);
 	save("timing_io_waits_still_overlap", title);
+	check_run(ret);
 	/* Say why, from what the threads did: they never lived at the same time, or waited holding a lock. */
 	struct ct_interval lives[THREADS];
 	int n = ct_threads_created() < THREADS ? ct_threads_created() : THREADS;

@@ -31,6 +31,7 @@
 #include "ct_order.h"
 #include "ct_pitfalls.h"
 #include "ct_test.h"
+#include "ct_timeline_lives.h"
 #include "pipeline.h"
 
 CT_SUITE(pipeline);
@@ -58,6 +59,7 @@ struct report {
 	size_t consumer_stops_after; /* the consumer returns after reading this much (0: at end of file) */
 	int exit_code[2];            /* the stage ends its process with _exit(code) (-1: returns) ... */
 	uint64_t end_delay_ns[2];    /* ... after waiting this long, once its I/O is done */
+	struct ct_interval when[2];  /* each stage (producer, consumer): from its start to the end of its I/O */
 };
 
 static struct report *rep;
@@ -91,6 +93,7 @@ static unsigned char byte_at(size_t i) { return (unsigned char)(i * 7 + i / 251)
 /* What a stage does once its I/O is done: return, or end its process as the test asked. */
 static void finish_stage(int k)
 {
+	rep->when[k].end_ns = ct_now_ns();
 	if (rep->exit_code[k] < 0)
 		return;
 	if (rep->end_delay_ns[k])
@@ -102,6 +105,7 @@ static void producer(void)
 {
 	unsigned char chunk[4096];
 
+	rep->when[0].start_ns = ct_now_ns();
 	rep->producer_pid = getpid();
 	rep->producer_on_pipe = is_pipe(STDOUT_FILENO);
 	note_ends(STDOUT_FILENO, &rep->producer_ends);
@@ -112,8 +116,10 @@ static void producer(void)
 		for (size_t i = 0; i < len; i++)
 			chunk[i] = byte_at(done + i);
 		ssize_t w = write(STDOUT_FILENO, chunk, len);
-		if (w <= 0)
+		if (w <= 0) {
+			rep->when[0].end_ns = ct_now_ns();
 			return;
+		}
 		for (ssize_t i = 0; i < w; i++)
 			rep->sent_sum += chunk[i] * (done + (size_t)i + 1);
 		done += (size_t)w;
@@ -129,6 +135,7 @@ static void consumer(void)
 	unsigned char chunk[4096];
 	ssize_t r;
 
+	rep->when[1].start_ns = ct_now_ns();
 	rep->consumer_pid = getpid();
 	rep->consumer_on_pipe = is_pipe(STDIN_FILENO);
 	note_ends(STDIN_FILENO, &rep->consumer_ends);
@@ -138,8 +145,10 @@ static void consumer(void)
 		for (ssize_t i = 0; i < r; i++)
 			rep->received_sum += chunk[i] * (rep->received + (size_t)i + 1);
 		rep->received += (size_t)r;
-		if (rep->consumer_stops_after && rep->received >= rep->consumer_stops_after)
+		if (rep->consumer_stops_after && rep->received >= rep->consumer_stops_after) {
+			rep->when[1].end_ns = ct_now_ns();
 			return;
+		}
 	}
 	rep->consumer_done = r == 0;
 	finish_stage(1);
@@ -180,6 +189,23 @@ static void prepare(size_t bytes, bool meet)
 	status[0] = status[1] = -1;
 }
 
+/* A timing test sets this: run_prepared then saves the timeline of its run under that name, before any check. */
+static const char *timeline_file;
+
+/* The stages as they reported themselves, and the children from fork to reaping. */
+static void save_timeline(const char *file)
+{
+	struct ct_interval lives[8];
+	struct ct_timeline_group g[] = {{"producer, consumer (the stages)", rep->when, NULL, 2, 2},
+					ct_timeline_children("run_pipeline's children, fork to reaping", lives, 8)};
+	char title[160];
+	snprintf(title, sizeof title,
+		 "run_pipeline(producer, consumer, status), %zu bytes through the pipe; each stage first waits up to "
+		 "0.5 s for the other",
+		 payload);
+	ct_timeline_save(file, title, g, 2, false);
+}
+
 /* Runs the pipeline as prepared; fails the test with the picture if it does not return. */
 static void run_prepared(const char *setting)
 {
@@ -188,6 +214,8 @@ static void run_prepared(const char *setting)
 	ct_api_reset();
 	ct_fds_snapshot(&fds_before);
 	bool returned = ct_run_within(call, NULL, DEADLINE_MS * CT_MS, "run_pipeline", names, 2, why, sizeof why);
+	if (timeline_file)
+		save_timeline(timeline_file);
 	CT_CHECK(returned,
 		 "run_pipeline(producer, consumer, status) did not return within %d s, with the producer writing %zu "
 		 "bytes%s. Where everything was blocked:\n%sThe consumer sees end of file only once every write end "
@@ -556,6 +584,7 @@ CT_TEST(pipeline, correct_works_when_the_caller_has_no_stdin_or_stdout)
 
 CT_TEST(pipeline, timing_stages_run_at_the_same_time)
 {
+	timeline_file = "timing_stages_run_at_the_same_time";
 	run(1000);
 	CT_CHECK(rep->producer_pid && rep->consumer_pid,
 		 "run_pipeline(producer, consumer, status) returned without running the %s: both stages must run, "

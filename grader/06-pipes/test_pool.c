@@ -30,12 +30,14 @@
 #include "ct_ipc.h"
 #include "ct_order.h"
 #include "ct_test.h"
+#include "ct_timeline_lives.h"
 #include "pool.h"
 
 CT_SUITE(pool);
 
 #define DEADLINE_MS 3000
 #define MAX_N 50000
+#define TIMED_N	    64	 /* inputs whose fn calls are timed */
 #define CRASH_INPUT 1007 /* fn crashes on this input when crashing is on */
 #define MAX_ENDS 12
 
@@ -63,6 +65,7 @@ struct shared {
 	bool note_ends;    /* each worker notes its pipe descriptors at its first input */
 	atomic_int nworkers_noted;
 	struct ends worker_ends[POOL_MAX_WORKERS];
+	struct ct_interval when[TIMED_N]; /* each call of fn on input i < TIMED_N, for the timeline */
 };
 
 static struct shared *sh;
@@ -153,6 +156,8 @@ static long fn(long x)
 	}
 	if (i < MAX_N)
 		sh->computed_in[i] = getpid();
+	if (i < TIMED_N)
+		sh->when[i] = (struct ct_interval){ct_now_ns(), 0};
 	if (first && in_worker) {
 		first = false;
 		if (sh->note_ends) {
@@ -173,6 +178,8 @@ static long fn(long x)
 		ct_sleep_ns(sh->sleep_ns);
 	else if (i < 200 && i % 5 == 0)
 		ct_sleep_ns(CT_MS); /* some inputs take longer, so results may come back out of order */
+	if (i < TIMED_N)
+		sh->when[i].end_ns = ct_now_ns();
 	return f(x);
 }
 
@@ -219,6 +226,40 @@ static void with_fault(enum ct_call call, struct ct_fault f)
 	job.faults[job.nfaults++].f = f;
 }
 
+/*
+ * The timeline of a run of n inputs: each fn call in the row of the worker
+ * that made it (in fork order; a last row for any other process), and each
+ * worker from fork to reaping.
+ */
+static void save_timeline(const char *file, int workers, size_t n)
+{
+	static struct ct_interval lives[POOL_MAX_WORKERS];
+	static int row[TIMED_N];
+	pid_t kids[POOL_MAX_WORKERS];
+	int forks = ct_forked(kids, POOL_MAX_WORKERS), nrows = forks < POOL_MAX_WORKERS ? forks : POOL_MAX_WORKERS;
+	int ncalls = n < TIMED_N ? (int)n : TIMED_N;
+	bool elsewhere = false;
+
+	for (int i = 0; i < ncalls; i++) {
+		row[i] = nrows;
+		for (int k = 0; k < nrows; k++)
+			if (kids[k] == sh->computed_in[i])
+				row[i] = k;
+		elsewhere |= row[i] == nrows;
+	}
+	struct ct_timeline_group g[] = {
+	    {"fn(input) in each worker", sh->when, row, ncalls, nrows + elsewhere},
+	    ct_timeline_children("pool_map's workers, fork to reaping", lives, POOL_MAX_WORKERS)};
+	char title[200];
+	snprintf(title, sizeof title, "pool_map(%d, fn, input, %zu, results), fn %.0f ms per input: %d fork()s%s",
+		 workers, n, (double)sh->sleep_ns / 1e6, forks,
+		 elsewhere ? " (the last row of fn: calls in another process)" : "");
+	ct_timeline_save(file, title, g, 2, false);
+}
+
+/* A timing test sets this: run() then saves the timeline of its run under that name, before any check. */
+static const char *timeline_file;
+
 /* Runs pool_map(workers, fn, input, n, results) under the deadline; fails with the picture if it hangs. */
 static void run(int workers, size_t n, const char *why_big)
 {
@@ -228,6 +269,7 @@ static void run(int workers, size_t n, const char *why_big)
 	setup();
 	memset(sh->computed_in, 0, sizeof sh->computed_in);
 	memset(sh->input_calls, 0, sizeof sh->input_calls);
+	memset(sh->when, 0, sizeof sh->when);
 	sh->nworkers_noted = 0;
 	sh->acted = false;
 	at_first_input.seen = false;
@@ -244,6 +286,8 @@ static void run(int workers, size_t n, const char *why_big)
 				      sizeof why);
 	job.fn = NULL;
 	job.input = NULL;
+	if (timeline_file)
+		save_timeline(timeline_file, workers, n);
 	CT_CHECK(returned, "pool_map(%d, fn, input, %zu, results) did not return within %d s%s. Where everything was "
 		 "blocked:\n%s%s", workers, n, DEADLINE_MS / 1000, why_big ? why_big : "", why,
 		 "Two rules keep a pool from hanging. A pipe holds about 64 KiB, and a write to a full pipe blocks "
@@ -693,6 +737,7 @@ CT_TEST(pool, timing_workers_compute_at_the_same_time)
 	sh->meet_on = true;
 	sh->sleep_ns = 5 * CT_MS;
 	ct_rendezvous_init(&sh->meet, 3, 1000 * CT_MS);
+	timeline_file = "timing_workers_compute_at_the_same_time";
 	run(3, 12, NULL);
 	check_results(3, 12);
 	pid_t seen[12];

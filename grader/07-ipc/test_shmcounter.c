@@ -27,6 +27,7 @@
 #include "ct_order.h"
 #include "ct_pitfalls.h"
 #include "ct_test.h"
+#include "ct_timeline_lives.h"
 #include "shmcounter.h"
 
 CT_SUITE(shmcounter);
@@ -130,11 +131,16 @@ static void try_count(struct shm_counter *c, int procs, long adds, uint64_t dead
 static const char default_hint[] = "A process waiting for a lock that is not process-shared may never be woken by "
 				   "the process that unlocks it; and every child must be waited for";
 
+static void check_ret(int procs, long adds)
+{
+	CT_CHECK(job.ret == 0, "count_in_processes(c, %d, %ld) returned %d (errno %d); expected 0", procs, adds,
+		 job.ret, job.err);
+}
+
 static void count(struct shm_counter *c, int procs, long adds)
 {
 	try_count(c, procs, adds, 3000, default_hint);
-	CT_CHECK(job.ret == 0, "count_in_processes(c, %d, %ld) returned %d (errno %d); expected 0", procs, adds,
-		 job.ret, job.err);
+	check_ret(procs, adds);
 }
 
 /* Children of the student's that ended with exit() instead of _exit(). */
@@ -582,7 +588,16 @@ CT_TEST(shmcounter, timing_children_run_at_the_same_time)
 	meet = ct_shared_alloc(sizeof *meet);
 	ct_rendezvous_init(meet, PROCS, 500 * CT_MS);
 	ct_set_fork_child_hook(meet_others);
-	count(c, PROCS, 100);
+	char why[4096];
+	bool returned = run_count(c, PROCS, 100, 3000, why, sizeof why);
+	struct ct_interval lives[2 * PROCS];
+	struct ct_timeline_group g = ct_timeline_children("the children, fork to reaping", lives, 2 * PROCS);
+	char title[160];
+	snprintf(title, sizeof title,
+		 "count_in_processes(c, %d, 100): each child first waits up to 0.5 s for the others", PROCS);
+	ct_timeline_save("timing_children_run_at_the_same_time", title, &g, 1, false);
+	check_returned(returned, 3000, why, default_hint);
+	check_ret(PROCS, 100);
 	CT_CHECK(ct_rendezvous_met(meet),
 		 "the %d children of count_in_processes(c, %d, 100) were never all alive at the same time (each "
 		 "waits up to 0.5 s for the others as it starts): fork them all, then wait for them",

@@ -20,6 +20,7 @@
 
 #include "ct_signals.h"
 #include "ct_test.h"
+#include "ct_timeline.h"
 #include "stopper.h"
 
 CT_SUITE(stopper);
@@ -40,7 +41,7 @@ struct call_report {
 	bool handler_during[MAX_ITEMS]; /* SIGTERM's action was a handler while that job ran */
 	int ret;
 	bool returned;
-	uint64_t returned_at;
+	uint64_t called_at, returned_at;
 	uint64_t signalled_at; /* just before the grader sent SIGTERM during this call; 0: it sent none */
 	uint64_t signal_sent;  /* just after kill() returned */
 };
@@ -244,6 +245,7 @@ static void run_and_stop(int calls, const int *max, const int *signal_at)
 		ct_todo_redirect(rep->todo, sizeof rep->todo);
 		for (int c = 0; c < calls; c++) {
 			rep->current = c;
+			rep->call[c].called_at = ct_now_ns();
 			rep->call[c].ret = run_until_stopped(job, max[c]);
 			rep->call[c].returned_at = ct_now_ns();
 			rep->call[c].returned = true;
@@ -440,12 +442,40 @@ CT_TEST(stopper, correct_the_handler_does_nothing_unsafe)
 	ct_pass();
 }
 
+/*
+ * One call as the child and the job saw it: the call, each item (even
+ * items in row 0, odd ones in row 1, so that where one ends shows), the
+ * signal.
+ */
+static void save_call_timeline(const char *file, const struct call_report *r, int max, int signal_at)
+{
+	static struct ct_interval items[MAX_ITEMS];
+	static int row[MAX_ITEMS];
+	int n = r->jobs < MAX_ITEMS ? r->jobs : MAX_ITEMS;
+
+	for (int k = 0; k < n; k++) {
+		items[k] = (struct ct_interval){r->started[k], r->finished[k]};
+		row[k] = k % 2;
+	}
+	struct ct_interval call = {r->called_at, r->returned ? r->returned_at : 0},
+			   signal = {r->signalled_at, r->signal_sent};
+	struct ct_timeline_group g[] = {{"run_until_stopped (yours)", &call, NULL, 1, 1},
+					{"job(item), even and odd items", items, row, n, 2},
+					{"the grader sends SIGTERM", &signal, NULL, r->signalled_at ? 1 : 0, 1}};
+	char title[160];
+	snprintf(title, sizeof title,
+		 "run_until_stopped(job, %d), items of %.0f ms, SIGTERM 5 ms into job %d: %d jobs ran", max,
+		 (double)item_ns / 1e6, signal_at, r->jobs);
+	ct_timeline_save(file, title, g, 3, false);
+}
+
 CT_TEST(stopper, timing_stops_promptly)
 {
 	const int max[] = {MAX_ITEMS}, at[] = {2};
 
 	run_and_stop(1, max, at);
 	struct call_report *r = &rep->call[0];
+	save_call_timeline("timing_stops_promptly", r, max[0], at[0]);
 	CT_CHECK(r->returned && r->jobs > 0,
 		 "run_until_stopped did not return after SIGTERM (see the correctness tests)");
 	uint64_t last_end = 0;

@@ -195,7 +195,7 @@ void report_print(FILE *f, const struct lesson_result *r, const char *tree, bool
 			shown_summary = cr->summary;
 		}
 		if (x->timelines) {
-			fprintf(f, "  what your workers did (one row per task, time to the right):\n");
+			fprintf(f, "  what ran when, as the grader saw it (time to the right, each row named on its left):\n");
 			print_indented(f, x->timelines, 4);
 		}
 		if (x->build_log && *x->build_log && (failed || verbose)) {

@@ -67,7 +67,7 @@ char *report_check_text(const struct exercise_result *x, enum check_kind c)
 	if (cr->details)
 		append(&text, cr->details);
 	if (c == CHECK_TIMING && x->timelines) {
-		append(&text, "what your workers did (one row per task, time to the right):");
+		append(&text, "what ran when, as the grader saw it (time to the right, each row named on its left):");
 		append(&text, x->timelines);
 	}
 	/* The compiler's output once, under the first check that failed (all of them fail when it did not build). */

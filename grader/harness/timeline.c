@@ -16,9 +16,10 @@
 #include "ct_timeline.h"
 #include "util.h"
 
-#define SVG_WIDTH 720
+#define PLOT_WIDTH 510 /* the time axis, in px */
 #define ROW_HEIGHT 16
-#define LABEL_WIDTH 190
+#define LABEL_WIDTH 190 /* at least; more for longer names */
+#define GLYPH_WIDTH 7.3  /* of a 12 px monospace character, about */
 
 /*
  * What a timeline file may hold: well above what the suites save (two
@@ -179,13 +180,19 @@ static void write_svg(const char *path, const struct loaded *t)
 	uint64_t span = 1;
 	int nrows = 0;
 
+	double label_width = LABEL_WIDTH;
 	for (int g = 0; g < t->ngroups; g++) {
 		nrows += t->groups[g].nrows;
 		for (int i = 0; i < t->groups[g].nsegs; i++)
 			if (t->groups[g].segs[i].end_ns > span)
 				span = t->groups[g].segs[i].end_ns;
+		/* The name, a space, a row number of up to 3 digits, a margin. */
+		double need = 10 + GLYPH_WIDTH * (double)(strlen(t->groups[g].name) + 6);
+		label_width = need > label_width ? need : label_width;
 	}
-	double plot = SVG_WIDTH - LABEL_WIDTH - 20, height = 50 + nrows * ROW_HEIGHT + t->ngroups * 6 + 20;
+	double plot = PLOT_WIDTH, height = 50 + nrows * ROW_HEIGHT + t->ngroups * 6 + 20;
+	double width = label_width + plot + 20, title_width = 20 + GLYPH_WIDTH * (double)strlen(t->title);
+	width = title_width > width ? title_width : width;
 	xmlTextWriterPtr w = xmlNewTextWriterFilename(path, 0);
 	if (!w)
 		return;
@@ -193,14 +200,14 @@ static void write_svg(const char *path, const struct loaded *t)
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "svg");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST "http://www.w3.org/2000/svg");
-	attr_num(w, "width", SVG_WIDTH);
+	attr_num(w, "width", width);
 	attr_num(w, "height", height);
 	xmlTextWriterWriteAttribute(w, BAD_CAST "font-family", BAD_CAST "monospace");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "font-size", BAD_CAST "12");
 	svg_text(w, 10, 18, t->title);
 	char scale[64];
 	snprintf(scale, sizeof scale, "0 to %.0f ms", (double)span / 1e6);
-	svg_text(w, LABEL_WIDTH, 36, scale);
+	svg_text(w, label_width, 36, scale);
 	double y = 46;
 	for (int g = 0; g < t->ngroups; g++) {
 		const struct ct_timeline_group *gr = &t->groups[g];
@@ -213,7 +220,7 @@ static void write_svg(const char *path, const struct loaded *t)
 		for (int i = 0; i < gr->nsegs; i++) {
 			const struct ct_interval *s = &gr->segs[i];
 			xmlTextWriterStartElement(w, BAD_CAST "rect");
-			attr_num(w, "x", LABEL_WIDTH + plot * (double)s->start_ns / (double)span);
+			attr_num(w, "x", label_width + plot * (double)s->start_ns / (double)span);
 			attr_num(w, "y", y + gr->row[i] * ROW_HEIGHT + 2);
 			attr_num(w, "width", plot * (double)(s->end_ns - s->start_ns) / (double)span + 0.5);
 			attr_num(w, "height", ROW_HEIGHT - 4);

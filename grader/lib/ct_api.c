@@ -73,6 +73,7 @@ static pthread_mutex_t forks_lock = PTHREAD_MUTEX_INITIALIZER;
 static pid_t forked[MAX_FORKS];
 static bool reaped[MAX_FORKS];
 static int reaped_status[MAX_FORKS]; /* waitpid's encoding */
+static uint64_t forked_ns[MAX_FORKS], reaped_ns[MAX_FORKS]; /* ct_now_ns() as fork and the wait returned */
 static int nforked;
 
 /*
@@ -393,6 +394,8 @@ pid_t __wrap_fork(void)
 		__real_pthread_mutex_lock(&forks_lock);
 		if (nforked < MAX_FORKS) {
 			reaped[nforked] = false;
+			forked_ns[nforked] = ct_now_ns();
+			reaped_ns[nforked] = 0;
 			forked[nforked++] = pid;
 		}
 		__real_pthread_mutex_unlock(&forks_lock);
@@ -413,6 +416,16 @@ int ct_forked(pid_t *out, int max)
 		out[i] = forked[i];
 	__real_pthread_mutex_unlock(&forks_lock);
 	return n;
+}
+
+int ct_forked_lives(struct ct_interval *out, int max)
+{
+	__real_pthread_mutex_lock(&forks_lock);
+	int n = nforked < MAX_FORKS ? nforked : MAX_FORKS;
+	for (int i = 0; i < n && i < max; i++)
+		out[i] = (struct ct_interval){forked_ns[i], reaped[i] ? reaped_ns[i] : 0};
+	__real_pthread_mutex_unlock(&forks_lock);
+	return n < max ? n : max;
 }
 
 int ct_empty_wait_polls(void)
@@ -438,6 +451,7 @@ static void note_reaped(pid_t pid, int status)
 		if (forked[i] == pid) {
 			reaped[i] = true;
 			reaped_status[i] = status;
+			reaped_ns[i] = ct_now_ns();
 		}
 	__real_pthread_mutex_unlock(&forks_lock);
 }

@@ -43,6 +43,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include "ct_timing.h"
 #include "ct_wraps.h"
 
 #define CT_MAX_THREADS 256
@@ -120,6 +121,13 @@ int ct_forked(pid_t *out, int max);
  * A child reaped by a call the grader does not wrap is not seen.
  */
 bool ct_reaped(pid_t pid, int *status);
+/*
+ * The lives of the children forked through fork() since the reset, in fork
+ * order (fills up to max; returns how many it filled): from just after the
+ * fork, in the parent, to the return of the wrapped wait call that reaped
+ * the child (end_ns 0: none has).  For pictures (ct_timeline.h).
+ */
+int ct_forked_lives(struct ct_interval *out, int max);
 
 /*
  * How many calls of the wait family (waitpid, waitid, wait3, wait4) made
