@@ -1,7 +1,5 @@
 /* racy.c - BROKEN: two threads add to one counter with no synchronisation. */
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "adders.h" /* run_adders(): starts two threads running add_many, joins them, prints */
 
 static long hits; /* shared by both threads, protected by nothing */
 
@@ -16,15 +14,5 @@ static void *add_many(void *arg)
 
 int main(int argc, char **argv)
 {
-	long n = argc > 1 ? atol(argv[1]) : 1000000;
-	pthread_t t[2];
-
-	for (int i = 0; i < 2; i++)
-		if (pthread_create(&t[i], NULL, add_many, &n) != 0)
-			return 1;
-	for (int i = 0; i < 2; i++)
-		if (pthread_join(t[i], NULL) != 0)
-			return 1;
-	printf("expected %ld, got %ld\n", 2 * n, hits);
-	return 0;
+	return run_adders(add_many, &hits, argc, argv);
 }
