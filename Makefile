@@ -159,6 +159,7 @@ coverage: $(CHECK_KIT) $(COVERAGE_KIT) ## which lines and branches of your file 
 test: $(KIT_ALL) $(UNIT_BINS) $(HG_PROGRAMS) $(KIT_TESTS) $(PACK) $(PLATFORM_CHECK) ## the kit's own tests (solutions pass, skeletons and wrong variants fail)
 	$(Q)status=0; $(KIT_TESTS) --unit '$(UNIT_BINS)' $(if $(LESSON),--lesson '$(LESSON)') || status=1; \
 	$(HARNESS) --check-skeletons || status=1; \
+	bash tests/lesson_programs.sh || status=1; \
 	$(if $(LESSON),,bash tests/class.sh || status=1; bash tests/platforms.sh || status=1;) exit $$status
 
 bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson: each RACE= mode, no-compile, TODO (RUNS=5)

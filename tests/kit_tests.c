@@ -290,46 +290,6 @@ static void test_solutions(const struct lesson *l)
 	free(sol);
 }
 
-/*
- * Every program beside a lesson's text (lessons/NN-slug/NAME.c, the ones
- * the text asks the student to run) compiles with the kit's warnings as
- * errors and runs to a 0 exit within 20 s, so the text cannot drift from
- * code that builds.  A lesson without such a directory has nothing to check.
- */
-static void test_lesson_programs(const struct lesson *l)
-{
-	char *dir = xasprintf("lessons/%s", l->slug);
-	int n;
-	char **names = list_dir(dir, &n);
-
-	for (int i = 0; i < n; i++) {
-		size_t len = strlen(names[i]);
-		if (len < 3 || strcmp(names[i] + len - 2, ".c") != 0)
-			continue;
-		char *src = xasprintf("%s/%s", dir, names[i]);
-		char *bin = xasprintf("%s/%s-%.*s", out_dir, l->slug, (int)(len - 2), names[i]);
-		char *log = xasprintf("%s.log", bin);
-		char *cc[] = {"gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-pthread", "-o", bin, src, NULL};
-		int rc = run(cc, log, 120, NULL);
-		if (rc == 0) {
-			char *prog[] = {bin, NULL};
-			rc = run(prog, log, 20, NULL);
-			result(rc == 0, "%s: the lesson's program %s compiles with -Wall -Wextra -Werror and runs (exit 0)%s%s",
-			       l->slug, src, rc ? "; see " : "", rc ? log : "");
-		} else {
-			result(false, "%s: the lesson's program %s compiles with -Wall -Wextra -Werror; see %s", l->slug, src,
-			       log);
-		}
-		free(src);
-		free(bin);
-		free(log);
-	}
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	free(dir);
-}
-
 static void test_skeletons(const struct lesson *l)
 {
 	for (int i = 0; i < l->nexercises; i++) {
@@ -1497,7 +1457,6 @@ int main(int argc, char **argv)
 		test_mirror(&ls[i]);
 		test_solutions(&ls[i]);
 		test_skeletons(&ls[i]);
-		test_lesson_programs(&ls[i]);
 		test_variants(&ls[i]);
 		test_alternatives(&ls[i]);
 		test_clauses(&ls[i]);
