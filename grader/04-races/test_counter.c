@@ -85,7 +85,7 @@ static void check_locking(const char *what)
 	CT_CHECK(nh == 0, "%s returned still holding %d lock%s: unlock before returning", what, nh, nh == 1 ? "" : "s");
 }
 
-CT_TEST(counter, correct_add_and_get_take_the_counters_lock)
+CT_TEST(counter, correct_add_and_get_take_the_lock_of_the_counter)
 {
 	init(&shared);
 	ct_lock_log_start();

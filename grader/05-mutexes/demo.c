@@ -224,7 +224,8 @@ static void granularity(void)
 	printf("1. Granularity: one global lock (this demo's own bank) or one lock per account (the\n"
 	       "   reference bank.c). The same transfers are made by 1 thread, then shared by %d threads\n"
 	       "   (median of %d runs). In the last four rows each transfer then spends about 1 us on the\n"
-	       "   sender's history, under a lock: the global one, or that account's own.\n\n",
+	       "   sender's history, under a lock: the global one, or that account's own. \"per second\"\n"
+	       "   is transfers per second of wall-clock time with 4 threads.\n\n",
 	       NTHREADS, REPEAT);
 	printf("   %-15s %-18s %10s %10s %8s %12s\n", "lock", "transfers", "1 thread", "4 threads", "speedup",
 	       "per second");
