@@ -6,6 +6,7 @@
 #include "ct_locks.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -27,6 +28,8 @@ struct lock_thread {
 		_Atomic(const pthread_mutex_t *) m;
 		_Atomic uintptr_t pc;
 	} held[CT_MAX_HELD];
+	_Atomic(const pthread_mutex_t *) tried; /* the last trylock, if it returned EBUSY */
+	atomic_ulong busy;                      /* trylocks that returned EBUSY */
 };
 
 #define MAX_RECORDS (CT_MAX_THREADS + 64)
@@ -44,8 +47,15 @@ static _Thread_local struct ct_interval *cs_log;
 static _Thread_local int cs_max, cs_count;
 static _Thread_local uint64_t cs_start;
 
-static _Atomic uint64_t hold_ns;
+static _Atomic uint64_t hold_ns, lockstep_ns;
+static _Atomic uint64_t window_end; /* when the lockstep window open now closes (ct_now_ns) */
 static atomic_bool yield_at_locks;
+
+/* The watchdog's advice under a cycle (ct_set_deadlock_advice); empty: the default. */
+static char advice[512];
+static const char default_advice[] =
+	"Take locks in one global order everywhere (for example, the lower account number first), so that no "
+	"such cycle can form.";
 
 /* Names, written by the test's thread before it starts workers; names_lock protects them. */
 #define MAX_NAMES 128
@@ -74,7 +84,9 @@ void ct_locks_reset(void)
 	nnames = 0;
 	__real_pthread_mutex_unlock(&names_lock);
 	hold_ns = 0;
+	lockstep_ns = 0;
 	yield_at_locks = false;
+	advice[0] = '\0';
 	nlog = 0;
 }
 
@@ -122,6 +134,10 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len)
 
 void ct_set_lock_hold(uint64_t ns) { hold_ns = ns; }
 void ct_set_yield_at_locks(bool on) { yield_at_locks = on; }
+void ct_set_lock_lockstep(uint64_t ns) { lockstep_ns = ns; }
+
+/* Set by the test's thread before it starts workers; read by the watchdog only. */
+void ct_set_deadlock_advice(const char *text) { snprintf(advice, sizeof advice, "%s", text ? text : ""); }
 
 /* The knobs act in threads created through pthread_create and in forked children (ct_locks.h). */
 static bool knobs_apply(void) { return ct_current_thread() >= 0 || ct_in_forked_child(); }
@@ -191,11 +207,28 @@ static void after_taking(const pthread_mutex_t *m, uintptr_t pc, struct lock_thr
 		ct_sleep_ns(ns);
 }
 
-/* Before a call that may block for a lock: the yield knob. */
+/* The lockstep knob, before any lock, trylock or unlock: wait for the window to close, opening one if none is. */
+static void wait_for_window(void)
+{
+	uint64_t w = lockstep_ns;
+
+	if (!w || !knobs_apply())
+		return;
+	uint64_t now = ct_now_ns(), end = window_end;
+	/* A failed exchange reloads end: another thread opened a window first. */
+	while (end <= now && !atomic_compare_exchange_weak(&window_end, &end, now + w))
+		;
+	if (end <= now)
+		end = now + w;
+	ct_sleep_ns(end - now);
+}
+
+/* Before a call that may block for a lock: the yield and lockstep knobs. */
 static void before_locking(void)
 {
 	if (yield_at_locks && knobs_apply())
 		sched_yield();
+	wait_for_window();
 }
 
 int __wrap_pthread_mutex_lock(pthread_mutex_t *m)
@@ -222,11 +255,18 @@ int __wrap_pthread_mutex_trylock(pthread_mutex_t *m)
 {
 	CT_ENTER(pthread_mutex_trylock);
 	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
+	struct lock_thread *t = self();
 	int err;
 
+	wait_for_window();
 	err = __real_pthread_mutex_trylock(m);
+	if (t) {
+		t->tried = err == EBUSY ? m : NULL;
+		if (err == EBUSY)
+			t->busy++;
+	}
 	if (!err)
-		after_taking(m, pc, self());
+		after_taking(m, pc, t);
 	return err;
 }
 
@@ -254,6 +294,7 @@ int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 	struct lock_thread *t = self();
 	int err;
 
+	wait_for_window();
 	/* Forget it first: for a moment nobody is seen holding it, never two threads. */
 	if (t)
 		pop_held(t, m);
@@ -338,6 +379,27 @@ int ct_locks_held(const pthread_mutex_t **out, int max)
 
 	for (int i = 0; i < n && i < max; i++)
 		out[i] = t->held[i].m;
+	return n;
+}
+
+int ct_locks_snapshot(struct ct_lock_view *out, int max)
+{
+	int n = atomic_load(&nrecords);
+
+	if (n > MAX_RECORDS)
+		n = MAX_RECORDS;
+	for (int i = 0; i < n && i < max; i++) {
+		const struct lock_thread *r = &records[i];
+		struct ct_lock_view *v = &out[i];
+
+		v->slot = r->slot;
+		v->nheld = r->nheld;
+		for (int h = 0; h < v->nheld && h < CT_MAX_HELD; h++)
+			v->held[h] = r->held[h].m;
+		v->waiting = r->waiting;
+		v->tried = r->tried;
+		v->busy = r->busy;
+	}
 	return n;
 }
 
@@ -495,8 +557,7 @@ static bool find_deadlock(char *buf, size_t len)
 		}
 		if (strcmp(ending, "cycle") == 0)
 			fprintf(f, "Each of these threads waits for a lock that the next one holds, so none of them can "
-				   "ever go on: a deadlock. Take locks in one global order everywhere (for example, the "
-				   "lower account number first), so that no such cycle can form.\n");
+				   "ever go on: a deadlock. %s\n", advice[0] ? advice : default_advice);
 		else if (strcmp(ending, "self") == 0)
 			fprintf(f, "A thread waits for a lock it already holds itself: a mutex locked twice by the same "
 				   "thread waits forever. It was locked and never unlocked: unlock on every path out of "
