@@ -80,6 +80,7 @@ SRC ?=
 VERBOSE ?=
 JSON ?=
 CSV ?=
+CONFIRM ?=
 RUNS ?= 5
 LOAD ?=
 GRADE_OPTS = $(if $(LESSON),--lesson '$(LESSON)') $(if $(EXERCISE),--exercise '$(EXERCISE)') \
@@ -98,12 +99,13 @@ help: ## show this help (the default)
 	@echo
 	@echo "Usage: make TARGET [LESSON=N] [EXERCISE=name] [SOLUTION=1] [V=1]"
 	@echo
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1|/' | \
-		awk -F'|' '{ printf "  %-16s %s\n", $$1, $$2 }'
+	@grep -hE '^[a-z_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z_.-]+):.*## /  \1|/' | \
+		awk -F'|' '{ if (length($$1) > 14) printf "  %s\n  %-14s %s\n", $$1, "", $$2; else printf "  %-14s %s\n", $$1, $$2 }'
 	@echo
 	@echo "Options: LESSON=3, 03 or 03-slug (default: all)  EXERCISE=name  SOLUTION=1 (grade the"
 	@echo "         reference solutions)  SRC=dir (grade another tree laid out like exercises/)"
 	@echo "         VERBOSE=1 (more detail, timelines)  JSON=file / CSV=file (write a report)  V=1 (show commands)"
+	@echo "         CONFIRM=1 (make reset of a whole lesson)"
 	@echo
 	@echo "Start here:  make list   then   make check LESSON=1"
 
@@ -131,8 +133,26 @@ list: $(HARNESS) ## list the lessons and their exercises
 hint: $(HARNESS) ## show the next hint: make hint LESSON=1 EXERCISE=spawn
 	$(Q)$(HARNESS) --hint $(GRADE_OPTS)
 
+progress: $(HARNESS) ## your status, points and last check per exercise, and what to do next
+	$(Q)$(HARNESS) --progress
+
+watch: $(CHECK_KIT) ## check again at every save: make watch LESSON=1 [EXERCISE=spawn] (Ctrl-C stops)
+	$(Q)if [ -z '$(LESSON)' ]; then echo "concur: make watch LESSON=N [EXERCISE=name]" >&2; exit 2; fi
+	$(Q)$(HARNESS) --watch $(GRADE_OPTS)
+
+reset: $(HARNESS) ## put an exercise's skeleton back (yours is backed up): make reset LESSON=1 EXERCISE=spawn
+	$(Q)if [ -z '$(LESSON)' ]; then echo "concur: make reset LESSON=N EXERCISE=name (or CONFIRM=1 for the whole lesson)" >&2; exit 2; fi
+	$(Q)$(HARNESS) --reset --lesson '$(LESSON)' $(if $(EXERCISE),--exercise '$(EXERCISE)') \
+	  $(if $(filter 1 yes,$(CONFIRM)),--all-exercises)
+
+COVERAGE_KIT := $(KIT)/grader/lib/ct_coverage.o $(KIT)/libct_gcov.a
+coverage: $(CHECK_KIT) $(COVERAGE_KIT) ## which lines and branches of your file the tests ran: make coverage LESSON=1 [EXERCISE=spawn]
+	$(Q)if [ -z '$(LESSON)' ]; then echo "concur: make coverage LESSON=N [EXERCISE=name]" >&2; exit 2; fi
+	$(Q)$(HARNESS) --coverage $(GRADE_OPTS)
+
 test: $(KIT_ALL) $(UNIT_BINS) $(HG_PROGRAMS) $(KIT_TESTS) $(PACK) $(PLATFORM_CHECK) ## the kit's own tests (solutions pass, skeletons and wrong variants fail)
 	$(Q)status=0; $(KIT_TESTS) --unit '$(UNIT_BINS)' $(if $(LESSON),--lesson '$(LESSON)') || status=1; \
+	$(HARNESS) --check-skeletons || status=1; \
 	$(if $(LESSON),,bash tests/class.sh || status=1; bash tests/platforms.sh || status=1;) exit $$status
 
 bench: $(KIT_ALL) $(KIT_TESTS) ## median time of `make check` per lesson on the solutions (RUNS=5)
@@ -148,10 +168,14 @@ format: ## reformat the kit's C sources with clang-format
 	$(Q)command -v clang-format >/dev/null || { echo "concur: make format needs clang-format:  apt-get install clang-format" >&2; exit 2; }
 	$(Q)clang-format -i $(LIB_SRC) $(TEST_SRC) $(DRIVER_SRC) $(HARNESS_SRC) grader/platforms/*.c grader/*/*.h grader/lib/*.h
 
-clean: ## remove build/ (all compiled files, reports and saved hint progress)
+skeletons: $(HARNESS) ## (contributors) after changing a skeleton in exercises/: rewrite grader/skeletons.json
+	$(Q)$(HARNESS) --write-skeletons
+.PHONY: skeletons
+
+clean: ## remove build/ (compiled files, reports, your progress, hints seen and reset backups)
 	$(Q)rm -rf $(BUILD)
 
-.PHONY: help check grade list hint test bench bench-grade soak demo format clean deps
+.PHONY: help check grade list hint progress watch reset coverage test bench bench-grade soak demo format clean deps
 
 # A student release (make dist) has neither the kit's tests nor the solutions' code.
 ifeq ($(wildcard tests/kit_tests.c),)
@@ -235,14 +259,24 @@ $(SENTINEL_H): $(KIT)/sentinel
 	$(Q)printf '/* Generated from %s: the exit status that proves a test ran to its end. */\n#define CT_SENTINEL %d\n' \
 	  $< $$(cat $<) > $@
 
+# How each part of the kit is compiled: the rules below and compile_commands.json use these.
+LIB_CFLAGS = $(HOST_CFLAGS) $(CRITERION_CFLAGS) -I$(KIT)/include -Igrader/lib
+lesson_cflags = $(LIB_CFLAGS) -Isolutions/$(1)
+demo_cflags = $(HOST_CFLAGS) -Igrader/lib -Igrader/$(1) -Isolutions/$(1) -I$(KIT)/include
+HARNESS_CFLAGS = $(HOST_CFLAGS) $(XML_CFLAGS) -Igrader/harness -Igrader/lib
+KIT_TEST_CFLAGS = $(HOST_CFLAGS) $(CRITERION_CFLAGS) $(XML_CFLAGS) -I$(KIT)/include -Igrader/lib -Igrader/harness
+
 $(KIT)/grader/lib/%.o: grader/lib/%.c $(SENTINEL_H) | $(DEPS_OK)
 	$(say) CC $<
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) -I$(KIT)/include -Igrader/lib -c $< -o $@
+	$(Q)$(CC) $(LIB_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 LIB_COMMON := $(call obj,grader/lib/ct_clock.c grader/lib/ct_timing.c grader/lib/procs.c)
 $(LIBCT_TEST): $(LIB_COMMON) $(call obj,grader/lib/ct_api.c grader/lib/ct_fault.c grader/lib/ct_ipc.c grader/lib/ct_locks.c grader/lib/ct_order.c grader/lib/ct_pitfalls.c grader/lib/ct_sched.c grader/lib/ct_signals.c grader/lib/ct_test.c grader/lib/ct_timeline.c)
-$(LIBCT_DRIVER): $(LIB_COMMON) $(call obj,grader/lib/ct_driver.c)
+$(LIBCT_DRIVER): $(LIB_COMMON) $(call obj,grader/lib/ct_driver.c grader/lib/ct_driver_yield.c)
+# No debug information in the drivers' mutex wrappers, so that Helgrind's stacks show no file of
+# theirs and the harness names the student's line that called them (ct_driver_yield.c).
+$(call obj,grader/lib/ct_driver_yield.c): HOST_CFLAGS += -g0
 $(LIBCT_TEST) $(LIBCT_DRIVER):
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -251,8 +285,7 @@ $(LIBCT_TEST) $(LIBCT_DRIVER):
 $(KIT)/grader/%.o: grader/%.c $(SENTINEL_H) | $(DEPS_OK)
 	$(say) CC $<
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) -I$(KIT)/include -Igrader/lib \
-	  -Isolutions/$(word 2,$(subst /, ,$<)) -c $< -o $@
+	$(Q)$(CC) $(call lesson_cflags,$(word 2,$(subst /, ,$<))) $(DEPFLAGS) -c $< -o $@
 
 define lesson_lib
 $(KIT)/grader/$(1)/liblesson.a: $(call obj,$(call support_src,$(1)))
@@ -273,7 +306,7 @@ define demo_rule
 $(KIT)/demo-$(1): grader/$(1)/demo.c $(wildcard solutions/$(1)/*.c) $(KIT)/grader/$(1)/liblesson.a $(DEMO_OBJ) \
   $(wildcard grader/lib/*.h grader/$(1)/*.h solutions/$(1)/*.h) $(SENTINEL_H) | $(DEPS_OK)
 	$$(say) LD $$@
-	$$(Q)$$(CC) $$(HOST_CFLAGS) -Igrader/lib -Igrader/$(1) -Isolutions/$(1) -I$$(KIT)/include -o $$@ \
+	$$(Q)$$(CC) $$(call demo_cflags,$(1)) -o $$@ \
 	  $$(filter %.c,$$^) $$(filter %.a,$$^) $$(filter %.o,$$^) $$(JANSSON_LIBS)
 endef
 $(foreach l,$(LESSONS),$(if $(wildcard grader/$(l)/demo.c),$(eval $(call demo_rule,$(l)))))
@@ -287,7 +320,7 @@ HARNESS_OBJ := $(call obj,$(HARNESS_SRC))
 $(KIT)/grader/harness/%.o: grader/harness/%.c | $(DEPS_OK)
 	$(say) CC $<
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(XML_CFLAGS) -Igrader/harness -Igrader/lib -c $< -o $@
+	$(Q)$(CC) $(HARNESS_CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(HARNESS): $(HARNESS_OBJ) $(call obj,grader/lib/procs.c grader/lib/ct_timeline.c grader/lib/ct_clock.c grader/lib/ct_timing.c)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(JANSSON_LIBS) $(XML_LIBS) $(ARCHIVE_LIBS) -ldl
@@ -308,8 +341,7 @@ $(KIT_TESTS): $(KIT)/tests/kit_tests.o $(KIT)/tests/kit_clauses.o $(KIT)/tests/k
 $(KIT)/tests/%.o: tests/%.c | $(DEPS_OK)
 	$(say) CC $<
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $(CRITERION_CFLAGS) $(XML_CFLAGS) -I$(KIT)/include \
-	  -Igrader/lib -Igrader/harness -c $< -o $@
+	$(Q)$(CC) $(KIT_TEST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # Unit tests of the harness and the timing library (Criterion).
 UNIT_DEPS := $(filter-out $(KIT)/grader/harness/main.o,$(HARNESS_OBJ)) $(LIB_COMMON) $(call obj,grader/lib/ct_timeline.c)
@@ -326,6 +358,15 @@ PRINT_LDFLAGS := $(KIT)/tests/print-test-ldflags
 $(PRINT_LDFLAGS): $(KIT)/tests/print_test_ldflags.o $(call obj,grader/harness/wrap_flags.c grader/harness/util.c)
 	$(say) LD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
+# The coverage build links the kit's ct_coverage.o and this copy of libgcov,
+# whose calls of the wrap table (all but fork) go to the real functions
+# (grader/lib/ct_coverage.c says why).
+$(KIT)/libct_gcov.a: $(PRINT_LDFLAGS)
+	$(say) GEN $@
+	$(Q)lib=$$($(CC) -print-file-name=libgcov.a); [ -f "$$lib" ] || { echo "concur: $(CC) has no libgcov.a" >&2; exit 2; }; \
+	  flags=$$($(PRINT_LDFLAGS)) || exit 2; \
+	  syms=$$(printf '%s\n' $$flags | sed -n 's/^-Wl,--wrap=//p' | grep -vx fork); [ -n "$$syms" ] || exit 2; \
+	  objcopy $$(for s in $$syms; do printf -- '--redefine-sym %s=__real_%s ' "$$s" "$$s"; done) "$$lib" $@
 LIB_UNIT_BINS := $(KIT)/tests/unit/test_wraps $(KIT)/tests/unit/test_testlib
 $(LIB_UNIT_BINS:%=%.o): HOST_CFLAGS += -O0 -fno-builtin
 $(LIB_UNIT_BINS:%=%.o): $(SENTINEL_H)
@@ -340,8 +381,35 @@ $(KIT)/tests/unit/helgrind_programs/%: tests/unit/helgrind_programs/%.c | $(DEPS
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) -O0 -o $@ $<
 
+# ---- editors: compile_commands.json for clangd --------------------------
+# Students' files as the harness compiles them (its flags, the pristine
+# headers of solutions/ and grader/lib on the include path), and the kit's
+# own sources as the rules above compile them.
+cc_entry = {"directory": "$(CURDIR)", "file": "$(1)", "command": "$(strip $(CC) $(2) -c $(1) -o $(3))"},
+student_entries = $(foreach l,$(LESSONS),$(foreach f,$(wildcard exercises/$(l)/*.c solutions/$(l)/*.c),\
+	$(call cc_entry,$(f),$(1) -Isolutions/$(l) -Igrader/lib,$(BUILD)/editor/$(f:.c=.o))$(newline)))
+kit_entries = $(foreach f,$(LIB_SRC),$(call cc_entry,$(f),$(LIB_CFLAGS),$(call obj,$(f)))$(newline)) \
+	$(foreach l,$(LESSONS),$(foreach f,$(filter-out %/demo.c,$(wildcard grader/$(l)/*.c)),\
+	  $(call cc_entry,$(f),$(call lesson_cflags,$(l)),$(call obj,$(f)))$(newline))) \
+	$(foreach f,$(wildcard grader/*/demo.c),$(call cc_entry,$(f),$(call demo_cflags,$(word 2,$(subst /, ,$(f)))),$(KIT)/demo.o)$(newline)) \
+	$(foreach f,$(HARNESS_SRC),$(call cc_entry,$(f),$(HARNESS_CFLAGS),$(call obj,$(f)))$(newline)) \
+	$(foreach f,$(wildcard tests/*.c tests/unit/*.c),$(call cc_entry,$(f),$(KIT_TEST_CFLAGS),$(call obj,$(f)))$(newline)) \
+	$(foreach f,$(wildcard tests/unit/helgrind_programs/*.c),$(call cc_entry,$(f),$(HOST_CFLAGS) -O0,$(call obj,$(f)))$(newline))
+define newline
+
+
+endef
+compile_commands.json: $(HARNESS) $(SENTINEL_H) ## for clangd and other editors: how every C file here is compiled
+	$(say) GEN $@
+	$(file >$@.tmp,[$(newline)$(call student_entries,$(shell $(HARNESS) --print-cflags))$(kit_entries))
+	$(Q)sed -i -e '/^ *$$/d' -e 's/^ *{/  {/' -e '$$ s/},$$/}/' $@.tmp && echo ']' >> $@.tmp && mv $@.tmp $@
+	$(Q)echo "Wrote $@ ($$(grep -c '"file"' $@) files): clangd finds it here by itself."
+.PHONY: compile_commands.json
+
 helgrind-fixtures: ## remake tests/unit/fixtures/hgp_* from tests/unit/helgrind_programs/ under Helgrind (slow)
 	$(Q)bash tests/unit/helgrind_programs/regenerate.sh
-.PHONY: helgrind-fixtures
+race-mode-fixtures: ## remake tests/unit/fixtures/drd_* and tsan_* from tests/unit/helgrind_programs/ (slow)
+	$(Q)bash tests/unit/helgrind_programs/regenerate_race_modes.sh
+.PHONY: helgrind-fixtures race-mode-fixtures
 
 -include $(shell find $(KIT) -name '*.d' 2>/dev/null)

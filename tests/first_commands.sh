@@ -10,11 +10,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/concur-first-XXXXXX")
+# As root, the sandbox's user ids compile and run inside the clones: mktemp's 0700 would keep them out.
+chmod 755 "$scratch"
 trap 'rm -rf "$scratch"' EXIT
 passed=0 failed=0
 
 # first TARGET-ARGS EXPECTED-STATUS WORDS: clone, run make TARGET-ARGS, check the status and that
-# the output has WORDS (if not empty).
+# the output has WORDS (if not empty).  With run="timeout ..." set, make runs under it.
+run=
 first() {
 	local args=$1 want=$2 words=$3 dir log rc t0 t1
 	dir="$scratch/clone-$((passed + failed))"
@@ -24,7 +27,7 @@ first() {
 	log="$dir.log"
 	t0=$(date +%s%N)
 	# shellcheck disable=SC2086
-	(cd "$dir" && make $args) >"$log" 2>&1
+	(cd "$dir" && $run make $args) >"$log" 2>&1
 	rc=$?
 	t1=$(date +%s%N)
 	secs=$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')
@@ -53,6 +56,25 @@ done
 first "demo LESSON=1" 2 "make demo LESSON=N, where N is one of"
 first "bench LESSON=1 RUNS=1" 0 "01-processes"
 first "soak LESSON=1 RUNS=1" 0 "false failures: 0"
+first "progress" 0 "Next: read lessons/01-processes.md"
+first "reset LESSON=1 EXERCISE=spawn" 0 "already the pristine skeleton"
+first "reset LESSON=1" 2 "CONFIRM=1"
+first "coverage LESSON=1 EXERCISE=spawn" 0 "% of lines"
+first "compile_commands.json" 0 "Wrote compile_commands.json"
+first "skeletons" 0 ""
+# make watch runs until Ctrl-C: it is sent (to its process group, as a terminal does) once the
+# first check has ended; make then ends by that signal (status 130).  A command started with &
+# by a script ignores SIGINT; a command in a terminal does not: so neither does this one.
+stop_after_first_check() {
+	setsid env --default-signal=INT "$@" &
+	local pid=$!
+	for _ in $(seq 3000); do grep -q '^concur watch: .*Watching' "$log" && break; sleep 0.1; done
+	kill -INT -- "-$pid"
+	wait "$pid"
+}
+run=stop_after_first_check
+first "watch LESSON=1 EXERCISE=spawn" 130 "concur watch: some checks do not pass yet"
+run=
 first "deps" 0 ""
 first "dist" 0 "concur-student.tar.gz"
 first "gradescope LESSON=1" 0 "gradescope-01.zip"

@@ -35,7 +35,8 @@ int run_threads(int n, runner_task task);
  * n children at the same time, and wait for them all before returning (no
  * zombies).  Each child ends with _exit(0) after its task.  Returns 0, or -1
  * with errno set if a fork or a wait failed (children already started are
- * waited for first).  Requires 1 <= n <= 64.
+ * waited for first).  A wait interrupted by a signal (EINTR) has not
+ * failed: it is made again.  Requires 1 <= n <= 64.
  */
 int run_processes(int n, runner_task task);
 

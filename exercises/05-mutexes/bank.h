@@ -39,7 +39,8 @@ enum transfer_result {
 /*
  * bank_init - n accounts (1 <= n <= BANK_MAX_ACCOUNTS), each holding
  * `initial` (>= 0), each with its own lock initialised.  Returns 0, EINVAL
- * for a bad n or initial, or the error number of pthread_mutex_init.
+ * for a bad n or initial, or the error number of pthread_mutex_init (after
+ * destroying the locks it had already initialised, and only those).
  */
 int bank_init(struct bank *b, int n, long initial, bank_audit audit);
 

@@ -29,7 +29,8 @@ typedef void (*pipeline_stage)(void);
  * status[0] (producer) and status[1] (consumer).
  *
  * Returns 0, or -1 with errno set if pipe, fork or waitpid failed (children
- * already started are still waited for).
+ * already started are still waited for).  A waitpid interrupted by a signal
+ * (EINTR) has not failed: call it again.
  */
 int run_pipeline(pipeline_stage producer, pipeline_stage consumer, int status[2]);
 

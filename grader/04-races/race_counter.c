@@ -1,51 +1,36 @@
 /*
  * race_counter.c - Helgrind driver for lesson 04, exercise "counter": two
- * threads add while a third reads, so any access to the counter's value
- * made without its lock is reported as a race on `shared.value`.
+ * threads add while a third reads, in ROUNDS rounds that start together
+ * (ct_driver_threads), and the grader yields at every lock and unlock, so
+ * the three really take turns: any access to the counter's value made
+ * outside its lock, even right after an unlock or under another lock, falls
+ * between another thread's critical sections and is reported as a race on
+ * `shared.value`.  The final value is not checked here: a lost update
+ * is the correctness check's to report, and a failing driver would hide
+ * Helgrind's report.
  */
-#include <pthread.h>
-
 #include "counter.h"
 #include "ct_driver.h"
 
-#define ADDS 200
+#define ROUNDS 20
 
 static struct counter shared;
 
-static void *adder(void *unused)
+/* Threads 0 and 1 add, thread 2 reads. */
+static void round_of(int thread, unsigned round)
 {
-	(void)unused;
-	for (int i = 0; i < ADDS; i++)
+	(void)round;
+	if (thread < 2)
 		counter_add(&shared, 1);
-	return NULL;
-}
-
-static void *reader(void *unused)
-{
-	long last = 0;
-
-	(void)unused;
-	for (int i = 0; i < ADDS; i++)
-		last = counter_get(&shared);
-	return (void *)last;
+	else
+		(void)counter_get(&shared);
 }
 
 int main(void)
 {
-	pthread_t t[3];
-
 	if (counter_init(&shared) != 0)
 		ct_driver_fail("counter_init(c) did not return 0");
-	for (int i = 0; i < 3; i++)
-		if (pthread_create(&t[i], NULL, i < 2 ? adder : reader, NULL) != 0)
-			ct_driver_fail("grader error: pthread_create failed");
-	for (int i = 0; i < 3; i++)
-		pthread_join(t[i], NULL);
-	long v = counter_get(&shared);
-	if (v != 2 * ADDS)
-		ct_driver_fail("two threads each called counter_add(c, 1) %d times, then counter_get(c) returned %ld; "
-			       "expected %d",
-			       ADDS, v, 2 * ADDS);
+	ct_driver_threads(3, ROUNDS, round_of);
 	counter_destroy(&shared);
 	ct_driver_pass();
 }

@@ -2,51 +2,37 @@
  * race_shmcounter.c - Helgrind driver for lesson 07, exercise "shmcounter".
  *
  * Helgrind sees one process at a time, so this driver uses threads: two
- * add while a third reads, and an access to the value made without the
- * lock is reported as a race on the counter.
+ * add while a third reads, in ROUNDS rounds that start together
+ * (ct_driver_threads), with the grader's yields at every lock and unlock,
+ * so an access to the value made outside the lock, even right after an
+ * unlock, falls between another thread's critical sections and is
+ * reported as a race on the counter.  The final value is not checked
+ * here: a lost update is the correctness check's to report, and a failing
+ * driver would hide Helgrind's report.
  */
-#include <pthread.h>
-
 #include "ct_driver.h"
 #include "shmcounter.h"
 
-#define ADDS 200
+#define ROUNDS 20
 
 static struct shm_counter *shared;
 
-static void *adder(void *unused)
+/* Threads 0 and 1 add, thread 2 reads. */
+static void round_of(int thread, unsigned round)
 {
-	(void)unused;
-	for (int i = 0; i < ADDS; i++)
+	(void)round;
+	if (thread < 2)
 		shm_counter_add(shared, 1);
-	return NULL;
-}
-
-static void *reader(void *unused)
-{
-	long last = 0;
-
-	(void)unused;
-	for (int i = 0; i < ADDS; i++)
-		last = shm_counter_get(shared);
-	return (void *)last;
+	else
+		(void)shm_counter_get(shared);
 }
 
 int main(void)
 {
-	pthread_t t[3];
-
 	shared = shm_counter_create();
 	if (!shared)
 		ct_driver_fail("shm_counter_create() returned NULL");
-	for (int i = 0; i < 3; i++)
-		if (pthread_create(&t[i], NULL, i < 2 ? adder : reader, NULL) != 0)
-			ct_driver_fail("grader error: pthread_create failed");
-	for (int i = 0; i < 3; i++)
-		pthread_join(t[i], NULL);
-	long v = shm_counter_get(shared);
-	if (v != 2 * ADDS)
-		ct_driver_fail("two threads each called shm_counter_add(c, 1) %d times; the counter then read %ld", ADDS, v);
+	ct_driver_threads(3, ROUNDS, round_of);
 	shm_counter_destroy(shared);
 	ct_driver_pass();
 }

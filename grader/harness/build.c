@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "coverage.h"
+#include "ct_driver_yield.h"
 #include "screen.h"
 #include "util.h"
 #include "wrap_flags.h"
@@ -43,7 +45,7 @@ static void append(char ***argv, int *n, const char *w) { append_words(argv, n, 
 static const char *const kit_headers[] = {"grader/lib/concur_todo.h", NULL};
 /* --wrap for every call of the wrap table (grader/lib/ct_wraps.h), then the libraries. */
 #define DEFAULT_TEST_LDFLAGS wrap_test_ldflags()
-#define DEFAULT_DRIVER_LDFLAGS "-pthread"
+#define DEFAULT_DRIVER_LDFLAGS CT_DRIVER_WRAP_LDFLAGS " -pthread"
 
 static const char *env_or(const char *name, const char *fallback)
 {
@@ -102,14 +104,19 @@ static void missing_source(struct build *b, const char *root)
 	if (slash)
 		*slash = '\0';
 	others = list_other_sources(dir, b->lesson);
+	/* The student's own tree has make reset; another tree, a fresh copy of the kit. */
+	char *back = strncmp(b->source, "exercises/", 10) == 0
+			     ? xasprintf("make reset LESSON=%d EXERCISE=%s", b->lesson->number, b->ex->name)
+			     : xasprintf("git checkout -- %s", b->source);
 	b->problem = xasprintf(
 		"%s is missing, so %s() cannot be graded.\n"
 		"%s%s%s"
-		"To get the original skeleton back:  git checkout -- %s\n"
+		"To get the original skeleton back:  %s\n"
 		"(or copy it from a fresh copy of the kit; %s%ssolutions/%s/%s.c is the reference solution)",
 		b->source, b->ex->function, *others ? "Found other files there: " : "", others,
-		*others ? ". If you renamed the file, give it its name back.\n" : "", b->source,
+		*others ? ". If you renamed the file, give it its name back.\n" : "", back,
 		strcmp(root, ".") ? root : "", strcmp(root, ".") ? "/" : "", b->lesson->slug, b->ex->name);
+	free(back);
 	free(others);
 	free(dir);
 }
@@ -254,6 +261,35 @@ static int hidden_compile(struct build *b, const char *root, struct job *job)
 	return 1;
 }
 
+/* The compiler's argv for the student's copy into DIR/OUT.o (and OUT.d), with more flags (or NULL). */
+static char **compile_argv(const struct build *b, const char *dir, const char *out, const char *more)
+{
+	char **argv = NULL;
+	int n = 0;
+	append(&argv, &n, env_or("CONCUR_CC", "gcc"));
+	append_words(&argv, &n, env_or("CONCUR_CFLAGS", DEFAULT_CFLAGS));
+	if (more)
+		append_words(&argv, &n, more);
+	char *map = xasprintf("-fdebug-prefix-map=%s=.", b->src_abs), *name = xasprintf("%s.c", b->ex->name);
+	char *obj = xasprintf("%s/%s.o", dir, out), *dep = xasprintf("%s/%s.d", dir, out);
+	append(&argv, &n, map);
+	append(&argv, &n, "-I.");
+	append(&argv, &n, "-MMD");
+	append(&argv, &n, "-MF");
+	append(&argv, &n, dep);
+	append(&argv, &n, "-c");
+	append(&argv, &n, name);
+	append(&argv, &n, "-o");
+	append(&argv, &n, obj);
+	free(map);
+	free(name);
+	free(obj);
+	free(dep);
+	return argv;
+}
+
+const char *build_student_cflags(void) { return env_or("CONCUR_CFLAGS", DEFAULT_CFLAGS); }
+
 /* The student's object, if it is out of date: 1 with *job filled. */
 static int student_compile(struct build *b, const char *root, struct job *job)
 {
@@ -342,25 +378,7 @@ static int student_compile(struct build *b, const char *root, struct job *job)
 		return 0;
 	}
 	const char *src_abs = b->src_abs, *obj_abs = b->obj_abs;
-	char **argv = NULL;
-	int n = 0;
-	append(&argv, &n, env_or("CONCUR_CC", "gcc"));
-	append_words(&argv, &n, env_or("CONCUR_CFLAGS", DEFAULT_CFLAGS));
-	char *map = xasprintf("-fdebug-prefix-map=%s=.", src_abs), *name = xasprintf("%s.c", b->ex->name);
-	char *obj = xasprintf("%s/student.o", obj_abs), *dep = xasprintf("%s/student.d", obj_abs);
-	append(&argv, &n, map);
-	append(&argv, &n, "-I.");
-	append(&argv, &n, "-MMD");
-	append(&argv, &n, "-MF");
-	append(&argv, &n, dep);
-	append(&argv, &n, "-c");
-	append(&argv, &n, name);
-	append(&argv, &n, "-o");
-	append(&argv, &n, obj);
-	free(map);
-	free(name);
-	free(obj);
-	free(dep);
+	char **argv = compile_argv(b, obj_abs, "student", NULL);
 	char *stamp = xasprintf("%s/compile.cmd", b->dir);
 	if (write_stamp(stamp, argv) == -1)
 		b->problem = xasprintf("cannot write %s", stamp);
@@ -382,14 +400,42 @@ static int student_compile(struct build *b, const char *root, struct job *job)
 	return b->problem ? 0 : 1;
 }
 
+/*
+ * The coverage build (make coverage) compiles the same copy once more,
+ * instrumented, into COVERAGE_DIR/student-cov.o (a directory of its own:
+ * each compile writes as a sandbox user of its own); the plain object is
+ * still the one the screen sees.  Always compiled afresh, with any old
+ * counts removed, since counts belong to the notes (.gcno) of one compile.
+ */
+static int coverage_compile(struct build *b, struct job *job)
+{
+	b->cov_dir = xasprintf("%s/%s", b->dir, COVERAGE_DIR);
+	char *stem = xstrndup(COVERAGE_OBJECT, strlen(COVERAGE_OBJECT) - 2);
+
+	remove_tree(b->cov_dir); /* the files of the last one belong to other sandbox users */
+	if (make_dirs(b->cov_dir) == -1 || !(b->cov_abs = realpath(b->cov_dir, NULL)))
+		b->problem = xasprintf("cannot create %s", b->cov_dir);
+	else
+		*job = (struct job){.argv = compile_argv(b, b->cov_abs, stem, COVERAGE_CFLAGS),
+				    .out_path = xasprintf("%s/compile-cov.log", b->dir), .timeout_s = COMPILE_TIMEOUT_S,
+				    .untrusted = true, .as_mib = COMPILE_AS_MIB, .nproc = 64, .confine = true,
+				    .cwd = b->src_abs, .ro_paths = {b->src_abs}, .rw_paths = {b->cov_abs}};
+	if (!b->problem && jobs_prepare_dir(b->cov_dir, job) == -1)
+		b->problem = xasprintf("cannot prepare %s", b->cov_dir);
+	free(stem);
+	return b->problem ? 0 : 1;
+}
+
 int build_prepare(struct build *b, const char *root, struct job *jobs)
 {
-	b->compile_job = b->hidden_job = -1;
+	b->compile_job = b->hidden_job = b->cov_job = -1;
 	int n = 0;
 	if (student_compile(b, root, &jobs[n]) && !b->problem)
 		b->compile_job = n++;
 	if (!b->problem && b->hidden_src && hidden_compile(b, root, &jobs[n]))
 		b->hidden_job = n++;
+	if (!b->problem && b->coverage && coverage_compile(b, &jobs[n]))
+		b->cov_job = n++;
 	return b->problem ? 0 : n;
 }
 
@@ -463,6 +509,9 @@ void build_after_compile(struct build *b, const struct job *jobs)
 		b->log = student_lines_first(log ? log : "", b->source, b->compile_log);
 	} else if (!file_exists(b->object)) {
 		b->problem = xasprintf("%s was not compiled (no object file)", b->source);
+	} else if (b->cov_job >= 0 && !job_exited_with(&jobs[b->cov_job], 0)) {
+		b->problem = xasprintf("%s compiles, but not with coverage (%s): see %s/compile-cov.log", b->source,
+				       COVERAGE_CFLAGS, b->dir);
 	} else if (log && *log) {
 		b->log = student_lines_first(log, b->source, b->compile_log); /* warnings */
 	}
@@ -513,7 +562,7 @@ void build_after_screen(struct build *b, const struct job *jobs, int n)
 	free(code);
 }
 
-bool build_has_driver(const struct build *b) { return b->ex->points[CHECK_RACES] > 0; }
+bool build_has_driver(const struct build *b) { return b->ex->points[CHECK_RACES] > 0 && !b->coverage; }
 
 int build_link_jobs(struct build *b, struct job *links)
 {
@@ -525,7 +574,9 @@ int build_link_jobs(struct build *b, struct job *links)
 				       env_or("CONCUR_KIT", "build/kit"));
 		return 0;
 	}
-	char *object = xasprintf("%s/student.o", b->obj_abs);
+	/* The coverage build links the instrumented object instead (the plain one was screened). */
+	const char *obj_dir = b->coverage ? b->cov_abs : b->obj_abs;
+	char *object = xasprintf("%s/%s", obj_dir, b->coverage ? COVERAGE_OBJECT : "student.o");
 	/* Where the linker, confined, can see it. */
 	char *hidden_obj = b->hidden_obj ? realpath(b->hidden_obj, NULL) : NULL;
 	char *hidden_dir = hidden_obj ? xstrdup(hidden_obj) : NULL;
@@ -541,11 +592,18 @@ int build_link_jobs(struct build *b, struct job *links)
 	char *liblesson = xasprintf("%s/grader/%s/liblesson.a", kit, b->lesson->slug);
 	char *libtest = xasprintf("%s/libct_test.a", kit);
 	char *libdriver = xasprintf("%s/libct_driver.a", kit);
+	char *test_flags = b->coverage ? coverage_link_flags(kit) : NULL;
+	if (test_flags) {
+		char *with = xasprintf("%s %s", env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS), test_flags);
+		free(test_flags);
+		test_flags = with;
+	}
 	struct {
 		const char *out, *main_obj, *lib, *flags, *name;
 		bool wanted;
 	} prog[3] = {
-		{"test", suite, libtest, env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS), "test", true},
+		{"test", suite, libtest, test_flags ? test_flags : env_or("CONCUR_TEST_LDFLAGS", DEFAULT_TEST_LDFLAGS),
+		 "test", true},
 		/* An exercise whose races are worth no points (processes only) has no Helgrind driver. */
 		{"race", driver, libdriver, env_or("CONCUR_DRIVER_LDFLAGS", DEFAULT_DRIVER_LDFLAGS), "race",
 		 build_has_driver(b)},
@@ -564,6 +622,14 @@ int build_link_jobs(struct build *b, struct job *links)
 						       "your code): run  make check LESSON=%d  rather than the harness alone",
 						       kit_parts[k], b->lesson->number);
 	}
+	char **cov_parts = b->coverage ? coverage_kit_parts(kit) : NULL;
+	for (int k = 0; cov_parts && cov_parts[k]; k++) {
+		if (!b->problem && !file_exists(cov_parts[k]))
+			b->problem = xasprintf("the grader's own %s is missing: run  make coverage LESSON=%d  rather than the "
+					       "harness alone", cov_parts[k], b->lesson->number);
+		free(cov_parts[k]);
+	}
+	free(cov_parts);
 	for (int i = 0; i < 3 && !b->problem; i++) {
 		if (!prog[i].wanted)
 			continue;
@@ -579,7 +645,7 @@ int build_link_jobs(struct build *b, struct job *links)
 		append_words(&argv, &n, prog[i].flags);
 		char *stamp = xasprintf("%s/link-%s.cmd", b->dir, prog[i].name);
 		char *out = xasprintf("%s/%s", b->bin_dir[i], prog[i].out);
-		const char *ins[] = {b->object, prog[i].main_obj, prog[i].lib, liblesson, stamp, NULL};
+		const char *ins[] = {object, prog[i].main_obj, prog[i].lib, liblesson, stamp, NULL};
 		if (write_stamp(stamp, argv) == -1)
 			fprintf(stderr, "concur: cannot write %s; linking anyway\n", stamp);
 		else if (newer_than_all(out, ins)) {
@@ -595,7 +661,7 @@ int build_link_jobs(struct build *b, struct job *links)
 		struct job *j = &links[nlinks++];
 		*j = (struct job){.argv = argv, .out_path = xasprintf("%s/link-%s.log", b->dir, prog[i].name),
 				  .timeout_s = 120, .untrusted = true, .as_mib = 2048, .nproc = 64, .confine = true,
-				  .cwd = b->bin_abs[i], .ro_paths = {b->obj_abs, kit, hidden_dir}, .rw_paths = {b->bin_abs[i]}};
+				  .cwd = b->bin_abs[i], .ro_paths = {obj_dir, kit, hidden_dir}, .rw_paths = {b->bin_abs[i]}};
 		/* Each link writes into a directory of its own, as a sandbox user of its own. */
 		if (jobs_prepare_dir(b->bin_dir[i], j) == -1)
 			b->problem = xasprintf("cannot prepare %s", b->bin_dir[i]);
@@ -607,6 +673,7 @@ int build_link_jobs(struct build *b, struct job *links)
 	free(liblesson);
 	free(libtest);
 	free(libdriver);
+	free(test_flags);
 	return nlinks;
 }
 

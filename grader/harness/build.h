@@ -39,6 +39,7 @@ struct build {
 	char *path;          /* where it is read from: source, unless a batch grading shows it otherwise */
 	char *dir;           /* build/<tree>/<lesson>/<exercise> */
 	const char *hidden_src; /* an instructor's hidden suite for the exercise (HIDDEN/NN-slug/test_NAME.c), or NULL */
+	bool coverage;       /* make coverage: the test program links an instrumented object (coverage.h), no driver */
 	/*
 	 * Derived paths: src/ (the copy and the headers), obj/ (the compiler's
 	 * output), bin-test/, bin-race/ and bin-hidden/ (the linker's: each job
@@ -46,9 +47,10 @@ struct build {
 	 */
 	char *copy, *obj_dir, *bin_dir[3], *object, *depfile, *test_bin, *driver_bin, *hidden_bin, *compile_log;
 	char *hidden_obj;    /* the hidden suite, compiled (by the harness: it is the instructor's code) */
+	char *cov_dir, *cov_abs; /* the coverage build's instrumented object, its notes and counts (COVERAGE_DIR) */
 	/* The same directories as absolute paths, for the sandboxed jobs (which see nothing else), and the kit's. */
 	char *src_abs, *obj_abs, *bin_abs[3], *kit_abs;
-	int compile_job, hidden_job; /* which of the compile jobs is which, -1 if none */
+	int compile_job, hidden_job, cov_job; /* which of the compile jobs is which, -1 if none */
 	/* Results. */
 	bool ok;             /* both programs exist and are current */
 	char *problem;       /* one paragraph for the student when !ok */
@@ -69,7 +71,10 @@ void build_after_screen(struct build *b, const struct job *jobs, int n);
 int build_link_jobs(struct build *b, struct job *links);
 void build_after_link(struct build *b, const struct job *links, int nlinks);
 
-/* Whether the exercise has a Helgrind driver: its races check has points. */
+/* Whether the exercise has a Helgrind driver: its races check has points (and this is no coverage build). */
 bool build_has_driver(const struct build *b);
+
+/* The flags students' files are compiled with (for make compile_commands.json). */
+const char *build_student_cflags(void);
 
 #endif

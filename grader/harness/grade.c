@@ -34,6 +34,7 @@
 
 #include "build.h"
 #include "collect.h"
+#include "coverage.h"
 #include "ct_protocol.h"
 #include "jobs.h"
 #include "judge.h"
@@ -90,6 +91,9 @@ static void free_job(struct job *j)
 	free(j->argv);
 	free((char *)j->out_path);
 	free((char *)j->err_path);
+	for (char **e = j->sandbox_env; e && *e; e++)
+		free(*e);
+	free(j->sandbox_env);
 	*j = (struct job){0};
 }
 
@@ -187,6 +191,8 @@ static char **suite_argv(struct grading *g, struct slot *s, const char *program)
 static int start_suite(struct grading *g, struct slot *s)
 {
 	sandboxed(g, s, 0, "test", s->b.test_bin, suite_argv(g, s, "./test"), 2048, CT_RUNNER_NPROC, CT_SUITE_TIMEOUT_S);
+	if (g->opt->coverage) /* the counts are written in the run's directory */
+		s->jobs[0].sandbox_env = coverage_env(s->b.cov_abs, s->run_dir[0]);
 	if (!s->b.hidden_src)
 		return 1;
 	sandboxed(g, s, 1, "hidden", s->b.hidden_bin, suite_argv(g, s, "./hidden"), 2048, CT_RUNNER_NPROC,
@@ -197,6 +203,8 @@ static int start_suite(struct grading *g, struct slot *s)
 static enum stage finish_suite(struct grading *g, struct slot *s)
 {
 	collect_suite(&s->jobs[0], s->run_dir[0], s->r->ex->name, s->b.test_bin, s->b.dir, &s->o.suite);
+	if (g->opt->coverage)
+		coverage_collect(s->run_dir[0], s->b.cov_dir);
 	if (s->b.hidden_src) {
 		/* Kept apart: its timelines and side files are the instructor's. */
 		char *keep = xasprintf("%s/hidden-run", s->b.dir);
@@ -211,7 +219,8 @@ static enum stage finish_suite(struct grading *g, struct slot *s)
 		}
 		free(keep);
 	}
-	return judge_wants_race(s->r->ex, &s->o, &g->judging) ? STAGE_RACE : STAGE_DONE;
+	/* Coverage is of the tests: no Helgrind. */
+	return !g->opt->coverage && judge_wants_race(s->r->ex, &s->o, &g->judging) ? STAGE_RACE : STAGE_DONE;
 }
 
 /*
@@ -342,7 +351,7 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		char *path = o->source ? xstrdup(o->source) : xasprintf("%s/%s/%s.c", o->src_root, l->slug, e->name);
 		r->source = o->short_paths ? xasprintf("%s/%s.c", l->slug, e->name) : xstrdup(path);
 		s[n].r = r;
-		s[n].b = (struct build){.lesson = l, .ex = e, .source = r->source, .path = path,
+		s[n].b = (struct build){.lesson = l, .ex = e, .source = r->source, .path = path, .coverage = o->coverage,
 					.dir = o->build_dir		? xasprintf("%s/%s/%s", o->build_dir, l->slug, e->name)
 					       : strcmp(o->root, ".") == 0 ? xasprintf("build/%s/%s/%s", o->build_tag, l->slug, e->name)
 									 : xasprintf("%s/build/%s/%s/%s", o->root, o->build_tag,
@@ -358,6 +367,17 @@ void grade_lesson(const struct grade_options *o, const struct lesson *l, const c
 		n++;
 	}
 	out->nresults = n;
+	/* As root, the compiler and the programs run as other users, who must be able to reach the build. */
+	for (int i = 0; i < n; i++) {
+		char *parent = xstrdup(s[i].b.dir);
+		if (make_dirs(parent) == 0 && !jobs_reachable_by_sandbox(parent)) {
+			fprintf(stderr, "concur: the sandbox's users cannot reach %s (a directory above it lacks o+x, as "
+					"/root does): put the kit somewhere they can, or give those directories o+x\n",
+				parent);
+			exit(2);
+		}
+		free(parent);
+	}
 	g.tmp = jobs_make_run_dir();
 	for (size_t k = 0; k < sizeof stages / sizeof stages[0] && !jobs_interrupted(); k++)
 		run_stage(&g, &stages[k], s, n);

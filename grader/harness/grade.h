@@ -66,6 +66,7 @@ struct grade_options {
 	const char *hidden_root; /* the instructor's hidden suites, HIDDEN/NN-slug/test_NAME.c, or NULL */
 	bool verbose;
 	bool timing_only;        /* run only the timing tests (make soak): no Helgrind, no correctness */
+	bool coverage;           /* make coverage: an instrumented build, its counts kept, no Helgrind (coverage.h) */
 	int parallel;            /* jobs at once */
 };
 

@@ -129,7 +129,8 @@ void hg_find_cycles(struct hg_finding *v, int n)
 		struct hg_finding *f = &v[i];
 		int len, first = 0, observed = -1;
 
-		if (strcmp(f->kind, "LockOrder") != 0 || !f->lock_first || !f->lock_second)
+		/* a tool that shows the whole cycle (ThreadSanitizer) has set it already */
+		if (strcmp(f->kind, "LockOrder") != 0 || !f->lock_first || !f->lock_second || f->cycle)
 			continue;
 		for (int k = 0; k < s.n; k++)
 			if (strcmp(s.v[k].held, f->lock_second) == 0 && strcmp(s.v[k].taken, f->lock_first) == 0)

@@ -7,6 +7,7 @@
 #include "helgrind_internal.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,9 +33,9 @@ static void put_place(struct sb *b, const struct hg_access *a)
 	} else if (a->top_fn) {
 		sb_printf(b, "inside ");
 		put_fn(b, a->top_fn);
-		sb_printf(b, " (library code: Helgrind recorded no line of your program there)");
+		sb_printf(b, " (library code: no line of your program was recorded there)");
 	} else {
-		sb_printf(b, "at a place Helgrind could not name");
+		sb_printf(b, "at a place the report does not name");
 	}
 }
 
@@ -48,9 +49,10 @@ static void put_thread(struct sb *b, int thread)
 
 /*
  * ", holding no lock" / ", holding a lock (at address 0x..)" / ", holding 2
- * locks (a, and 1 that no longer existed ...)" / "" if unknown.
+ * locks (a, and 1 that no longer existed ...)" / "" if unknown.  tool: the
+ * report's.
  */
-static void put_locks(struct sb *b, const struct hg_access *a)
+static void put_locks(struct sb *b, const struct hg_access *a, const char *tool)
 {
 	const char *addr = a->locks_held ? strstr(a->locks_held, "at address") : NULL;
 	size_t addr_len = addr ? strcspn(addr, "(") : 0;
@@ -66,31 +68,44 @@ static void put_locks(struct sb *b, const struct hg_access *a)
 	if (a->nlocks <= 0)
 		return;
 	if (a->nlocks_hidden > 0 && (a->locks_named || addr_len))
-		sb_printf(b, " (%.*s, and %d that no longer existed when Helgrind reported: destroyed or freed since)",
+		sb_printf(b, " (%.*s, and %d that no longer existed when %s reported: destroyed or freed since)",
 			  a->locks_named ? (int)strlen(a->locks_named) : (int)addr_len,
-			  a->locks_named ? a->locks_named : addr, a->nlocks_hidden);
+			  a->locks_named ? a->locks_named : addr, a->nlocks_hidden, tool);
 	else if (a->nlocks_hidden > 0)
-		sb_printf(b, " (%s that no longer existed when Helgrind reported: destroyed or freed since)",
-			  a->nlocks_hidden == 1 ? "one" : "they");
+		sb_printf(b, " (%s that no longer existed when %s reported: destroyed or freed since)",
+			  a->nlocks_hidden == 1 ? "one" : "they", tool);
 	else if (a->locks_named)
 		sb_printf(b, " (%s)", a->locks_named);
 	else if (addr)
 		sb_printf(b, " (%s)", addr);
 }
 
-/* Whether the two "Locks held" texts name a common lock address. */
+/*
+ * The length of the lock token at s: an address "0x10C060" (Helgrind's
+ * "Locks held") or a mutex number "M12" (ThreadSanitizer's "mutexes:"),
+ * after a character that is not part of a word; 0 if there is none.
+ */
+static size_t lock_token(const char *text, const char *s)
+{
+	if (s > text && (isalnum((unsigned char)s[-1]) || s[-1] == '_'))
+		return 0;
+	if (s[0] == '0' && s[1] == 'x')
+		return 2 + strspn(s + 2, "0123456789abcdefABCDEF");
+	if (s[0] == 'M' && isdigit((unsigned char)s[1]))
+		return 1 + strspn(s + 1, "0123456789");
+	return 0;
+}
+
+/* Whether the two "Locks held" texts name a common lock (by address or number). */
 static int locks_share(const char *x, const char *y)
 {
-	const char *p;
-
 	if (!x || !y)
 		return 0;
-	for (p = strstr(x, "0x"); p; p = strstr(p + 2, "0x")) {
-		size_t n = 2 + strspn(p + 2, "0123456789abcdefABCDEF");
-		const char *q;
+	for (const char *p = x; *p; p++) {
+		size_t n = lock_token(x, p);
 
-		for (q = strstr(y, "0x"); q; q = strstr(q + 2, "0x"))
-			if (strspn(q + 2, "0123456789abcdefABCDEF") + 2 == n && strncmp(p, q, n) == 0)
+		for (const char *q = y; n && *q; q++)
+			if (lock_token(y, q) == n && strncmp(p, q, n) == 0)
 				return 1;
 	}
 	return 0;
@@ -110,7 +125,10 @@ static const char *access_verb(const struct hg_finding *f, int side)
 static void put_heap_block(struct sb *b, const struct hg_finding *f)
 {
 	if (f->block_freed) {
-		sb_printf(b, "a %ld-byte heap block", f->block_size);
+		if (f->block_size > 0)
+			sb_printf(b, "a %ld-byte heap block", f->block_size);
+		else
+			sb_printf(b, "a heap block, freed since"); /* its size is no longer known */
 		if (f->var_offset >= 0)
 			sb_printf(b, " (at byte %ld)", f->var_offset);
 		return;
@@ -127,12 +145,71 @@ static void put_heap_block(struct sb *b, const struct hg_finding *f)
 		sb_printf(b, " of the %ld-byte block)", f->block_size);
 	} else if (f->var_offset >= 0 && f->block_size > 0) {
 		sb_printf(b, " (at byte %ld of the %ld-byte block)", f->var_offset, f->block_size);
+	} else if (f->noffsets > 1) { /* DRD gives no size */
+		sb_printf(b, " (at bytes ");
+		for (int i = 0; i < f->noffsets; i++)
+			sb_printf(b, "%s%ld", i == 0 ? "" : i == f->noffsets - 1 ? " and " : ", ", f->offsets[i]);
+		sb_printf(b, ")");
+	} else if (f->var_offset >= 0) {
+		sb_printf(b, " (at byte %ld)", f->var_offset);
 	}
 }
 
-static void explain_race(const struct hg_finding *f, struct sb *b)
+/* "deposit() at x.c:18" / "x.c:18": a place where "in" would not read (a has a file). */
+static void put_at(struct sb *b, const struct hg_access *a)
+{
+	if (a->fn) {
+		put_fn(b, a->fn);
+		sb_printf(b, " at ");
+	}
+	sb_printf(b, "%s:%d", a->file, a->line);
+}
+
+/*
+ * DRD's earlier access, which it records no place for: "another thread
+ * (running deposit()) accessed it somewhere between its start and
+ * deposit() at x.c:18 (...)".
+ */
+static void put_segment(struct sb *b, const struct hg_finding *f, const char *tool)
+{
+	const struct hg_access *from = &f->seg_start, *to = &f->seg_end;
+	const char *fn = to->start_fn ? to->start_fn : from->start_fn;
+
+	sb_printf(b, "  another thread");
+	if (fn) {
+		sb_printf(b, " (running ");
+		put_fn(b, fn);
+		sb_printf(b, ")");
+	}
+	if (!from->file && !to->file) {
+		sb_printf(b,
+			  " accessed it too: %s shows no place for that access (the thread had already finished "
+			  "when %s saw the conflict).\n",
+			  tool, tool);
+		return;
+	}
+	sb_printf(b, " accessed it somewhere between ");
+	if (from->file)
+		put_at(b, from);
+	else
+		sb_printf(b, "its start");
+	sb_printf(b, " and ");
+	if (to->file)
+		put_at(b, to);
+	else
+		sb_printf(b, "its end");
+	sb_printf(b,
+		  " (%s records the stretch of that thread's code between two of its synchronisation points, "
+		  "not the line of the access).\n",
+		  tool);
+}
+
+static void explain_race(const struct hg_finding *f, const struct hg_report *r, struct sb *b)
 {
 	const struct hg_access *acc[2] = {&f->now, &f->before};
+	const char *tool = hg_tool(r);
+	/* DRD: no place, no thread for the earlier access */
+	int before_unknown = !f->before.thread && !f->before.file && !f->before.top_fn;
 	char *name = NULL;
 
 	if (f->variable)
@@ -146,6 +223,8 @@ static void explain_race(const struct hg_finding *f, struct sb *b)
 								 : "variable";
 
 		sb_printf(b, "%s (%s", name, what);
+		if (f->var_size > 0 && f->var_offset > 0)
+			sb_printf(b, ", at byte %ld of its %ld", f->var_offset, f->var_size);
 		if (f->variable_decl)
 			sb_printf(b, ", declared at %s", f->variable_decl);
 		if (f->stack_info)
@@ -165,11 +244,15 @@ static void explain_race(const struct hg_finding *f, struct sb *b)
 
 	/* the two accesses */
 	for (int i = 0; i < 2; i++) {
+		if (i == 1 && before_unknown) {
+			put_segment(b, f, tool);
+			break;
+		}
 		sb_printf(b, "  ");
 		put_thread(b, acc[i]->thread);
 		sb_printf(b, " %s it ", access_verb(f, i));
 		put_place(b, acc[i]);
-		put_locks(b, acc[i]);
+		put_locks(b, acc[i], tool);
 		sb_printf(b, "%s\n", i == 0 ? ";" : ".");
 	}
 
@@ -226,13 +309,18 @@ static void explain_race(const struct hg_finding *f, struct sb *b)
 	free(name);
 }
 
-/* "`accounts[1].lock`" for a named lock, the address or letter as it is otherwise. */
+/*
+ * "`accounts[1].lock`" for a named lock, "the lock at 0x.." for an
+ * address; a name in words ("mutex M1") or a letter as it is.
+ */
 static char *lock_label(const char *lock, const char *fallback)
 {
 	if (!lock)
 		return xstrdup(fallback);
 	if (hg_starts_with(lock, "0x"))
 		return xasprintf("the lock at %s", lock);
+	if (strchr(lock, ' '))
+		return xstrdup(lock);
 	return xasprintf("`%s`", lock);
 }
 
@@ -403,10 +491,14 @@ static void explain_lock_order(const struct hg_finding *f, struct sb *b)
 
 /* ---- misuse of the threads API ------------------------------------------ */
 
-/* What to say about one kind of misuse: matched on Helgrind's message. */
+/*
+ * What to say about one kind of misuse: matched on Helgrind's message, or
+ * on the key another tool's reader chose (hg_finding.misuse: the "#..."
+ * entries, and Helgrind's own parts for the problems both tools see).
+ */
 struct misuse {
 	const char *kind;  /* Helgrind's <kind>, NULL: any */
-	const char *match; /* a part of Helgrind's message, NULL: any */
+	const char *match; /* a part of Helgrind's message or a reader's key, NULL: any */
 	const char *object_kind;
 	const char *title;
 	const char *advice;
@@ -418,7 +510,85 @@ struct misuse {
 	"waiter can check the condition, be interrupted before it sleeps, miss this signal and sleep forever (a "      \
 	"lost wake-up)."
 
+/* Advice that several entries share. */
+#define ONE_SEMAPHORE                                                                                                  \
+	"Every thread must use the same sem_t, initialised once with sem_init() before the threads start: a "          \
+	"copy of a semaphore (a struct holding one, passed or assigned by value) is a different semaphore, and "       \
+	"one that was never initialised has no defined value. Pass a pointer to the one semaphore."
+#define UNLOCK_MATCHES_LOCK                                                                                            \
+	"Every unlock must match an earlier lock by the same thread: look for a path that unlocks twice, or unlocks "  \
+	"without having locked."
+#define ONLY_THE_OWNER_UNLOCKS                                                                                         \
+	"Only the thread that locked a mutex may unlock it. To let one thread signal another, use a condition "        \
+	"variable or a semaphore."
+#define INIT_ONCE                                                                                                      \
+	"Initialise it once, before the threads that use it start (or with its static initialiser), and destroy it "   \
+	"once, when no thread uses it any more; initialising it again while it is in use loses its state."
+
 static const struct misuse misuses[] = {
+    /* keys of the other tools' readers (drd_report.c, tsan_report.c) */
+    {"Misc", "#unlock-not-held", "mutex", "Unlocking a mutex that this thread does not hold",
+     UNLOCK_MATCHES_LOCK " " ONLY_THE_OWNER_UNLOCKS},
+    {"Misc", "#rwlock-unlock-not-held", "read-write lock", "Unlocking a read-write lock that this thread does not hold",
+     "Every pthread_rwlock_unlock() must match an earlier pthread_rwlock_rdlock() or _wrlock() by the same thread: "
+     "look for a path that unlocks twice, unlocks without having locked, or unlocks another thread's lock."},
+    {"Misc", "#rwlock-relock", "read-write lock",
+     "Locking a read-write lock that this thread already holds for writing",
+     "A thread that holds the write lock waits for itself forever if it locks again (for reading or writing). "
+     "Unlock before locking again, or take the lock only once."},
+    {"Misc", "#invalid-mutex", "mutex", "Using a mutex that is not initialised, or already destroyed",
+     "Initialise a mutex (pthread_mutex_init() or PTHREAD_MUTEX_INITIALIZER) before any use, check that the "
+     "pointer given to the call points to it, and do not use it after pthread_mutex_destroy()."},
+    {"Misc", "#invalid-rwlock", "read-write lock",
+     "Using a read-write lock that is not initialised, or already destroyed",
+     "Initialise a read-write lock (pthread_rwlock_init() or PTHREAD_RWLOCK_INITIALIZER) before any use, lock it "
+     "before pthread_rwlock_unlock(), and do not use it after pthread_rwlock_destroy()."},
+    {"Misc", "#invalid-semaphore", "semaphore", "Using a semaphore that was never initialised, or is already destroyed",
+     ONE_SEMAPHORE},
+    {"Misc", "#reinit-mutex", "mutex", "Initialising a mutex that is already initialised", INIT_ONCE},
+    {"Misc", "#reinit-rwlock", "read-write lock", "Initialising a read-write lock that is already initialised",
+     INIT_ONCE},
+    {"Misc", "#reinit-semaphore", "semaphore", "Initialising a semaphore that is already initialised", INIT_ONCE},
+    {"Misc", "#unlock-unknown", "mutex", "Unlocking a mutex that was never locked, or is not a valid mutex",
+     UNLOCK_MATCHES_LOCK " Check too that the pointer given to the call points to an initialised mutex."},
+    {"Misc", "#wrong-type", NULL, "Using a synchronisation object as one of another type",
+     "A pthread_mutex_t, pthread_spinlock_t, pthread_rwlock_t, pthread_cond_t, sem_t and pthread_barrier_t each "
+     "have their own functions: use each object only with its own, and check that the pointer given to the "
+     "call points to the object you mean."},
+    {"Misc", "#reinit-cond", "condition variable", "Initialising a condition variable that is already initialised",
+     INIT_ONCE},
+    {"Misc", "#invalid-cond", "condition variable",
+     "Using a condition variable that was never initialised, or is already destroyed",
+     "Initialise a condition variable (pthread_cond_init() or PTHREAD_COND_INITIALIZER) before any use, and "
+     "destroy it once, when no thread can wait on it any more."},
+    {"Misc", "#wait-recursive", "condition variable",
+     "Waiting on a condition variable with a recursive mutex locked more than once",
+     "pthread_cond_wait() unlocks its mutex only once: locked twice, the mutex stays held while the thread "
+     "sleeps, so the thread that should change the condition and signal can never take it. Lock the mutex "
+     "only once around the wait."},
+    {"Misc", "#destroy-waited-semaphore", "semaphore", "Destroying a semaphore that a thread is waiting on",
+     "Destroy a semaphore only when no thread can wait on it any more: post it for every waiter, pthread_join() "
+     "them, and only then sem_destroy() it."},
+    {"Misc", "#destroy-in-use", NULL, "Destroying a synchronisation object that another thread still uses",
+     "Destroy a mutex, condition variable, semaphore or barrier only when no thread can use it any more: after "
+     "pthread_join() of every thread that uses it."},
+    {"Misc", "#too-many-waiters", NULL, "More threads wait at a barrier than its count",
+     "The count of pthread_barrier_init() must be the number of threads that wait at the barrier in each round: "
+     "with more, the extra ones start the next round early."},
+    {"Misc", "#thread-leak", NULL, "A thread that was neither joined nor detached",
+     "Every thread must be joined (pthread_join()) or detached (pthread_detach()), or its resources are never "
+     "freed; and the program cannot know that it has finished."},
+    {"Misc", "#signal-unsafe", NULL, "Calling a function that is not async-signal-safe in a signal handler",
+     "A signal handler may interrupt that very function (malloc(), printf(), a lock) in the middle of its work. "
+     "Call only async-signal-safe functions there (write(), _exit(), sem_post(), ..., see man 7 signal-safety), "
+     "or just set a volatile sig_atomic_t flag that the program checks."},
+    {"Misc", "#signal-errno", NULL, "A signal handler that changes errno",
+     "The interrupted code may be about to read errno: save errno on entry to the handler and restore it before "
+     "returning."},
+    {"Misc", "#held-too-long", NULL, "A lock held longer than the limit",
+     "Keep critical sections short: do the slow work (I/O, sleeping, long computations) without holding the "
+     "lock."},
+    /* Helgrind's messages */
     {"UnlockUnlocked", "rwlock", "read-write lock", "Unlocking a read-write lock that is not locked",
      "Every pthread_rwlock_unlock() must match an earlier rdlock or wrlock by the same thread: look for a path "
      "that unlocks twice, or unlocks without having locked."},
@@ -429,12 +599,8 @@ static const struct misuse misuses[] = {
      "to match."},
     {"UnlockForeign", "rwlock", "read-write lock", "Unlocking a read-write lock that another thread holds",
      "Only a thread that holds a read-write lock (for reading or for writing) may unlock it."},
-    {"UnlockUnlocked", NULL, "mutex", "Unlocking a mutex that is not locked",
-     "Every unlock must match an earlier lock by the same thread: look for a path that unlocks twice, or unlocks "
-     "without having locked."},
-    {"UnlockForeign", NULL, "mutex", "Unlocking a mutex that another thread holds",
-     "Only the thread that locked a mutex may unlock it. To let one thread signal another, use a condition "
-     "variable or a semaphore."},
+    {"UnlockUnlocked", NULL, "mutex", "Unlocking a mutex that is not locked", UNLOCK_MATCHES_LOCK},
+    {"UnlockForeign", NULL, "mutex", "Unlocking a mutex that another thread holds", ONLY_THE_OWNER_UNLOCKS},
     {"UnlockBogus", NULL, "mutex", "Unlocking something that is not a valid mutex",
      "Check that the pointer given to the unlock call points to a mutex that was initialised "
      "(pthread_mutex_init() or PTHREAD_MUTEX_INITIALIZER) and not yet destroyed. Helgrind also calls a lock "
@@ -508,10 +674,7 @@ static const struct misuse misuses[] = {
      "Helgrind follows at most 10000 units of a semaphore's initial value, and treats this one as 10000. A "
      "semaphore that counts free slots or items rarely needs more: check the value passed to sem_init()."},
     {"Misc", "sem_wait succeeded on semaphore without prior sem_post", "semaphore",
-     "Waiting on a semaphore that, as far as Helgrind saw, was never initialised nor posted",
-     "Every thread must use the same sem_t, initialised once with sem_init() before the threads start: a "
-     "copy of a semaphore (a struct holding one, passed or assigned by value) is a different semaphore, and "
-     "one that was never initialised has no defined value. Pass a pointer to the one semaphore."},
+     "Waiting on a semaphore that, as far as Helgrind saw, was never initialised nor posted", ONE_SEMAPHORE},
     {"Misc", "still holds", NULL, "A thread ended while still holding a lock",
      "A thread ended while still holding a lock: make sure every way out of the function (early returns and "
      "error paths too) unlocks what it locked."},
@@ -527,7 +690,7 @@ static const struct misuse misuses[] = {
  */
 static const struct misuse *misuse_of(const struct hg_finding *f)
 {
-	const char *w = f->what ? f->what : "";
+	const char *w = f->misuse ? f->misuse : f->what ? f->what : "";
 	int rwlock = hg_streq_null(f->object_kind, "read-write lock");
 
 	for (const struct misuse *m = misuses;; m++) {
@@ -557,7 +720,7 @@ static char *failed_call(const char *what)
 }
 
 /* A call that failed with an error code (PthAPIerror). */
-static void explain_failed_call(const struct hg_finding *f, struct sb *b)
+static void explain_failed_call(const struct hg_finding *f, const struct hg_report *r, struct sb *b)
 {
 	char *fn = failed_call(f->what);
 	int sem = fn && hg_starts_with(fn, "sem_");
@@ -569,7 +732,7 @@ static void explain_failed_call(const struct hg_finding *f, struct sb *b)
 	put_place(b, &f->now);
 	sb_printf(b, ".\n");
 	if (f->what)
-		sb_printf(b, "  Helgrind says: \"%s\".\n", f->what);
+		sb_printf(b, "  %s says: \"%s\".\n", hg_tool(r), f->what);
 	if (f->object)
 		sb_printf(b, "  Its argument: `%s`.\n", f->object);
 	if (fn && strcmp(fn, "pthread_mutex_lock") == 0 && code == 35)
@@ -648,11 +811,16 @@ static void explain_exit_holding(const struct hg_finding *f, const struct hg_rep
 		put_thread_origin(b, t, f->now.thread);
 		sb_printf(b, ".\n");
 	}
-	if (f->exit_locks)
+	if (f->exit_locks && n == 1 && f->lock_seen.file) {
+		sb_printf(b, "  %s still holds %s, first used ", many ? "Each" : "It", f->exit_locks);
+		put_place(b, &f->lock_seen);
+		sb_printf(b, ".\n");
+	} else if (f->exit_locks) {
 		sb_printf(b, "  %s still holds %s.\n", many ? "Each" : "It", f->exit_locks);
-	else
-		sb_printf(b, "  Helgrind does not say which lock%s, nor where %s taken.\n", n == 1 ? "" : "s",
+	} else {
+		sb_printf(b, "  %s does not say which lock%s, nor where %s taken.\n", hg_tool(r), n == 1 ? "" : "s",
 			  n == 1 ? "it was" : "they were");
+	}
 	sb_printf(b, "A lock whose owner has ended is never unlocked: every thread that asks for it later waits "
 		     "forever. ");
 	if (t && t->root)
@@ -675,7 +843,7 @@ static void explain_other(const struct hg_finding *f, const struct hg_report *r,
 	const char *kind = object_kind_of(f, m);
 
 	if (strcmp(f->kind, "PthAPIerror") == 0) {
-		explain_failed_call(f, b);
+		explain_failed_call(f, r, b);
 		return;
 	}
 	if (f->nexit_locks > 0) {
@@ -685,13 +853,13 @@ static void explain_other(const struct hg_finding *f, const struct hg_report *r,
 	if (m->title)
 		sb_printf(b, "%s: ", m->title);
 	else
-		sb_printf(b, "Helgrind reports a problem of kind \"%s\": ", f->kind);
+		sb_printf(b, "%s reports a problem of kind \"%s\": ", hg_tool(r), f->kind);
 	put_thread(b, f->now.thread);
 	sb_printf(b, " ");
 	put_place(b, &f->now);
 	sb_printf(b, ".\n");
 	if (f->what)
-		sb_printf(b, "  Helgrind says: \"%s\".\n", f->what);
+		sb_printf(b, "  %s says: \"%s\".\n", hg_tool(r), f->what);
 	if (f->object && kind) {
 		sb_printf(b, "  The %s is `%s`", kind, f->object);
 		if (f->cond_mutex)
@@ -712,8 +880,10 @@ static void explain_other(const struct hg_finding *f, const struct hg_report *r,
 		put_place(b, &f->lock_prev);
 		sb_printf(b, " and has not unlocked it since.\n");
 	}
-	if (f->lock_seen.file) {
-		sb_printf(b, "  The lock was first used ");
+	if (f->lock_seen.file &&
+	    !(strcmp(f->lock_seen.file, f->now.file ? f->now.file : "") == 0 && f->lock_seen.line == f->now.line)) {
+		/* DRD says it of any object: a condition variable, a barrier */
+		sb_printf(b, "  The %s was first used ", kind && strcmp(kind, "mutex") != 0 ? kind : "lock");
 		put_place(b, &f->lock_seen);
 		sb_printf(b, ".\n");
 	}
@@ -725,7 +895,7 @@ char *hg_explain(const struct hg_finding *f, const struct hg_report *r)
 	struct sb b = {0};
 
 	if (strcmp(f->kind, "Race") == 0)
-		explain_race(f, &b);
+		explain_race(f, r, &b);
 	else if (strcmp(f->kind, "LockOrder") == 0)
 		explain_lock_order(f, &b);
 	else

@@ -11,9 +11,12 @@
  *   helgrind_source.c   names read from the program's source line
  *   helgrind_cycle.c    lock-order findings -> the whole cycle of locks
  *   helgrind_explain.c  one finding -> plain words
+ *   drd_report.c        DRD's XML -> raw findings (the same pipeline after)
+ *   tsan_report.c       ThreadSanitizer's text report -> raw findings
  *
- * Loading runs in this order: XML, then the log, the source and the cycles
- * complete the raw findings; then they are merged, then explained.
+ * Loading runs in this order: XML (or another tool's report), then the log,
+ * the source and the cycles complete the raw findings; then they are
+ * merged, then explained (hg_report_build()).
  *
  * Allocation and plain strings come from util.h (every allocation checked).
  */
@@ -69,6 +72,7 @@ struct hg_announce {
 	int thread;
 	int root;
 	struct hg_access where; /* where it was created */
+	int origin_unknown;	/* the tool does not say (where is empty) */
 };
 
 /* Everything read from the XML, before merging. */
@@ -77,7 +81,41 @@ struct hg_raw {
 	int n, cap;
 	struct hg_announce *ann;
 	int nann, capann;
+	/* The tool announces no thread (DRD): each thread of the findings gets one whose origin is unknown. */
+	int unannounced;
 };
+
+struct _xmlNode;
+
+/* The first element child of node named name, or NULL. */
+struct _xmlNode *hg_xml_child(const struct _xmlNode *node, const char *name);
+/* The trimmed text of node, malloc'd; NULL if node is NULL. */
+char *hg_xml_text(const struct _xmlNode *node);
+/* The trimmed text of node's first child element named name, malloc'd, or NULL. */
+char *hg_xml_child_text(const struct _xmlNode *node, const char *name);
+/*
+ * Fills a's place from a Valgrind <stack>: the first frame of the program's
+ * own code that has a file, the innermost named function, and the thread's
+ * start routine when the stack goes down to start_thread().  Does nothing
+ * if stack is NULL, nor for a place a already has.
+ */
+void hg_xml_take_stack(struct hg_access *a, const struct _xmlNode *stack, const char *build_dir);
+/*
+ * Reads the Valgrind XML document at path element by element, calling
+ * on_element for each complete element named error or announcethread
+ * directly inside <valgrindoutput>, so that a document cut off by a
+ * timeout still gives what is complete.  Returns -1 if path is not
+ * readable Valgrind XML, else 0, with *complete = 1 if it ended properly.
+ */
+int hg_xml_read(const char *path, void (*on_element)(void *ctx, const char *name, const struct _xmlNode *node),
+		void *ctx, int *complete);
+/*
+ * Whether a frame's object (a path or a module name) is the program itself
+ * rather than a shared library, the system's or Valgrind's.
+ */
+int hg_is_own_obj(const char *obj);
+/* What a finding's kind and message say beyond its stacks (lock order, free(), locks at exit); once per finding. */
+void hg_kind_details(struct hg_finding *f);
 
 /*
  * Reads the XML at path into raw (paths shown relative to build_dir, see
@@ -159,6 +197,24 @@ char *hg_lvalue_name(const char *arg);
  * for a name); NULL otherwise.
  */
 char *hg_source_thread_fn(const char *path, const char *build_dir, int line);
+
+/* ---- loading, for every tool (helgrind_report.c) --------------------------- */
+
+/*
+ * The rest of loading, for every tool: completes raw's findings (objects
+ * from the source, declarations, lock cycles, threads), merges and
+ * explains them into out, which must be zeroed, and frees raw.  tool is
+ * the report's tool name (static), complete whether the tool's output was
+ * read to its end.
+ */
+void hg_report_build(struct hg_raw *raw, int complete, const char *build_dir, const char *tool, struct hg_report *out);
+/*
+ * A new announcement of thread id in raw (zeroed, the main thread if id
+ * is 1, created nowhere yet), or NULL if raw announces it already.
+ */
+struct hg_announce *hg_announce_add(struct hg_raw *raw, int id);
+/* The tool of r: r->tool, or "Helgrind". */
+const char *hg_tool(const struct hg_report *r);
 
 /* ---- lock-order cycles (helgrind_cycle.c) --------------------------------- */
 

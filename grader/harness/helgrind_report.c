@@ -168,6 +168,8 @@ void hg_finding_init(struct hg_finding *f)
 	hg_access_init(&f->lock_seen);
 	hg_access_init(&f->lock_prev);
 	hg_access_init(&f->held_at);
+	hg_access_init(&f->seg_start);
+	hg_access_init(&f->seg_end);
 	f->var_offset = -1;
 }
 
@@ -189,6 +191,8 @@ void hg_finding_free(struct hg_finding *f)
 	hg_access_free(&f->lock_seen);
 	hg_access_free(&f->lock_prev);
 	hg_access_free(&f->held_at);
+	hg_access_free(&f->seg_start);
+	hg_access_free(&f->seg_end);
 	free(f->threads);
 	free(f->object);
 	free(f->cond_mutex);
@@ -279,6 +283,37 @@ static int cmp_announce(const void *x, const void *y)
 	return cmp_int(&a->thread, &b->thread);
 }
 
+struct hg_announce *hg_announce_add(struct hg_raw *raw, int id)
+{
+	struct hg_announce *a;
+
+	for (int i = 0; i < raw->nann; i++)
+		if (raw->ann[i].thread == id)
+			return NULL;
+	hg_grow((void **)&raw->ann, &raw->capann, raw->nann, sizeof(*raw->ann));
+	a = &raw->ann[raw->nann++];
+	memset(a, 0, sizeof(*a));
+	a->thread = id;
+	a->root = id == 1;
+	hg_access_init(&a->where);
+	return a;
+}
+
+/*
+ * For a tool that announces no thread (DRD): an announcement, of unknown
+ * origin, for every thread of the findings; thread 1 is the main thread.
+ */
+static void announce_unannounced(struct hg_raw *raw)
+{
+	for (int i = 0; raw->unannounced && i < raw->n; i++)
+		for (int k = 0; k < raw->v[i].nthreads; k++) {
+			struct hg_announce *a = hg_announce_add(raw, raw->v[i].threads[k]);
+
+			if (a)
+				a->origin_unknown = 1;
+		}
+}
+
 /* Sets start_fn of thread id, if unknown, to fn. */
 static void thread_runs(struct hg_report *r, int id, const char *fn)
 {
@@ -294,7 +329,8 @@ static void thread_runs(struct hg_report *r, int id, const char *fn)
  */
 static void build_threads(struct hg_report *r, struct hg_raw *raw, const char *build_dir)
 {
-	qsort(raw->ann, (size_t)raw->nann, sizeof(*raw->ann), cmp_announce);
+	if (raw->nann > 1)
+		qsort(raw->ann, (size_t)raw->nann, sizeof(*raw->ann), cmp_announce);
 	r->threads = xcalloc((size_t)raw->nann + 1, sizeof(*r->threads));
 	for (int i = 0; i < raw->nann; i++) {
 		struct hg_thread *t = &r->threads[r->nthreads];
@@ -303,6 +339,7 @@ static void build_threads(struct hg_report *r, struct hg_raw *raw, const char *b
 			continue;
 		t->id = raw->ann[i].thread;
 		t->root = raw->ann[i].root;
+		t->origin_unknown = raw->ann[i].origin_unknown;
 		hg_access_init(&t->created);
 		hg_access_copy_place(&t->created, &raw->ann[i].where);
 		free(t->created.start_fn); /* the creating thread's, not this one's */
@@ -316,11 +353,13 @@ static void build_threads(struct hg_report *r, struct hg_raw *raw, const char *b
 		thread_runs(r, f->before.thread, f->before.start_fn);
 		thread_runs(r, f->held_at.thread, f->held_at.start_fn);
 		thread_runs(r, f->now.thread, f->lock_prev.start_fn);
+		for (int k = 0; k < f->ncycle; k++)
+			thread_runs(r, f->cycle[k].thread, f->cycle[k].taken_at.start_fn);
 	}
 	for (int i = 0; i < r->nthreads; i++) {
 		struct hg_thread *t = &r->threads[i];
 
-		if (!t->start_fn && !t->root && t->created.file)
+		if (!t->start_fn && !t->root && !t->origin_unknown && t->created.file)
 			t->start_fn = hg_source_thread_fn(t->created.file, build_dir, t->created.line);
 	}
 }
@@ -348,7 +387,8 @@ static char *threads_text(const struct hg_report *r, const int *ids, int nids)
 
 		for (int k = 0; !wanted && k < nids; k++)
 			wanted = ids[k] == t->id;
-		if (!wanted)
+		/* a thread the tool says nothing about, not even its function */
+		if (!wanted || (t->origin_unknown && !t->root && !t->start_fn))
 			continue;
 		if (shown++)
 			sb_printf(&b, "; ");
@@ -356,14 +396,16 @@ static char *threads_text(const struct hg_report *r, const int *ids, int nids)
 			sb_printf(&b, "thread #%d is the program's main thread", t->id);
 			continue;
 		}
-		if (t->created.file)
+		if (t->origin_unknown)
+			sb_printf(&b, "thread #%d", t->id);
+		else if (t->created.file)
 			sb_printf(&b, "thread #%d was created by %s%s at %s:%d", t->id,
 				  t->created.fn ? t->created.fn : "a function", t->created.fn ? "()" : "",
 				  t->created.file, t->created.line);
 		else
 			sb_printf(&b, "thread #%d was created outside your code", t->id);
 		if (t->start_fn)
-			sb_printf(&b, " to run %s()", t->start_fn);
+			sb_printf(&b, t->origin_unknown ? " runs %s()" : " to run %s()", t->start_fn);
 	}
 	return shown ? sb_take(&b) : NULL;
 }
@@ -512,6 +554,36 @@ static void merge(struct hg_raw *raw, struct hg_report *out)
 	raw->n = 0;
 }
 
+void hg_report_build(struct hg_raw *raw, int complete, const char *build_dir, const char *tool, struct hg_report *out)
+{
+	out->ok = complete;
+	out->nerrors = raw->n;
+	out->tool = tool;
+	for (int i = 0; i < raw->n; i++)
+		if (strcmp(raw->v[i].kind, "Race") != 0 && strcmp(raw->v[i].kind, "LockOrder") != 0)
+			object_from_source(&raw->v[i], build_dir);
+	/* a variable of the driver (declared in a file no access is in): the path its threads were created in */
+	for (int i = 0; i < raw->n; i++)
+		for (int k = 0; k < raw->nann; k++)
+			hg_decl_path(&raw->v[i], raw->ann[k].where.file);
+	hg_find_cycles(raw->v, raw->n);
+	for (int i = 0; i < raw->n; i++)
+		set_threads(&raw->v[i]);
+	announce_unannounced(raw);
+	build_threads(out, raw, build_dir);
+
+	merge(raw, out);
+	for (int i = 0; i < out->nfindings; i++)
+		out->findings[i].explanation = hg_explain(&out->findings[i], out);
+	out->thread_info = threads_text(out, NULL, 0);
+	hg_raw_free(raw);
+}
+
+const char *hg_tool(const struct hg_report *r)
+{
+	return r && r->tool ? r->tool : "Helgrind";
+}
+
 int hg_report_load_ex(const char *xml_path, const char *log_path, const char *build_dir, struct hg_report *out)
 {
 	struct hg_raw raw = {0};
@@ -525,29 +597,10 @@ int hg_report_load_ex(const char *xml_path, const char *log_path, const char *bu
 		hg_raw_free(&raw);
 		return -1;
 	}
-	out->ok = complete;
-	out->nerrors = raw.n;
-
 	lg = hg_log_read(log_path);
 	hg_log_apply(&raw, lg);
 	hg_log_free(lg);
-	for (int i = 0; i < raw.n; i++)
-		if (strcmp(raw.v[i].kind, "Race") != 0 && strcmp(raw.v[i].kind, "LockOrder") != 0)
-			object_from_source(&raw.v[i], build_dir);
-	/* a variable of the driver (declared in a file no access is in): the path its threads were created in */
-	for (int i = 0; i < raw.n; i++)
-		for (int k = 0; k < raw.nann; k++)
-			hg_decl_path(&raw.v[i], raw.ann[k].where.file);
-	hg_find_cycles(raw.v, raw.n);
-	for (int i = 0; i < raw.n; i++)
-		set_threads(&raw.v[i]);
-	build_threads(out, &raw, build_dir);
-
-	merge(&raw, out);
-	for (int i = 0; i < out->nfindings; i++)
-		out->findings[i].explanation = hg_explain(&out->findings[i], out);
-	out->thread_info = threads_text(out, NULL, 0);
-	hg_raw_free(&raw);
+	hg_report_build(&raw, complete, build_dir, "Helgrind", out);
 	return 0;
 }
 
@@ -570,6 +623,7 @@ void hg_report_free(struct hg_report *r)
 		free(r->threads[i].start_fn);
 	}
 	free(r->threads);
+	free(r->fatal);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -629,33 +683,43 @@ void hg_report_print(const struct hg_report *r, FILE *f, int max_findings)
 {
 	int shown, nids, *ids;
 	char *threads;
+	const char *tool = hg_tool(r);
 
 	if (!r || !f)
 		return;
+	if (r->fatal)
+		fprintf(f, "%s stopped with an error of its own, so it could not check the whole run: \"%s\".\n", tool,
+			r->fatal);
 	if (r->nfindings == 0) {
+		if (r->fatal)
+			return;
 		if (r->ok)
-			fputs("Helgrind found no problems.\n", f);
+			fprintf(f, "%s found no problems.\n", tool);
 		else
-			fputs("Helgrind's report is incomplete (the run probably did not finish), "
-			      "and it shows no problem before the point where it stops.\n",
-			      f);
+			fprintf(f,
+				"%s's report is incomplete (the run probably did not finish), "
+				"and it shows no problem before the point where it stops.\n",
+				tool);
 		return;
 	}
-	fprintf(f, "Helgrind found %d problem%s%s.\n", r->nfindings, r->nfindings == 1 ? "" : "s",
+	fprintf(f, "%s found %d problem%s%s.\n", tool, r->nfindings, r->nfindings == 1 ? "" : "s",
 		r->ok ? "" : " before its report stops (the run probably did not finish, so there may be more)");
 	if (has_kind(r, "Race"))
-		fputs("Helgrind reports *possible* problems: it follows which accesses are ordered by "
-		      "locks, pthread_create() and pthread_join(), so it finds a race even if the bad "
-		      "interleaving did not happen in this run.\n",
-		      f);
+		fprintf(f,
+			"%s reports *possible* problems: it follows which accesses are ordered by "
+			"locks, pthread_create() and pthread_join(), so it finds a race even if the bad "
+			"interleaving did not happen in this run.\n",
+			tool);
 	else if (has_kind(r, "LockOrder"))
-		fputs("Helgrind reports *possible* deadlocks: it records in which order each thread takes its "
-		      "locks, so it finds a cycle of locks even if this run did not deadlock.\n",
-		      f);
+		fprintf(f,
+			"%s reports *possible* deadlocks: it records in which order each thread takes its "
+			"locks, so it finds a cycle of locks even if this run did not deadlock.\n",
+			tool);
 	else
-		fputs("Helgrind saw the threads API misused in this run (a mutex, condition variable, semaphore "
-		      "or barrier used in a way its contract forbids).\n",
-		      f);
+		fprintf(f,
+			"%s saw the threads API misused in this run (a mutex, condition variable, semaphore "
+			"or barrier used in a way its contract forbids).\n",
+			tool);
 	shown = max_findings < 0 || max_findings > r->nfindings ? r->nfindings : max_findings;
 	ids = threads_of_findings(r, shown, &nids);
 	threads = nids ? threads_text(r, ids, nids) : NULL;

@@ -21,6 +21,10 @@
  * helgrind_xml.c, helgrind_log.c, helgrind_source.c, helgrind_cycle.c,
  * helgrind_explain.c, sharing helgrind_internal.h.
  *
+ * The other race modes read their tools into the same struct hg_report, so
+ * that hg_report_print() explains every tool's findings in the same words:
+ * drd_report.h (Valgrind's DRD) and tsan_report.h (ThreadSanitizer).
+ *
  * Nothing here is thread-safe with respect to a shared struct hg_report; distinct
  * reports may be loaded from distinct threads.  All strings are owned by the
  * report and released by hg_report_free().
@@ -86,11 +90,14 @@ struct hg_thread {
 	struct hg_access created; /* where pthread_create() was called, in the program */
 	/* The function it runs (from its stacks, or the pthread_create() line), NULL if unknown. */
 	char *start_fn;
+	/* round three: the tool does not say where it was created (DRD announces no thread); created is empty */
+	int origin_unknown;
 };
 
 struct hg_finding {
 	/* Helgrind's <kind>: Race, LockOrder, UnlockUnlocked, UnlockForeign, UnlockBogus,
-	 * PthAPIerror, Misc, ... */
+	 * PthAPIerror, Misc, ...  For another tool's finding: the kind Helgrind gives the
+	 * same problem (Race, LockOrder, Unlock*, Misc), see `misuse`. */
 	char *kind;
 	/*
 	 * Helgrind's own one-line text (<xwhat><text> or <what>; a
@@ -161,6 +168,23 @@ struct hg_finding {
 	int nexit_locks; /* how many locks it holds, from Helgrind's message; 0 otherwise */
 	int block_freed; /* heap: the block had been freed when Helgrind described it */
 	int free_race;	 /* Race: 1 if `now` is the free() of the block, 2 if `before` is, else 0 */
+	/* round three: the other race modes (drd_report.c, tsan_report.c) */
+	/*
+	 * The misuse this finding is, as a key of the explainer's table
+	 * (helgrind_explain.c), matched instead of `what` (which stays the
+	 * tool's own words); NULL for Helgrind's findings.  Static.
+	 */
+	const char *misuse;
+	/*
+	 * DRD's race: it records no place for the earlier access, only the
+	 * stretch of the other thread's code, between two of its
+	 * synchronisation points, in which it lies (both empty if that thread
+	 * had finished).  `before` is then empty.
+	 */
+	struct hg_access seg_start, seg_end;
+	/* The variable's size when the tool gives it and it is larger than the access (var_offset then says where),
+	 * else 0 */
+	long var_size;
 };
 
 struct hg_report {
@@ -185,6 +209,11 @@ struct hg_report {
 	/* round two: every announced thread, ascending by id */
 	struct hg_thread *threads;
 	int nthreads;
+	/* round three: which tool's findings these are, "Helgrind" if NULL (static) */
+	const char *tool;
+	/* The tool's own fatal error, when it stopped the run ("ThreadSanitizer can not mmap the shadow memory"); else
+	 * NULL */
+	char *fatal;
 };
 
 /*
@@ -230,7 +259,8 @@ void hg_report_print(const struct hg_report *r, FILE *f, int max_findings);
  * testing).  Returns a malloc'd string, or NULL if file is NULL.
  *   - file relative and containing '/' (a "#line 1 \"exercises/02-threads/sum.c\""
  *     copy): file as is;
- *   - otherwise the full path (file if absolute, else dir/file, else file),
+ *   - otherwise the full path (file if absolute, else dir/file, else file;
+ *     a leading "./" of dir dropped),
  *     made relative to build_dir (if not NULL) or else to the current working
  *     directory when it lies below it, else the full path.
  */

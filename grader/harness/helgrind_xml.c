@@ -32,7 +32,7 @@
 /* ---- frames and stacks --------------------------------------------------- */
 
 /* The first element child of node named name, or NULL. */
-static xmlNode *child_elem(const xmlNode *node, const char *name)
+xmlNode *hg_xml_child(const xmlNode *node, const char *name)
 {
 	for (xmlNode *c = node ? node->children : NULL; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
@@ -41,7 +41,7 @@ static xmlNode *child_elem(const xmlNode *node, const char *name)
 }
 
 /* The trimmed text of node, malloc'd; NULL if node is NULL. */
-static char *node_text(const xmlNode *node)
+char *hg_xml_text(const xmlNode *node)
 {
 	xmlChar *content;
 	char *s;
@@ -56,9 +56,9 @@ static char *node_text(const xmlNode *node)
 	return s;
 }
 
-static char *child_text(const xmlNode *node, const char *name)
+char *hg_xml_child_text(const xmlNode *node, const char *name)
 {
-	return node_text(child_elem(node, name));
+	return hg_xml_text(hg_xml_child(node, name));
 }
 
 /*
@@ -66,7 +66,7 @@ static char *child_text(const xmlNode *node, const char *name)
  * or Valgrind's preload: not under /usr/lib, /lib, /usr/libexec/valgrind, and
  * no path component that is a shared object (".so" at its end or followed by '.').
  */
-static int is_own_obj(const char *obj)
+int hg_is_own_obj(const char *obj)
 {
 	static const char *const system_dirs[] = {
 	    "/usr/lib/", "/lib/", "/lib64/", "/lib32/", "/usr/lib64/", "/usr/lib32/", "/usr/libexec/valgrind/",
@@ -115,7 +115,12 @@ char *hg_display_path(const char *dir, const char *file, const char *build_dir)
 	if (file[0] == '/' || !dir || !*dir) {
 		full = xstrdup(file);
 	} else {
-		full = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", file);
+		/* "./exercises/04-races" (-fdebug-prefix-map=SRC=.): the path is the same without "./" */
+		while (dir[0] == '.' && dir[1] == '/')
+			dir += 2;
+		if (strcmp(dir, ".") == 0)
+			dir = "";
+		full = *dir ? xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", file) : xstrdup(file);
 	}
 	if (full[0] != '/')
 		return full;
@@ -145,7 +150,7 @@ char *hg_display_path(const char *dir, const char *file, const char *build_dir)
  * thread's start routine).  Leaves thread, locks and read/write alone.
  * Does nothing if stack is NULL.
  */
-static void take_stack(struct hg_access *a, const xmlNode *stack, const char *build_dir)
+void hg_xml_take_stack(struct hg_access *a, const xmlNode *stack, const char *build_dir)
 {
 	char *outer = NULL; /* the outermost own function so far */
 
@@ -155,16 +160,16 @@ static void take_stack(struct hg_access *a, const xmlNode *stack, const char *bu
 
 		if (fr->type != XML_ELEMENT_NODE || strcmp((const char *)fr->name, "frame") != 0)
 			continue;
-		fn = child_text(fr, "fn");
+		fn = hg_xml_child_text(fr, "fn");
 		if (!a->top_fn && fn)
 			a->top_fn = xstrdup(fn);
-		obj = child_text(fr, "obj");
-		file = child_text(fr, "file");
-		dir = child_text(fr, "dir");
-		own = is_own_obj(obj) && file && *file && !hg_starts_with(file, "/usr/") &&
+		obj = hg_xml_child_text(fr, "obj");
+		file = hg_xml_child_text(fr, "file");
+		dir = hg_xml_child_text(fr, "dir");
+		own = hg_is_own_obj(obj) && file && *file && !hg_starts_with(file, "/usr/") &&
 		      !(file[0] != '/' && hg_starts_with(dir, "/usr/"));
 		if (own && !a->file) {
-			line = child_text(fr, "line");
+			line = hg_xml_child_text(fr, "line");
 			free(a->fn);
 			a->fn = fn ? xstrdup(fn) : NULL;
 			a->file = hg_display_path(dir, file, build_dir);
@@ -293,22 +298,22 @@ void hg_desc_line(struct hg_finding *f, struct hg_desc_state *st, const char *t)
 /* Handles an <xauxwhat> of an error: the conflicting access, or where a variable is declared. */
 static void on_xauxwhat(struct hg_finding *f, struct hg_desc_state *st, const xmlNode *x)
 {
-	char *t = child_text(x, "text");
+	char *t = hg_xml_child_text(x, "text");
 	char *file, *line;
 
 	st->pending = P_NONE;
 	if (!t)
 		return;
 	if (hg_starts_with(t, "This conflicts with a previous")) {
-		char *tid = child_text(x, "hthreadid");
+		char *tid = hg_xml_child_text(x, "hthreadid");
 
 		hg_parse_rw_size(t, &f->before.is_write, &f->before.size);
 		f->before.thread = tid ? atoi(tid) : hg_thread_in(t);
 		free(tid);
 		st->pending = P_BEFORE;
 	} else if (strstr(t, "declared at ")) {
-		file = child_text(x, "file");
-		line = child_text(x, "line");
+		file = hg_xml_child_text(x, "file");
+		line = hg_xml_child_text(x, "line");
 		on_declared(f, st, t, file, line);
 		free(file);
 		free(line);
@@ -349,7 +354,10 @@ void hg_desc_finish(struct hg_finding *f, struct hg_desc_state *st)
 		struct sb b = {0};
 
 		f->alloc.thread = st->alloc_thread;
-		sb_printf(&b, "a block of size %ld alloc'd", f->block_size);
+		if (f->block_size > 0)
+			sb_printf(&b, "a block of size %ld alloc'd", f->block_size);
+		else
+			sb_printf(&b, "a block alloc'd"); /* DRD gives no size */
 		if (st->alloc_thread)
 			sb_printf(&b, " by thread #%d", st->alloc_thread);
 		if (f->alloc.file) {
@@ -389,7 +397,7 @@ static int is_free_fn(const char *fn)
 }
 
 /* What the kind of error and its message say beyond the stacks. */
-static void parse_kind_details(struct hg_finding *f)
+void hg_kind_details(struct hg_finding *f)
 {
 	const char *held = f->what ? strstr(f->what, "Exiting thread still holds ") : NULL;
 
@@ -414,9 +422,9 @@ static void parse_error(struct hg_finding *f, const xmlNode *err, const char *bu
 			continue;
 		if (strcmp(name, "kind") == 0) {
 			free(f->kind);
-			f->kind = node_text(c);
+			f->kind = hg_xml_text(c);
 		} else if (strcmp(name, "xwhat") == 0 || strcmp(name, "what") == 0) {
-			char *t = strcmp(name, "xwhat") == 0 ? child_text(c, "text") : node_text(c);
+			char *t = strcmp(name, "xwhat") == 0 ? hg_xml_child_text(c, "text") : hg_xml_text(c);
 			int first = !f->what;
 
 			if (t && first) {
@@ -440,7 +448,7 @@ static void parse_error(struct hg_finding *f, const xmlNode *err, const char *bu
 					if (h->type != XML_ELEMENT_NODE ||
 					    strcmp((const char *)h->name, "hthreadid") != 0)
 						continue;
-					v = node_text(h);
+					v = hg_xml_text(h);
 					if (n == 0)
 						f->now.thread = atoi(v);
 					else if (n == 1)
@@ -476,10 +484,10 @@ static void parse_error(struct hg_finding *f, const xmlNode *err, const char *bu
 				break;
 			}
 			if (target && !target->file && !target->top_fn)
-				take_stack(target, c, build_dir);
+				hg_xml_take_stack(target, c, build_dir);
 			st.pending = P_NONE;
 		} else if (strcmp(name, "auxwhat") == 0) {
-			char *t = node_text(c);
+			char *t = hg_xml_text(c);
 
 			hg_desc_line(f, &st, t);
 			free(t);
@@ -490,18 +498,19 @@ static void parse_error(struct hg_finding *f, const xmlNode *err, const char *bu
 	if (!f->kind)
 		f->kind = xstrdup("Unknown");
 	hg_desc_finish(f, &st);
-	parse_kind_details(f);
+	hg_kind_details(f);
 }
 
 static void parse_announce(struct hg_announce *a, const xmlNode *node, const char *build_dir)
 {
-	char *tid = child_text(node, "hthreadid");
+	char *tid = hg_xml_child_text(node, "hthreadid");
 
+	memset(a, 0, sizeof(*a));
 	a->thread = tid ? atoi(tid) : 0;
 	free(tid);
-	a->root = child_elem(node, "isrootthread") != NULL;
+	a->root = hg_xml_child(node, "isrootthread") != NULL;
 	hg_access_init(&a->where);
-	take_stack(&a->where, child_elem(node, "stack"), build_dir);
+	hg_xml_take_stack(&a->where, hg_xml_child(node, "stack"), build_dir);
 }
 
 /* Swallows libxml2's messages; counts the errors in *(int *)arg. */
@@ -522,7 +531,8 @@ void hg_raw_free(struct hg_raw *raw)
 	memset(raw, 0, sizeof(*raw));
 }
 
-int hg_read_xml(const char *path, const char *build_dir, struct hg_raw *raw, int *complete)
+int hg_xml_read(const char *path, void (*on_element)(void *ctx, const char *name, const xmlNode *node), void *ctx,
+		int *complete)
 {
 	xmlTextReaderPtr r;
 	int fd, ret, nerr = 0, root = 0, closed = 0;
@@ -552,20 +562,12 @@ int hg_read_xml(const char *path, const char *build_dir, struct hg_raw *raw, int
 			closed = 1;
 		} else if (root && depth == 1 && type == XML_READER_TYPE_ELEMENT && name &&
 			   (strcmp(name, "error") == 0 || strcmp(name, "announcethread") == 0)) {
-			int is_error = strcmp(name, "error") == 0;
 			/* NULL if the element is cut off by the end of the file */
 			xmlNode *node = xmlTextReaderExpand(r);
 
 			if (!node)
 				break;
-			if (is_error) {
-				hg_grow((void **)&raw->v, &raw->cap, raw->n, sizeof(*raw->v));
-				hg_finding_init(&raw->v[raw->n]);
-				parse_error(&raw->v[raw->n++], node, build_dir);
-			} else {
-				hg_grow((void **)&raw->ann, &raw->capann, raw->nann, sizeof(*raw->ann));
-				parse_announce(&raw->ann[raw->nann++], node, build_dir);
-			}
+			on_element(ctx, (const char *)node->name, node);
 			ret = xmlTextReaderNext(r);
 			continue;
 		}
@@ -577,4 +579,32 @@ int hg_read_xml(const char *path, const char *build_dir, struct hg_raw *raw, int
 		return -1;
 	*complete = ret == 0 && closed && nerr == 0;
 	return 0;
+}
+
+/* What hg_read_xml() hands hg_xml_read(). */
+struct read_ctx {
+	struct hg_raw *raw;
+	const char *build_dir;
+};
+
+static void on_helgrind_element(void *ctx, const char *name, const xmlNode *node)
+{
+	struct read_ctx *c = ctx;
+	struct hg_raw *raw = c->raw;
+
+	if (strcmp(name, "error") == 0) {
+		hg_grow((void **)&raw->v, &raw->cap, raw->n, sizeof(*raw->v));
+		hg_finding_init(&raw->v[raw->n]);
+		parse_error(&raw->v[raw->n++], node, c->build_dir);
+	} else {
+		hg_grow((void **)&raw->ann, &raw->capann, raw->nann, sizeof(*raw->ann));
+		parse_announce(&raw->ann[raw->nann++], node, c->build_dir);
+	}
+}
+
+int hg_read_xml(const char *path, const char *build_dir, struct hg_raw *raw, int *complete)
+{
+	struct read_ctx c = {raw, build_dir};
+
+	return hg_xml_read(path, on_helgrind_element, &c, complete);
 }

@@ -119,6 +119,15 @@ static bool searchable_by_others(const char *path)
 	return ok;
 }
 
+bool jobs_reachable_by_sandbox(const char *path)
+{
+	char *real = realpath(path, NULL);
+	bool ok = geteuid() != 0 || (real && searchable_by_others(real));
+
+	free(real);
+	return ok;
+}
+
 char *jobs_make_run_dir(void)
 {
 	const char *base = getenv("TMPDIR");
@@ -277,7 +286,15 @@ static void exec_job(struct job *j, unsigned nproc_limit, pid_t harness)
 		}
 		close(fd);
 	}
-	execvpe(j->argv[0], j->argv, j->untrusted ? clean_env : environ);
+	/* The clean environment, and what the harness adds to it (on the stack: no malloc after fork). */
+	char *env[sizeof clean_env / sizeof *clean_env + JOB_MAX_SANDBOX_ENV];
+	size_t ne = 0;
+	for (; clean_env[ne]; ne++)
+		env[ne] = clean_env[ne];
+	for (int i = 0; j->sandbox_env && j->sandbox_env[i] && i < JOB_MAX_SANDBOX_ENV; i++)
+		env[ne++] = j->sandbox_env[i];
+	env[ne] = NULL;
+	execvpe(j->argv[0], j->argv, j->untrusted ? env : environ);
 	fprintf(stderr, "cannot run %s: %s\n", j->argv[0], strerror(errno));
 	_exit(127);
 }

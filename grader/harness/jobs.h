@@ -39,6 +39,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#define JOB_MAX_SANDBOX_ENV 8
+
 struct job {
 	/* Filled in by the caller. */
 	char **argv;            /* argv[0] is a path; NULL-terminated */
@@ -62,6 +64,12 @@ struct job {
 	void (*on_end)(struct job *j, void *ctx);
 	void *ctx;
 	char **env;             /* extra environment entries of a trusted job ("NAME=value"), NULL-terminated */
+	/*
+	 * Extra entries of an untrusted job's clean environment, set by the
+	 * harness alone (the coverage build's GCOV_PREFIX), NULL-terminated;
+	 * at most JOB_MAX_SANDBOX_ENV are used.
+	 */
+	char **sandbox_env;
 	const char *cgroups[2]; /* cgroup.procs files the job joins before it runs (a batch's budget), or NULL */
 	/* Filled in by jobs_run. */
 	uid_t uid;              /* the uid it ran as */
@@ -94,6 +102,8 @@ _Noreturn void jobs_exit_interrupted(void);
  * removed by jobs_remove_run_dir(), or on interruption.
  */
 char *jobs_make_run_dir(void);
+/* Whether the sandbox's user ids may enter path (as root, every directory above it has o+x). */
+bool jobs_reachable_by_sandbox(const char *path);
 void jobs_remove_run_dir(char *dir);
 
 /*

@@ -9,6 +9,11 @@
  *                [--report-tap F] [--report-autolab[=F]]   (platforms, report.h)
  *   concur-grade --list
  *   concur-grade --hint --lesson N --exercise NAME
+ *   concur-grade --progress
+ *   concur-grade --watch --lesson N [--exercise NAME] [--verbose]
+ *   concur-grade --reset --lesson N (--exercise NAME | --all-exercises)
+ *   concur-grade --coverage --lesson N [--exercise NAME] [--solution | --src DIR]
+ *   concur-grade --print-cflags | --write-skeletons | --check-skeletons
  *
  * Exit status: 0 when every check with points passed, 1 when some did not,
  * 2 on a usage error, a broken kit or a report that could not be written.
@@ -23,11 +28,17 @@
 #include <string.h>
 
 #include "batch.h"
+#include "coverage.h"
+#include "build.h"
 #include "grade.h"
 #include "jobs.h"
 #include "lesson.h"
+#include "progress.h"
 #include "report.h"
+#include "reset.h"
+#include "skeletons.h"
 #include "util.h"
+#include "watch.h"
 
 /*
  * The reports besides the table, one writer each (report.h), written in
@@ -64,6 +75,7 @@ struct options {
 	const char *lesson, *exercise, *src, *source, *root, *hidden, *build_dir, *class_dir, *out;
 	const char *reports[NREPORTERS]; /* where to write reporters[i], or NULL */
 	bool solution, verbose, list, hint, timing_only, short_paths;
+	bool progress, watch, reset, all_exercises, coverage, print_cflags, write_skeletons, check_skeletons;
 	int jobs;
 };
 
@@ -77,6 +89,10 @@ static void usage(FILE *f)
 	      "       concur-grade --class DIR [--lesson N] [--jobs N] [--hidden DIR] [--out DIR]\n"
 	      "       concur-grade --list\n"
 	      "       concur-grade --hint --lesson N --exercise NAME\n"
+	      "       concur-grade --progress | --watch --lesson N [--exercise NAME]\n"
+	      "       concur-grade --reset --lesson N (--exercise NAME | --all-exercises)\n"
+	      "       concur-grade --coverage --lesson N [--exercise NAME] [--solution | --src DIR]\n"
+	      "       concur-grade --print-cflags | --write-skeletons | --check-skeletons\n"
 	      "Usually run through make: make check LESSON=1, make list, make hint LESSON=1 EXERCISE=spawn\n",
 	      f);
 }
@@ -121,12 +137,8 @@ static int show_hint(const struct options *o, struct lesson *l, struct exercise 
 	char *dir = xasprintf("%s/build/progress", o->root);
 	char *path = xasprintf("%s/hints.json", dir);
 	char *key = xasprintf("%s/%s", l->slug, e->name);
-	json_t *state = json_load_file(path, 0, NULL);
+	json_t *state = progress_load_object(path, NULL);
 
-	if (!json_is_object(state)) {
-		json_decref(state);
-		state = json_object();
-	}
 	if (e->nhints == 0) {
 		printf("There are no hints for %s yet: re-read lessons/%s.md.\n", e->name, l->slug);
 		return 0;
@@ -148,8 +160,7 @@ static int show_hint(const struct options *o, struct lesson *l, struct exercise 
 		       l->slug);
 	free(solution);
 	json_object_set_new(state, key, json_integer(next + 1));
-	if (make_dirs(dir) == -1 || json_dump_file(state, path, JSON_INDENT(2)) == -1)
-		fprintf(stderr, "concur: could not save hint progress in %s\n", path);
+	progress_save_object(path, state);
 	json_decref(state);
 	free(dir);
 	free(path);
@@ -179,6 +190,10 @@ int main(int argc, char **argv)
 		{"hidden", required_argument, NULL, 'X'},  {"build-dir", required_argument, NULL, 'B'},
 		{"class", required_argument, NULL, 'K'},   {"out", required_argument, NULL, 'O'},
 		{"short-paths", no_argument, NULL, 'P'},
+		{"progress", no_argument, NULL, 'G'},      {"watch", no_argument, NULL, 'W'},
+		{"reset", no_argument, NULL, 'R'},         {"all-exercises", no_argument, NULL, 'A'},
+		{"coverage", no_argument, NULL, 'V'},      {"print-cflags", no_argument, NULL, 'F'},
+		{"write-skeletons", no_argument, NULL, 'Y'}, {"check-skeletons", no_argument, NULL, 'Z'},
 		{"help", no_argument, NULL, 'h'},
 	};
 	const int nfixed = (int)(sizeof fixed / sizeof fixed[0]);
@@ -210,6 +225,14 @@ int main(int argc, char **argv)
 		case 'K': o.class_dir = optarg; break;
 		case 'O': o.out = optarg; break;
 		case 'P': o.short_paths = true; break;
+		case 'G': o.progress = true; break;
+		case 'W': o.watch = true; break;
+		case 'R': o.reset = true; break;
+		case 'A': o.all_exercises = true; break;
+		case 'V': o.coverage = true; break;
+		case 'F': o.print_cflags = true; break;
+		case 'Y': o.write_skeletons = true; break;
+		case 'Z': o.check_skeletons = true; break;
 		case 'h': usage(stdout); return 0;
 		default:
 			if (c >= REPORTER_OPT && c < REPORTER_OPT + NREPORTERS) {
@@ -225,12 +248,27 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (o.print_cflags) {
+		printf("%s\n", build_student_cflags());
+		return 0;
+	}
 	int nlessons;
 	struct lesson *lessons = lessons_load(o.root, &nlessons);
 	if (o.list) {
 		printf("Lessons (grade one with: make check LESSON=N):\n");
 		print_lessons(stdout, lessons, nlessons);
 		return 0;
+	}
+	if (o.progress)
+		return progress_show(stdout, o.root, lessons, nlessons);
+	if (o.write_skeletons)
+		return skeletons_write(o.root, lessons, nlessons) == 0 ? 0 : 2;
+	if (o.check_skeletons) {
+		int differ = skeletons_check(o.root, lessons, nlessons, stdout);
+		if (differ)
+			printf("%s is not the same as exercises/: after changing a skeleton, run  make skeletons\n",
+			       SKELETONS_FILE);
+		return differ ? 1 : 0;
 	}
 	/* Which lessons. */
 	struct lesson **chosen = xcalloc((size_t)nlessons + 1, sizeof *chosen);
@@ -260,6 +298,25 @@ int main(int argc, char **argv)
 			print_exercises(stderr, chosen[0]);
 			return 2;
 		}
+	}
+	if ((o.watch || o.reset || o.coverage) && nchosen != 1) {
+		fprintf(stderr, "concur: say which lesson, e.g.  make %s LESSON=1%s\n",
+			o.watch ? "watch" : o.reset ? "reset" : "coverage", o.reset ? " EXERCISE=spawn" : "");
+		return 2;
+	}
+	if (o.watch)
+		return watch_lesson(o.root, chosen[0], o.exercise && *o.exercise ? o.exercise : NULL, o.verbose);
+	if (o.reset) {
+		if ((!o.exercise || !*o.exercise) && !o.all_exercises) {
+			fprintf(stderr, "concur: make reset LESSON=%d alone would reset every exercise of lesson %s. Say which "
+					"one, e.g.  make reset LESSON=%d EXERCISE=%s\n"
+					"or, to reset them all (each is backed up first):  make reset LESSON=%d CONFIRM=1\n",
+				chosen[0]->number, chosen[0]->slug, chosen[0]->number, chosen[0]->exercises[0].name,
+				chosen[0]->number);
+			print_exercises(stderr, chosen[0]);
+			return 2;
+		}
+		return reset_lesson(o.root, chosen[0], o.exercise && *o.exercise ? o.exercise : NULL);
 	}
 	if (o.hint) {
 		if (nchosen != 1 || !o.exercise || !*o.exercise) {
@@ -299,7 +356,7 @@ int main(int argc, char **argv)
 		return grade_class(&c);
 	}
 	struct grade_options g = {.root = o.root, .verbose = o.verbose, .timing_only = o.timing_only, .hidden_root = o.hidden,
-				  .build_dir = o.build_dir, .short_paths = o.short_paths};
+				  .build_dir = o.build_dir, .short_paths = o.short_paths, .coverage = o.coverage};
 	g.parallel = o.jobs > 0 ? o.jobs : usable_cpus();
 	if (o.source) {
 		g.source = o.source;
@@ -315,11 +372,23 @@ int main(int argc, char **argv)
 		g.src_root = "exercises";
 		g.build_tag = "exercises";
 	}
+	if (o.coverage) /* a build of its own: build/coverage/..., build/coverage-solutions/... */
+		g.build_tag = strcmp(g.build_tag, "exercises") == 0 ? COVERAGE_TAG
+								     : xasprintf("%s-%s", COVERAGE_TAG, g.build_tag);
 	const char *tree = o.short_paths ? "." : o.source ? o.source : g.src_root;
 	struct lesson_result *results = xcalloc((size_t)nchosen, sizeof *results);
 	bool all_passed = true;
 	for (int i = 0; i < nchosen; i++) {
 		grade_lesson(&g, chosen[i], o.exercise && *o.exercise ? o.exercise : NULL, &results[i]);
+		if (o.coverage) {
+			char *build_root = strcmp(o.root, ".") == 0 ? xasprintf("build/%s", g.build_tag)
+								    : xasprintf("%s/build/%s", o.root, g.build_tag);
+			printf("\nLesson %02d: %s   (coverage of %s%s%s, %.1f s)\n", chosen[i]->number, chosen[i]->title, tree,
+			       o.source ? "" : "/", o.source ? "" : chosen[i]->slug, results[i].wall_s);
+			int status = coverage_report(stdout, &results[i], build_root);
+			free(build_root);
+			return status;
+		}
 		report_print(stdout, &results[i], tree, o.verbose);
 		/* Nobody reads any more (make check | head): stop here, leaving nothing behind. */
 		if (fflush(stdout) == EOF || ferror(stdout))
@@ -330,6 +399,9 @@ int main(int argc, char **argv)
 	}
 	if (nchosen > 1)
 		report_print_total(stdout, results, nchosen);
+	/* The student's own tree: make progress shows it. */
+	if (!o.source && !o.src && !o.solution && !o.hidden && !o.timing_only && !o.build_dir && !o.short_paths)
+		progress_record(o.root, results, nchosen);
 	const struct report_input in = {.lessons = results, .nlessons = nchosen, .tree = tree};
 	int status = all_passed ? 0 : 1;
 	for (int i = 0; i < NREPORTERS; i++)

@@ -126,6 +126,46 @@ int write_file(const char *path, const char *s)
 	return fclose(f) == 0 ? 0 : -1;
 }
 
+int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
+{
+	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
+	int fd = mkstemp(tmp), saved;
+
+	if (fd == -1) {
+		saved = errno;
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		done += (size_t)n;
+	}
+	if (fchmod(fd, (mode_t)mode) == -1 || fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	free(tmp);
+	return 0;
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return -1;
+}
+
 bool file_exists(const char *path) { return access(path, F_OK) == 0; }
 
 int make_dirs(const char *path)

@@ -27,6 +27,13 @@ char *read_file(const char *path, size_t max);
 char *read_untrusted_file(const char *path, size_t max, size_t *len);
 /* Writes s to path, replacing it; 0 or -1. */
 int write_file(const char *path, const char *s);
+/*
+ * Replaces path with len bytes of data atomically: a reader sees the old
+ * file or the new one, never half of either (a temporary file beside it,
+ * synced, then renamed over it; a link at path is replaced, not followed).
+ * 0, or -1 with errno (the temporary file is removed).
+ */
+int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
 bool file_exists(const char *path);
 /* mkdir -p; 0 or -1. */
 int make_dirs(const char *path);

@@ -1,9 +1,11 @@
 /*
  * ct_api.c - the --wrap wrappers behind ct_api.h.
  */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include "ct_api.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,11 +63,28 @@ static struct {
 } blocks[MAX_BLOCKS];
 static int nblocks;
 
-/* Children forked through the wrapper, in order; forks_lock protects them. */
+/*
+ * Children forked through the wrapper, in order, and what a wrapped wait
+ * call that reaped one of them got; forks_lock protects them.
+ */
 #define MAX_FORKS 256
 static pthread_mutex_t forks_lock = PTHREAD_MUTEX_INITIALIZER;
 static pid_t forked[MAX_FORKS];
+static bool reaped[MAX_FORKS];
+static int reaped_status[MAX_FORKS]; /* waitpid's encoding */
 static int nforked;
+
+/*
+ * Calls of the wait family with WNOHANG that found no child ended
+ * (ct_empty_wait_polls), and the last children they reaped, with when
+ * (ct_reaped_at).  Atomics only: a wait may return in any thread.
+ */
+#define MAX_REAPS 256
+static atomic_int empty_polls, nreaps;
+static struct {
+	_Atomic pid_t pid;
+	_Atomic uint64_t at_ns;
+} reaps[MAX_REAPS];
 
 static atomic_bool forked_child;                /* this process was forked through the wrapper */
 static _Atomic(void (*)(int k)) fork_child_hook; /* runs in each child forked through the wrapper */
@@ -87,6 +106,10 @@ void ct_api_reset(void)
 	for (int i = 0; i < CT_NCALLS; i++)
 		calls[i] = 0;
 	fork_child_hook = NULL;
+	empty_polls = 0;
+	for (int i = 0; i < MAX_REAPS; i++)
+		reaps[i].pid = 0;
+	nreaps = 0;
 }
 
 int ct_threads_created(void)
@@ -134,6 +157,10 @@ pid_t ct_real_fork(void)
 	return pid;
 }
 pid_t ct_real_waitpid(pid_t pid, int *status, int options) { return __real_waitpid(pid, status, options); }
+int ct_real_waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
+{
+	return __real_waitid(idtype, id, info, options);
+}
 ssize_t ct_real_read(int fd, void *buf, size_t len) { return __real_read(fd, buf, len); }
 ssize_t ct_real_write(int fd, const void *buf, size_t len) { return __real_write(fd, buf, len); }
 ssize_t ct_real_send(int fd, const void *buf, size_t len, int flags) { return __real_send(fd, buf, len, flags); }
@@ -150,6 +177,56 @@ int ct_real_pthread_join(pthread_t t, void **ret) { return __real_pthread_join(t
 int ct_real_pthread_detach(pthread_t t) { return __real_pthread_detach(t); }
 void *ct_real_malloc(size_t size) { return __real_malloc(size); }
 void ct_real_free(void *p) { __real_free(p); }
+
+bool ct_wait_threads_ended(uint64_t timeout_ns)
+{
+	uint64_t deadline = ct_now_ns() + timeout_ns;
+
+	for (int t = 0; t < ct_threads_created(); t++) {
+		struct ct_thread_record r = ct_thread(t);
+		if (r.joined || r.end_ns)
+			continue;
+		if (ct_now_ns() >= deadline)
+			return false;
+		ct_sleep_ns(CT_MS / 2);
+		t--; /* look at it again */
+	}
+	return true;
+}
+
+/* ct_call_keeping_frame's helper thread: fn, then a spin that calls nothing until released. */
+struct held_call {
+	void (*fn)(void *arg);
+	void *arg;
+	atomic_bool returned, release;
+};
+
+static void *held_main(void *p)
+{
+	struct held_call *c = p;
+
+	c->fn(c->arg);
+	atomic_store(&c->returned, true);
+	while (!atomic_load(&c->release))
+		; /* no call: fn's dead frame, just below, stays as fn left it */
+	return NULL;
+}
+
+int ct_call_keeping_frame(void (*fn)(void *arg), void *arg, uint64_t timeout_ns)
+{
+	struct held_call c = {.fn = fn, .arg = arg};
+	pthread_t helper;
+	int err = __real_pthread_create(&helper, NULL, held_main, &c);
+
+	if (err)
+		return err;
+	while (!atomic_load(&c.returned))
+		ct_sleep_ns(CT_MS / 2);
+	ct_wait_threads_ended(timeout_ns);
+	atomic_store(&c.release, true);
+	__real_pthread_join(helper, NULL);
+	return 0;
+}
 
 /* What the trampoline needs; heap-owned by the new thread. */
 struct trampoline_args {
@@ -304,8 +381,10 @@ pid_t __wrap_fork(void)
 	if (pid > 0) {
 		ct_count_call(CT_CALL_fork);
 		__real_pthread_mutex_lock(&forks_lock);
-		if (nforked < MAX_FORKS)
+		if (nforked < MAX_FORKS) {
+			reaped[nforked] = false;
 			forked[nforked++] = pid;
+		}
 		__real_pthread_mutex_unlock(&forks_lock);
 	} else if (pid == 0) {
 		forked_child = true;
@@ -326,28 +405,184 @@ int ct_forked(pid_t *out, int max)
 	return n;
 }
 
+int ct_empty_wait_polls(void)
+{
+	return empty_polls;
+}
+
+uint64_t ct_reaped_at(pid_t pid)
+{
+	int n = atomic_load(&nreaps);
+
+	for (int i = (n < MAX_REAPS ? n : MAX_REAPS) - 1; i >= 0; i--)
+		if (atomic_load(&reaps[i].pid) == pid)
+			return atomic_load(&reaps[i].at_ns);
+	return 0;
+}
+
+/* A wrapped wait call reaped pid with status (waitpid's encoding): remember it if we forked pid. */
+static void note_reaped(pid_t pid, int status)
+{
+	__real_pthread_mutex_lock(&forks_lock);
+	for (int i = 0; i < nforked && i < MAX_FORKS; i++)
+		if (forked[i] == pid) {
+			reaped[i] = true;
+			reaped_status[i] = status;
+		}
+	__real_pthread_mutex_unlock(&forks_lock);
+}
+
+bool ct_reaped(pid_t pid, int *status)
+{
+	bool found = false;
+
+	__real_pthread_mutex_lock(&forks_lock);
+	for (int i = 0; i < nforked && i < MAX_FORKS; i++)
+		if (forked[i] == pid && reaped[i]) {
+			found = true;
+			if (status)
+				*status = reaped_status[i];
+		}
+	__real_pthread_mutex_unlock(&forks_lock);
+	return found;
+}
+
+/*
+ * What a wait call returned: a WNOHANG call that returned 0 found children
+ * left but none ended (a poll); a pid reaped that child, unless the call
+ * only looked (WNOWAIT) or reported a stop or a continue.  status is
+ * waitpid's encoding of how it ended.  errno is kept.
+ */
+static void note_wait(int options, pid_t got, int status)
+{
+	if ((options & WNOHANG) && got == 0)
+		atomic_fetch_add(&empty_polls, 1);
+	if (got <= 0 || (options & WNOWAIT) || !(WIFEXITED(status) || WIFSIGNALED(status)))
+		return;
+	int slot = atomic_fetch_add(&nreaps, 1);
+	if (slot < MAX_REAPS) {
+		atomic_store(&reaps[slot].at_ns, ct_now_ns());
+		atomic_store(&reaps[slot].pid, got);
+	}
+	note_reaped(got, status);
+}
+
 pid_t __wrap_waitpid(pid_t pid, int *status, int options)
 {
+	int st = 0;
+
 	CT_ENTER(waitpid);
-	return __real_waitpid(pid, status, options);
+	pid_t got = __real_waitpid(pid, &st, options);
+
+	note_wait(options, got, st);
+	if (got > 0 && status)
+		*status = st;
+	return got;
 }
 
 pid_t __wrap_wait(int *status)
 {
+	int st = 0;
+
 	CT_ENTER(wait);
-	return __real_wait(status);
+	pid_t got = __real_wait(&st);
+
+	note_wait(0, got, st);
+	if (got > 0 && status)
+		*status = st;
+	return got;
+}
+
+/* waitid() says how a child ended in a siginfo_t: the same in waitpid's encoding, or -1 (stopped, continued). */
+static int status_of(const siginfo_t *si)
+{
+	switch (si->si_code) {
+	case CLD_EXITED:
+		return (si->si_status & 0xff) << 8;
+	case CLD_KILLED:
+		return si->si_status & 0x7f;
+	case CLD_DUMPED:
+		return (si->si_status & 0x7f) | 0x80;
+	default:
+		return -1;
+	}
+}
+
+int __wrap_waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
+{
+	siginfo_t si;
+
+	CT_ENTER(waitid);
+	/* With WNOHANG and no child ended, waitid returns 0 with si_pid 0. */
+	memset(&si, 0, sizeof si);
+	int r = __real_waitid(idtype, id, &si, options);
+	if (r == 0) {
+		int st = status_of(&si);
+		if (si.si_pid == 0)
+			note_wait(options, 0, 0);
+		else if (st != -1)
+			note_wait(options, si.si_pid, st);
+	}
+	if (r == 0 && info)
+		*info = si;
+	return r;
+}
+
+pid_t __wrap_wait3(int *status, int options, struct rusage *usage)
+{
+	int st = 0;
+
+	CT_ENTER(wait3);
+	pid_t got = __real_wait3(&st, options, usage);
+
+	note_wait(options, got, st);
+	if (got > 0 && status)
+		*status = st;
+	return got;
+}
+
+pid_t __wrap_wait4(pid_t pid, int *status, int options, struct rusage *usage)
+{
+	int st = 0;
+
+	CT_ENTER(wait4);
+	pid_t got = __real_wait4(pid, &st, options, usage);
+
+	note_wait(options, got, st);
+	if (got > 0 && status)
+		*status = st;
+	return got;
+}
+
+/* The capacity every pipe made from now on gets (ct_set_pipe_capacity); 0: the system's. */
+static atomic_int pipe_capacity;
+
+void ct_set_pipe_capacity(int bytes) { pipe_capacity = bytes; }
+
+/* After a pipe call that returned ret: gives the new pipe the capacity asked for, if any. */
+static int sized(int ret, const int fds[2])
+{
+	int bytes = pipe_capacity;
+
+	if (ret == 0 && bytes > 0) {
+		int saved = errno;
+		if (fcntl(fds[0], F_SETPIPE_SZ, bytes) == -1)
+			fprintf(stderr, "ct_api: F_SETPIPE_SZ %d: %s\n", bytes, strerror(errno));
+		errno = saved;
+	}
+	return ret;
 }
 
 int __wrap_pipe(int fds[2])
 {
 	CT_ENTER(pipe);
-	return __real_pipe(fds);
+	return sized(__real_pipe(fds), fds);
 }
 
 int __wrap_pipe2(int fds[2], int flags)
 {
 	CT_ENTER(pipe2);
-	return __real_pipe2(fds, flags);
+	return sized(__real_pipe2(fds, flags), fds);
 }
 
 int __wrap_socketpair(int domain, int type, int protocol, int sv[2])
@@ -469,4 +704,15 @@ size_t ct_heap_in_use(int *count)
 		*count = nblocks;
 	__real_pthread_mutex_unlock(&blocks_lock);
 	return bytes;
+}
+
+bool ct_heap_has(const void *p)
+{
+	bool found = false;
+
+	__real_pthread_mutex_lock(&blocks_lock);
+	for (int i = 0; i < nblocks && !found; i++)
+		found = blocks[i].p == p;
+	__real_pthread_mutex_unlock(&blocks_lock);
+	return found;
 }

@@ -108,6 +108,30 @@ int ct_fault_take(enum ct_call call, size_t *len)
 	return 0;
 }
 
+static const enum ct_call wait_calls[] = {CT_CALL_waitpid, CT_CALL_wait, CT_CALL_waitid, CT_CALL_wait3, CT_CALL_wait4};
+#define NWAIT_CALLS ((int)(sizeof wait_calls / sizeof wait_calls[0]))
+
+void ct_fail_waits(int k, int err)
+{
+	for (int c = 0; c < NWAIT_CALLS; c++)
+		ct_fail_call(wait_calls[c], k, err);
+}
+
+const char *ct_waits_failed(void)
+{
+	static char buf[128];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < NWAIT_CALLS; c++) {
+		if (ct_faults_injected(wait_calls[c]) && used < sizeof buf)
+			used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s()", used ? " and " : "",
+						 ct_call_name(wait_calls[c]));
+		ct_fault_clear(wait_calls[c]);
+	}
+	return used ? buf : "wait call";
+}
+
 /* In a child that fork() just made: keep only the faults meant for children, each counting afresh. */
 static void child_after_fork(void)
 {

@@ -81,6 +81,17 @@ static inline int ct_shorten_call(enum ct_call call, int k, size_t max_bytes)
 bool ct_call_can_fail(enum ct_call call);
 bool ct_call_can_be_short(enum ct_call call);
 
+/*
+ * The same fault on every call a process can wait for its children with
+ * (waitpid, wait, waitid, wait3, wait4), so that a test of an error path
+ * does not depend on which one the student's code uses: the k-th call of
+ * each fails with err.  ct_waits_failed() then names the ones whose fault
+ * acted since ct_fail_waits, "waitpid()" or "waitpid() and wait()" ("wait
+ * call" if none), in a static buffer, and disarms them all.
+ */
+void ct_fail_waits(int k, int err);
+const char *ct_waits_failed(void);
+
 /* Disarms the fault of call. */
 void ct_fault_clear(enum ct_call call);
 /* Disarms every fault (ct_test_init calls it). */

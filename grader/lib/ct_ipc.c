@@ -173,7 +173,7 @@ static bool reaped(pid_t pid)
 	siginfo_t info;
 
 	memset(&info, 0, sizeof info);
-	return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == -1 && errno == ECHILD;
+	return ct_real_waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == -1 && errno == ECHILD;
 }
 
 int ct_unreaped_children(const char *const *names, int nnames, char *buf, size_t len)
@@ -187,7 +187,7 @@ int ct_unreaped_children(const char *const *names, int nnames, char *buf, size_t
 	for (int k = 0; k < n && k < MAX_CHILDREN; k++) {
 		siginfo_t info;
 		memset(&info, 0, sizeof info);
-		if (waitid(P_PID, (id_t)pids[k], &info, WEXITED | WNOHANG | WNOWAIT) == -1)
+		if (ct_real_waitid(P_PID, (id_t)pids[k], &info, WEXITED | WNOHANG | WNOWAIT) == -1)
 			continue; /* waited for: not our child any more */
 		child_name(names, nnames, k, pids[k], who, sizeof who);
 		put(&o, "%s%s %s", count ? "; " : "", who,
@@ -507,6 +507,36 @@ static void describe(struct out *o, const char *task, const struct proc *procs, 
 	}
 }
 
+int ct_settle_children(const char *const *names, int nnames, char *buf, size_t len)
+{
+	pid_t pids[MAX_CHILDREN];
+	int count = ct_unreaped_children(names, nnames, buf, len), n = ct_forked(pids, MAX_CHILDREN);
+
+	for (int k = 0; k < n && k < MAX_CHILDREN; k++) {
+		if (reaped(pids[k]))
+			continue; /* waited for already: the pid is no longer ours to signal */
+		kill(pids[k], SIGKILL);
+		while (ct_real_waitpid(pids[k], NULL, 0) == -1 && errno == EINTR)
+			;
+	}
+	return count;
+}
+
+pid_t ct_fork_ended_child(int code)
+{
+	siginfo_t info;
+	pid_t pid = ct_real_fork();
+
+	if (pid == 0)
+		_exit(code);
+	if (pid == -1)
+		return -1;
+	memset(&info, 0, sizeof info);
+	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) == -1 && errno == EINTR)
+		; /* it has ended; WNOWAIT leaves it to be reaped */
+	return pid;
+}
+
 /*
  * The thread that runs fn for ct_run_within.  Each call has its own,
  * owned by the helper thread and the caller together: the last of the two
@@ -552,12 +582,13 @@ static void join_helper(pthread_t t)
 	}
 }
 
+/* Most calls return within milliseconds: look often at first, then every 2 ms. */
 static bool wait_done(struct helper *h, uint64_t ns)
 {
-	uint64_t until = ct_now_ns() + ns;
+	uint64_t start = ct_now_ns(), until = start + ns, now;
 
-	while (!h->done && ct_now_ns() < until)
-		ct_sleep_ns(2 * CT_MS);
+	while (!h->done && (now = ct_now_ns()) < until)
+		ct_sleep_ns(now - start < 50 * CT_MS ? 100 * 1000 : 2 * CT_MS);
 	return h->done;
 }
 

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define CT_MAX_FDS 256
 
@@ -71,6 +72,22 @@ struct ct_blocked {
 };
 /* task: a /proc directory of a thread or process ("/proc/123", "/proc/self/task/45"). */
 struct ct_blocked ct_blocked_in(const char *task);
+
+/*
+ * The same description as ct_unreaped_children, into buf; then every child
+ * forked since the reset that has not been waited for is killed and
+ * reaped, so that a failure the test provoked on purpose does not also
+ * leave processes behind when the test ends.  Returns how many there were.
+ */
+int ct_settle_children(const char *const *names, int nnames, char *buf, size_t len);
+
+/*
+ * A child of the test's own (forked with ct_real_fork, so not counted as
+ * the code under test's) that has ended with _exit(code) and that nobody
+ * has waited for yet: the caller's child that a function waiting for "any
+ * child" would take.  Returns its pid, or -1.  The test reaps it.
+ */
+pid_t ct_fork_ended_child(int code);
 
 /*
  * Runs fn(arg) in a helper thread and waits up to timeout_ns for it to

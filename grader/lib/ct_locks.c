@@ -41,13 +41,19 @@ static _Thread_local struct lock_thread *me;
 #define LOG_MAX 32
 static _Thread_local const pthread_mutex_t *lock_log[LOG_MAX];
 static _Thread_local int nlog;
+/* ... and the pairs (held, then taken while holding it) it saw, each once. */
+#define PAIRS_MAX 128
+static _Thread_local struct {
+	const pthread_mutex_t *held, *taken;
+} lock_pairs[PAIRS_MAX];
+static _Thread_local int npairs;
 
 /* The calling thread's critical-section log (ct_cs_log_start); only that thread touches it. */
 static _Thread_local struct ct_interval *cs_log;
 static _Thread_local int cs_max, cs_count;
 static _Thread_local uint64_t cs_start;
 
-static _Atomic uint64_t hold_ns, lockstep_ns;
+static _Atomic uint64_t hold_ns, unlock_pause_ns, lockstep_ns;
 static _Atomic uint64_t window_end; /* when the lockstep window open now closes (ct_now_ns) */
 static atomic_bool yield_at_locks;
 
@@ -56,6 +62,23 @@ static char advice[512];
 static const char default_advice[] =
 	"Take locks in one global order everywhere (for example, the lower account number first), so that no "
 	"such cycle can form.";
+
+/* The last successful pthread_mutex_init and _destroy calls; each slot is claimed by one atomic increment. */
+#define LIFE_MAX 64
+static struct {
+	_Atomic(const pthread_mutex_t *) m;
+	atomic_bool destroyed; /* false: an init */
+} life[LIFE_MAX];
+static atomic_int nlife;
+
+/* The calling thread's release hook (ct_on_next_release); only that thread touches it. */
+static _Thread_local void (*release_hook)(void *);
+static _Thread_local void *release_arg;
+
+/* Inits and destroys of any thread (ct_mutex_events); a slot is claimed with one atomic add. */
+#define MAX_MUTEX_EVENTS 256
+static struct ct_mutex_event mutex_events[MAX_MUTEX_EVENTS];
+static atomic_int nmutex_events;
 
 /* Names, written by the test's thread before it starts workers; names_lock protects them. */
 #define MAX_NAMES 128
@@ -84,10 +107,14 @@ void ct_locks_reset(void)
 	nnames = 0;
 	__real_pthread_mutex_unlock(&names_lock);
 	hold_ns = 0;
+	unlock_pause_ns = 0;
 	lockstep_ns = 0;
 	yield_at_locks = false;
 	advice[0] = '\0';
-	nlog = 0;
+	nlog = npairs = 0;
+	nlife = 0;
+	release_hook = NULL;
+	nmutex_events = 0;
 }
 
 void ct_name_lock(const pthread_mutex_t *m, const char *fmt, ...)
@@ -134,10 +161,33 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len)
 
 void ct_set_lock_hold(uint64_t ns) { hold_ns = ns; }
 void ct_set_yield_at_locks(bool on) { yield_at_locks = on; }
+void ct_set_unlock_pause(uint64_t ns) { unlock_pause_ns = ns; }
 void ct_set_lock_lockstep(uint64_t ns) { lockstep_ns = ns; }
 
 /* Set by the test's thread before it starts workers; read by the watchdog only. */
 void ct_set_deadlock_advice(const char *text) { snprintf(advice, sizeof advice, "%s", text ? text : ""); }
+
+static void note_life(const pthread_mutex_t *m, bool destroyed)
+{
+	int i = atomic_fetch_add(&nlife, 1) % LIFE_MAX;
+
+	life[i].m = NULL;
+	life[i].destroyed = destroyed;
+	life[i].m = m;
+}
+
+static bool had_life(const pthread_mutex_t *m, bool destroyed)
+{
+	int n = atomic_load(&nlife);
+
+	for (int i = 0; i < n && i < LIFE_MAX; i++)
+		if (life[i].m == m && life[i].destroyed == destroyed)
+			return true;
+	return false;
+}
+
+bool ct_mutex_initialised(const pthread_mutex_t *m) { return had_life(m, false); }
+bool ct_mutex_destroyed(const pthread_mutex_t *m) { return had_life(m, true); }
 
 /* The knobs act in threads created through pthread_create and in forked children (ct_locks.h). */
 static bool knobs_apply(void) { return ct_current_thread() >= 0 || ct_in_forked_child(); }
@@ -188,8 +238,23 @@ static bool pop_held(struct lock_thread *t, const pthread_mutex_t *m)
 	return false;
 }
 
-static void log_lock(const pthread_mutex_t *m)
+static void log_pair(const pthread_mutex_t *held, const pthread_mutex_t *taken)
 {
+	for (int i = 0; i < npairs; i++)
+		if (lock_pairs[i].held == held && lock_pairs[i].taken == taken)
+			return;
+	if (npairs < PAIRS_MAX) {
+		lock_pairs[npairs].held = held;
+		lock_pairs[npairs++].taken = taken;
+	}
+}
+
+/* Logs m, and m as taken while holding each mutex t holds (before m is pushed). */
+static void log_lock(const pthread_mutex_t *m, const struct lock_thread *t)
+{
+	for (int i = 0; t && i < t->nheld && i < CT_MAX_HELD; i++)
+		if (t->held[i].m != m)
+			log_pair(t->held[i].m, m);
 	for (int i = 0; i < nlog; i++)
 		if (lock_log[i] == m)
 			return;
@@ -199,9 +264,9 @@ static void log_lock(const pthread_mutex_t *m)
 
 static void after_taking(const pthread_mutex_t *m, uintptr_t pc, struct lock_thread *t)
 {
+	log_lock(m, t);
 	if (t)
 		push_held(t, m, pc);
-	log_lock(m);
 	uint64_t ns = hold_ns;
 	if (ns && knobs_apply())
 		ct_sleep_ns(ns);
@@ -296,24 +361,51 @@ int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 
 	wait_for_window();
 	/* Forget it first: for a moment nobody is seen holding it, never two threads. */
-	if (t)
-		pop_held(t, m);
+	bool released = t && pop_held(t, m) && t->nheld == 0;
 	err = __real_pthread_mutex_unlock(m);
 	if (yield_at_locks && knobs_apply())
 		sched_yield();
+	uint64_t pause = unlock_pause_ns;
+	if (pause && knobs_apply())
+		ct_sleep_ns(pause);
+	if (released && !err && release_hook) {
+		void (*fn)(void *) = release_hook;
+		release_hook = NULL; /* once: fn may lock and unlock mutexes itself */
+		fn(release_arg);
+	}
 	return err;
 }
 
+static void note_mutex_event(const pthread_mutex_t *m, enum ct_mutex_event_kind kind, int err)
+{
+	int i = atomic_fetch_add(&nmutex_events, 1);
+
+	if (i < MAX_MUTEX_EVENTS)
+		mutex_events[i] = (struct ct_mutex_event){m, kind, err};
+}
+
+/* Not CT_ENTER: a failure injected here is listed too (ct_mutex_events), so a test can tell which mutex it hit. */
 int __wrap_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
 {
-	CT_ENTER(pthread_mutex_init);
-	return __real_pthread_mutex_init(m, a);
+	ct_count_call(CT_CALL_pthread_mutex_init);
+	int err = ct_fault_take(CT_CALL_pthread_mutex_init, NULL);
+	if (!err)
+		err = __real_pthread_mutex_init(m, a);
+	if (!err)
+		note_life(m, false);
+
+	note_mutex_event(m, CT_MUTEX_INIT, err);
+	return err;
 }
 
 int __wrap_pthread_mutex_destroy(pthread_mutex_t *m)
 {
 	CT_ENTER(pthread_mutex_destroy);
-	return __real_pthread_mutex_destroy(m);
+	int err = __real_pthread_mutex_destroy(m);
+	if (!err)
+		note_life(m, true);
+	note_mutex_event(m, CT_MUTEX_DESTROY, err);
+	return err;
 }
 
 /*
@@ -403,7 +495,18 @@ int ct_locks_snapshot(struct ct_lock_view *out, int max)
 	return n;
 }
 
-void ct_lock_log_start(void) { nlog = 0; }
+void ct_lock_log_start(void)
+{
+	nlog = npairs = 0;
+}
+
+bool ct_lock_log_nested(const pthread_mutex_t *held, const pthread_mutex_t *taken)
+{
+	for (int i = 0; i < npairs; i++)
+		if (lock_pairs[i].held == held && lock_pairs[i].taken == taken)
+			return true;
+	return false;
+}
 
 bool ct_lock_log_has(const pthread_mutex_t *m)
 {
@@ -420,7 +523,31 @@ void ct_cs_log_start(struct ct_interval *buf, int max)
 	cs_count = 0;
 }
 
-int ct_cs_log_count(void) { return cs_count; }
+int ct_cs_log_count(void)
+{
+	return cs_count;
+}
+
+void ct_on_next_release(void (*fn)(void *), void *arg)
+{
+	release_arg = arg;
+	release_hook = fn;
+}
+
+void ct_mutex_events_start(void)
+{
+	nmutex_events = 0;
+}
+
+int ct_mutex_events(struct ct_mutex_event *out, int max)
+{
+	int n = nmutex_events;
+
+	n = n < MAX_MUTEX_EVENTS ? n : MAX_MUTEX_EVENTS;
+	for (int i = 0; i < n && i < max; i++)
+		out[i] = mutex_events[i];
+	return n;
+}
 
 int ct_lock_log(const pthread_mutex_t **out, int max)
 {
@@ -503,7 +630,8 @@ static bool find_deadlock(char *buf, size_t len)
 			if (h < 0)
 				break;
 			if (h == cur) {
-				ending = "self";
+				/* Taken at another call site: most likely twice in this very call. */
+				ending = hpc == records[cur].waiting_pc ? "self" : "self-twice";
 				break;
 			}
 			if (has_ended(&records[h])) {
@@ -558,10 +686,20 @@ static bool find_deadlock(char *buf, size_t len)
 		if (strcmp(ending, "cycle") == 0)
 			fprintf(f, "Each of these threads waits for a lock that the next one holds, so none of them can "
 				   "ever go on: a deadlock. %s\n", advice[0] ? advice : default_advice);
+		else if (strcmp(ending, "self-twice") == 0)
+			fprintf(f, "A thread waits for a lock it already holds itself: a mutex locked twice by the same "
+				   "thread waits forever. It was taken at another line. It took the lock at one call and, "
+				   "without unlocking it, locks it again at another: unlock before locking again (was the "
+				   "second call meant to be pthread_mutex_unlock?), and do not call a function that takes "
+				   "the lock while holding it. If both lines lock the same mutex in one call (two "
+				   "arguments that name the same object, such as one account given as both ends of a "
+				   "transfer), check for that before locking; if an earlier call took it, unlock on every "
+				   "path out of that function, including early returns.\n");
 		else if (strcmp(ending, "self") == 0)
 			fprintf(f, "A thread waits for a lock it already holds itself: a mutex locked twice by the same "
-				   "thread waits forever. It was locked and never unlocked: unlock on every path out of "
-				   "the function, including early returns.\n");
+				   "thread waits forever. It was taken at this same line before, by an earlier call that "
+				   "returned without unlocking it (or by an earlier turn of a loop): unlock on every path "
+				   "out of the function, including early returns.\n");
 		else
 			fprintf(f, "A thread waits for a lock held by a thread that has ended without unlocking it, "
 				   "so it will never be free: unlock on every path out of the function, including early "

@@ -16,7 +16,7 @@
  * waits, and holds it again once the call returns.
  * Grader code that wants to name a mutex in messages calls ct_name_lock().
  *
- * Two knobs make timing bugs show every time instead of once in a while;
+ * Three knobs make timing bugs show every time instead of once in a while;
  * they act only in threads created through pthread_create (the student's
  * threads and the test's workers) and in processes forked through fork(),
  * never in the test's own thread:
@@ -36,6 +36,10 @@
  *     thread is held up for a whole window): threads that back off for
  *     the same fixed time stay in step for good (a livelock), while a
  *     random back-off spread over more than ns puts them out of step.
+ * A fourth knob, ct_set_unlock_pause(ns), sleeps ns after every unlock (in
+ * the same threads): a thread waiting for the lock then takes it and
+ * writes before the unlocking thread goes on, so a read made just after
+ * the unlock sees that write every time.
  *
  * The watchdog (started for every test by ct_test_init) looks every 100 ms
  * at the wait-for graph.  If some threads are blocked for good (a cycle of
@@ -74,6 +78,7 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len);
 
 void ct_set_lock_hold(uint64_t ns);
 void ct_set_yield_at_locks(bool on);
+void ct_set_unlock_pause(uint64_t ns);
 void ct_set_lock_lockstep(uint64_t ns);
 
 /*
@@ -82,6 +87,14 @@ void ct_set_lock_lockstep(uint64_t ns);
  * The text is copied.
  */
 void ct_set_deadlock_advice(const char *text);
+
+/*
+ * Whether pthread_mutex_init (or pthread_mutex_destroy) succeeded on m
+ * since ct_locks_reset(), from any thread of this process (the last 64
+ * such calls are remembered).
+ */
+bool ct_mutex_initialised(const pthread_mutex_t *m);
+bool ct_mutex_destroyed(const pthread_mutex_t *m);
 
 /* The tracked mutexes the calling thread holds now; returns how many (fills up to max). */
 int ct_locks_held(const pthread_mutex_t **out, int max);
@@ -108,6 +121,12 @@ void ct_lock_log_start(void);
 int ct_lock_log(const pthread_mutex_t **out, int max);
 /* Whether the calling thread locked m since ct_lock_log_start(). */
 bool ct_lock_log_has(const pthread_mutex_t *m);
+/*
+ * Whether, since ct_lock_log_start(), the calling thread took `taken`
+ * while it held `held`: the order that can deadlock, as opposed to two
+ * locks taken one after the other, each alone (first 128 pairs kept).
+ */
+bool ct_lock_log_nested(const pthread_mutex_t *held, const pthread_mutex_t *taken);
 
 /*
  * Records the calling thread's critical sections from now on: each time it
@@ -126,6 +145,35 @@ int ct_cs_log_count(void);
  * library)" for an address outside it.  Returns buf.
  */
 const char *ct_code_token(uintptr_t addr, char *buf, size_t len);
+
+/*
+ * fn(arg) runs once, in the calling thread, right after the next unlock
+ * that leaves it holding no tracked mutex: the first moment at which any
+ * other thread could take every lock it had.  A test uses it to act as
+ * another thread would there (say, start a transfer that takes those
+ * locks), in a run where the code under test is called from the test's own
+ * thread, so that what the code does after letting go is seen every time.
+ * fn may lock and unlock mutexes itself; it is forgotten once it has run.
+ * NULL: none (ct_locks_reset also forgets it).
+ */
+void ct_on_next_release(void (*fn)(void *), void *arg);
+
+/*
+ * The pthread_mutex_init and pthread_mutex_destroy calls made by any thread
+ * of the process since ct_mutex_events_start() (or ct_locks_reset()), in
+ * the order they were made, with what each returned.  An init failed by an
+ * injected fault (ct_fault.h) is listed with that error; a destroy failed
+ * so is not listed.  Up to 256 are kept; returns how many there were
+ * (fills up to max).
+ */
+enum ct_mutex_event_kind { CT_MUTEX_INIT, CT_MUTEX_DESTROY };
+struct ct_mutex_event {
+	const pthread_mutex_t *m;
+	enum ct_mutex_event_kind kind;
+	int err; /* what the call returned */
+};
+void ct_mutex_events_start(void);
+int ct_mutex_events(struct ct_mutex_event *out, int max);
 
 /* Starts the deadlock watchdog for the running test (once per process). */
 void ct_deadlock_watch_start(const char *test_name);

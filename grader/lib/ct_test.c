@@ -64,6 +64,18 @@ const char *ct_message(const char *fmt, ...)
 
 const char *ct_current_test_name(void) { return criterion_current_test ? criterion_current_test->name : NULL; }
 
+const char *ct_nth_call(const char *fn, int call)
+{
+	static const char *const suffixes[] = {"th", "st", "nd", "rd"};
+	static char buf[128];
+
+	if (call <= 1)
+		return "";
+	const char *suffix = call % 100 / 10 == 1 || call % 10 > 3 ? "th" : suffixes[call % 10];
+	snprintf(buf, sizeof buf, " (the %d%s call of %s in this test)", call, suffix, fn);
+	return buf;
+}
+
 void ct_check_pitfalls(const char *file, int line)
 {
 	const char *why = ct_pitfalls_checkpoint(file, line);
@@ -82,6 +94,7 @@ void ct_test_init(void)
 	ct_locks_reset();
 	ct_signals_reset();
 	ct_set_thread_start_delay(0);
+	ct_set_pipe_capacity(0);
 	ct_deadlock_watch_start(criterion_current_test->name);
 }
 

@@ -61,6 +61,13 @@ void ct_check_pitfalls(const char *file, int line);
  */
 const char *ct_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * For messages about a function called several times in one test: "" for
+ * the first call, " (the 2nd call of fn in this test)" for call 2, and so
+ * on (static buffer).
+ */
+const char *ct_nth_call(const char *fn, int call);
+
 /* Number of CT_CHECKs run in this test process. */
 extern int ct_checks_run;
 

@@ -51,6 +51,9 @@
 	X(pid_t, fork, (void), ERRNO(-1), fork)                                                              \
 	X(pid_t, waitpid, (pid_t pid, int *status, int options), ERRNO(-1), waitpid)                          \
 	X(pid_t, wait, (int *status), ERRNO(-1), wait)                                                       \
+	X(int, waitid, (idtype_t idtype, id_t id, siginfo_t *info, int options), ERRNO(-1), waitid)            \
+	X(pid_t, wait3, (int *status, int options, struct rusage *usage), ERRNO(-1), wait3)                   \
+	X(pid_t, wait4, (pid_t pid, int *status, int options, struct rusage *usage), ERRNO(-1), wait4)        \
 	X(int, pipe, (int fds[2]), ERRNO(-1), pipe)                                                          \
 	X(int, pipe2, (int fds[2], int flags), ERRNO(-1), pipe)                                              \
 	X(int, socketpair, (int domain, int type, int protocol, int sv[2]), ERRNO(-1), socketpair)           \

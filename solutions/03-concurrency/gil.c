@@ -51,7 +51,11 @@ int run_with_gil(int n, const struct gil_task *task)
 		if (!err)
 			started++;
 	}
-	for (int i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
+	/* Join every thread that was started, even after a failure; the first error is the result. */
+	for (int i = 0; i < started; i++) {
+		int e = pthread_join(threads[i], NULL);
+		if (e && !err)
+			err = e;
+	}
 	return err;
 }

@@ -27,8 +27,14 @@ static pid_t start_stage(pipeline_stage stage, const int fds[2], int end, int ta
 	if (pid == 0) {
 		if (dup2(fds[end], target) == -1)
 			_exit(127);
-		close(fds[0]);
-		close(fds[1]);
+		/*
+		 * A caller started without fd 0 or 1 gets them back from pipe():
+		 * then an end already is its target (dup2 did nothing), and
+		 * closing it would close the very descriptor the stage needs.
+		 */
+		for (int k = 0; k < 2; k++)
+			if (fds[k] != target)
+				close(fds[k]);
 		stage();
 		_exit(0);
 	}

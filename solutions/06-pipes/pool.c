@@ -136,7 +136,7 @@ int pool_map(int workers, pool_fn fn, pool_input input, size_t n, long *results)
 	for (size_t i = 0; i < first && !err; i++) {
 		long x = input(i);
 		if (write_all(w[i].to, &x, sizeof x) == -1)
-			err = errno;
+			err = errno == EPIPE ? ECHILD : errno; /* no reader: the worker is gone */
 	}
 	for (size_t i = 0; i < n && !err; i++) {
 		struct worker *k = &w[i % (size_t)started];
@@ -156,9 +156,13 @@ int pool_map(int workers, pool_fn fn, pool_input input, size_t n, long *results)
 		close(w[k].to);
 		close(w[k].from);
 	}
-	for (int k = 0; k < started; k++)
-		while (waitpid(w[k].pid, NULL, 0) == -1 && errno == EINTR)
+	for (int k = 0; k < started; k++) {
+		pid_t got;
+		while ((got = waitpid(w[k].pid, NULL, 0)) == -1 && errno == EINTR)
 			;
+		if (got == -1 && !err)
+			err = errno; /* and go on: every other worker is still waited for */
+	}
 	sigaction(SIGPIPE, &old, NULL);
 	if (err) {
 		errno = err;

@@ -38,13 +38,16 @@ typedef long (*pool_input)(size_t i);
  * other side is gone".
  *
  * Before returning, the caller has closed every descriptor it created and
- * waited for every worker (no zombie is left).
+ * waited for every worker (no zombie is left).  A write to a worker that is
+ * gone must fail (EPIPE) instead of killing the caller with SIGPIPE: ignore
+ * SIGPIPE while pool_map runs, and leave its action as you found it.
  *
  * Returns 0; or -1 with errno set: EINVAL for workers out of range or a
  * NULL pointer; ECHILD if a worker died (for example, it crashed) before
  * sending all of its results, in which case the remaining workers are
  * still stopped and waited for; or the errno of a pipe, fork, read, write
- * or waitpid that failed.
+ * or waitpid that failed.  A call interrupted by a signal (EINTR) has not
+ * failed: make it again.
  */
 int pool_map(int workers, pool_fn fn, pool_input input, size_t n, long *results);
 

@@ -35,33 +35,10 @@
 #include <unistd.h>
 
 #include "helgrind_report.h"
+#include "report_asserts.h"
 
-#define FIX "tests/unit/fixtures/"
 /* The fixtures' programs were built in this directory. */
 #define SRC_DIR "/tmp/hgfix"
-
-#define assert_str(actual, expected)                                                      \
-	do {                                                                              \
-		const char *a_ = (actual);                                                \
-		cr_assert_not_null(a_, "%s is NULL, expected \"%s\"", #actual, (expected)); \
-		cr_assert_str_eq(a_, (expected), "%s is \"%s\", expected \"%s\"", #actual, a_, \
-				 (expected));                                             \
-	} while (0)
-
-#define assert_has(hay, needle)                                                           \
-	do {                                                                              \
-		const char *h_ = (hay);                                                   \
-		cr_assert_not_null(h_, "%s is NULL", #hay);                               \
-		cr_assert(strstr(h_, (needle)) != NULL, "%s lacks \"%s\":\n%s", #hay,      \
-			  (needle), h_);                                                  \
-	} while (0)
-
-#define assert_lacks(hay, needle)                                                         \
-	do {                                                                              \
-		const char *h_ = (hay);                                                   \
-		cr_assert(!h_ || strstr(h_, (needle)) == NULL, "%s has \"%s\":\n%s", #hay, \
-			  (needle), h_);                                                  \
-	} while (0)
 
 /* Loads a fixture (log may be NULL) with paths shown relative to SRC_DIR; asserts success. */
 static void load(struct hg_report *r, const char *xml, const char *log)
@@ -69,19 +46,6 @@ static void load(struct hg_report *r, const char *xml, const char *log)
 	int rc = hg_report_load_ex(xml, log, SRC_DIR, r);
 
 	cr_assert_eq(rc, 0, "loading %s returned %d", xml, rc);
-}
-
-/* What hg_report_print() writes, malloc'd. */
-static char *printed(const struct hg_report *r, int max)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	cr_assert_not_null(f);
-	hg_report_print(r, f, max);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
 }
 
 Test(helgrind_report, global_race_with_log)

@@ -1,12 +1,17 @@
 /*
  * test_testlib.c - the test library's promises about threads, locks and
  * fork, in a program linked the way the harness links a test program (see
- * the Makefile): the lock tracker on timedlock and condition variables
+ * the Makefile): the lock tracker on timedlock and condition variables,
+ * nested locks, the release hook and mutex inits and destroys
  * (ct_locks.h), fork while other threads use the grader's locks
- * (ct_api.h), and ct_run_within's helper threads (ct_ipc.h).
+ * (ct_api.h), and ct_run_within's helper threads, which end a child of the
+ * code under test that returns into them (ct_ipc.h, ct_pitfalls.h); the mutex
+ * life log and the unlock pause (ct_locks.h), calls that keep their stack
+ * frame and the heap table (ct_api.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -17,6 +22,7 @@
 
 #include "ct_ipc.h"
 #include "ct_locks.h"
+#include "ct_pitfalls.h"
 #include "ct_test.h"
 
 CT_SUITE(testlib);
@@ -140,6 +146,82 @@ CT_TEST(testlib, a_timed_wait_that_times_out_holds_its_mutex_again)
 	ct_pass();
 }
 
+CT_TEST(testlib, the_lock_log_tells_nested_locks_from_locks_taken_one_after_the_other)
+{
+	pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
+
+	ct_lock_log_start();
+	pthread_mutex_lock(&a);
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	pthread_mutex_unlock(&a);
+	CT_CHECK(ct_lock_log_nested(&a, &b) && !ct_lock_log_nested(&b, &a),
+		 "after locking a, then b while holding a, the log did not say exactly 'b taken while holding a'");
+	ct_lock_log_start();
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	pthread_mutex_lock(&a);
+	pthread_mutex_unlock(&a);
+	CT_CHECK(
+	    !ct_lock_log_nested(&a, &b) && !ct_lock_log_nested(&b, &a),
+	    "after locking b and a one after the other, each alone, the log saw one taken while holding the other");
+	ct_pass();
+}
+
+static int releases;
+static int held_at_release;
+
+static void on_release(void *arg)
+{
+	const pthread_mutex_t *held[4];
+	pthread_mutex_t *m = arg;
+
+	releases++;
+	held_at_release = ct_locks_held(held, 4);
+	pthread_mutex_lock(m); /* the hook may take locks itself: it is not called again */
+	pthread_mutex_unlock(m);
+}
+
+CT_TEST(testlib, the_release_hook_runs_once_when_the_thread_first_holds_no_lock)
+{
+	pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
+
+	ct_on_next_release(on_release, &a);
+	pthread_mutex_lock(&a);
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	CT_CHECK(releases == 0, "the release hook ran while the thread still held a mutex");
+	pthread_mutex_unlock(&a);
+	CT_CHECK(releases == 1 && held_at_release == 0,
+		 "after the last unlock, the release hook ran %d times (expected once), seeing %d mutexes held",
+		 releases, held_at_release);
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	CT_CHECK(releases == 1, "the release hook ran again after it had run once");
+	ct_pass();
+}
+
+CT_TEST(testlib, mutex_inits_and_destroys_are_listed_with_what_they_returned)
+{
+	pthread_mutex_t m[3];
+	struct ct_mutex_event ev[8];
+
+	ct_mutex_events_start();
+	CT_CHECK(pthread_mutex_init(&m[0], NULL) == 0, "pthread_mutex_init failed");
+	ct_fail_call(CT_CALL_pthread_mutex_init, 1, EAGAIN);
+	int err = pthread_mutex_init(&m[1], NULL);
+	ct_fault_clear(CT_CALL_pthread_mutex_init);
+	CT_CHECK(err == EAGAIN, "a pthread_mutex_init made to fail with EAGAIN returned %d", err);
+	CT_CHECK(pthread_mutex_destroy(&m[0]) == 0, "pthread_mutex_destroy failed");
+	int n = ct_mutex_events(ev, 8);
+	CT_CHECK(n == 3, "after two inits and a destroy, %d mutex events were listed", n);
+	CT_CHECK(ev[0].m == &m[0] && ev[0].kind == CT_MUTEX_INIT && ev[0].err == 0 && ev[1].m == &m[1] &&
+		     ev[1].kind == CT_MUTEX_INIT && ev[1].err == EAGAIN && ev[2].m == &m[0] &&
+		     ev[2].kind == CT_MUTEX_DESTROY && ev[2].err == 0,
+		 "the mutex events were not: init of m[0] (0), init of m[1] (EAGAIN, injected), destroy of m[0] (0)");
+	ct_pass();
+}
+
 /* ---- fork and the grader's locks ---------------------------------------- */
 
 static atomic_bool stop_churn;
@@ -225,5 +307,174 @@ CT_TEST(testlib, each_run_within_waits_for_its_own_helper)
 	CT_CHECK(returned && slow_done,
 		 "ct_run_within(slow) returned %s before slow had ended: the end of an earlier helper was taken "
 		 "for the end of this one", returned ? "true" : "false");
+	ct_pass();
+}
+
+/* ---- the lock tracker's life log and unlock pause ------------------------ */
+
+CT_TEST(testlib, the_tracker_remembers_which_mutexes_were_initialised_and_destroyed)
+{
+	pthread_mutex_t a, b;
+
+	CT_CHECK(!ct_mutex_initialised(&a) && !ct_mutex_destroyed(&a), "a mutex nobody touched was seen initialised");
+	CT_CHECK(pthread_mutex_init(&a, NULL) == 0 && pthread_mutex_init(&b, NULL) == 0, "pthread_mutex_init failed");
+	CT_CHECK(ct_mutex_initialised(&a) && ct_mutex_initialised(&b) && !ct_mutex_destroyed(&a),
+		 "after pthread_mutex_init on two mutexes, the tracker did not say so");
+	ct_fail_call(CT_CALL_pthread_mutex_destroy, 1, EBUSY);
+	CT_CHECK(pthread_mutex_destroy(&a) == EBUSY && !ct_mutex_destroyed(&a),
+		 "a pthread_mutex_destroy that failed was seen as destroying the mutex");
+	CT_CHECK(pthread_mutex_destroy(&a) == 0 && ct_mutex_destroyed(&a) && !ct_mutex_destroyed(&b),
+		 "after pthread_mutex_destroy, the tracker did not say which mutex it destroyed");
+	pthread_mutex_destroy(&b);
+	ct_pass();
+}
+
+static pthread_mutex_t paused = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic uint64_t unlocked_ns, free_seen_ns;
+
+static void *lock_and_unlock(void *unused)
+{
+	(void)unused;
+	pthread_mutex_lock(&paused);
+	pthread_mutex_unlock(&paused);
+	unlocked_ns = ct_now_ns(); /* after the pause */
+	return NULL;
+}
+
+CT_TEST(testlib, the_unlock_pause_acts_after_the_unlock_and_only_in_the_tests_threads)
+{
+	pthread_t t;
+	uint64_t t0 = ct_now_ns();
+
+	ct_set_unlock_pause(30 * CT_MS);
+	pthread_mutex_lock(&paused);
+	pthread_mutex_unlock(&paused);
+	CT_CHECK(ct_now_ns() - t0 < 20 * CT_MS, "the unlock pause acted in the test's own thread");
+	t0 = ct_now_ns();
+	CT_CHECK(pthread_create(&t, NULL, lock_and_unlock, NULL) == 0, "pthread_create failed");
+	ct_sleep_ns(10 * CT_MS);
+	/* The thread has unlocked by now and is pausing: the mutex is free. */
+	CT_CHECK(pthread_mutex_trylock(&paused) == 0, "the mutex was still held during the pause after its unlock");
+	free_seen_ns = ct_now_ns();
+	pthread_mutex_unlock(&paused);
+	pthread_join(t, NULL);
+	CT_CHECK(unlocked_ns - t0 >= 30 * CT_MS && free_seen_ns < unlocked_ns,
+		 "a thread's unlock returned %.1f ms after it started; expected a pause of 30 ms after the unlock",
+		 (double)(unlocked_ns - t0) / 1e6);
+	ct_pass();
+}
+
+/* ---- calls that keep their stack frame ------------------------------------ */
+
+static atomic_int frame_reads_ok;
+
+static void *read_later(void *p)
+{
+	ct_sleep_ns(20 * CT_MS); /* after the function that started it has returned */
+	frame_reads_ok = *(volatile int *)p == 12345;
+	return NULL;
+}
+
+/* Starts a thread that reads this frame later, and returns without joining it (as a wrong submission would). */
+static void start_and_abandon(void *unused)
+{
+	volatile int mine = 12345;
+	pthread_t t;
+
+	(void)unused;
+	if (pthread_create(&t, NULL, read_later, (void *)&mine) == 0)
+		atomic_store(&frame_reads_ok, -1);
+}
+
+CT_TEST(testlib, a_call_keeping_its_frame_returns_after_the_threads_it_left_have_ended)
+{
+	frame_reads_ok = 0;
+	CT_CHECK(ct_call_keeping_frame(start_and_abandon, NULL, 1000 * CT_MS) == 0, "ct_call_keeping_frame failed");
+	CT_CHECK(ct_threads_created() == 1 && ct_thread(0).end_ns != 0 && !ct_thread(0).joined,
+		 "ct_call_keeping_frame returned before the thread its function left running had ended");
+	CT_CHECK(frame_reads_ok == 1, "the abandoned thread read %d in its creator's frame; expected it intact (12345)",
+		 (int)frame_reads_ok);
+	CT_CHECK(ct_wait_threads_ended(10 * CT_MS), "ct_wait_threads_ended: an ended thread counted as running");
+	ct_pass();
+}
+
+CT_TEST(testlib, the_heap_table_knows_each_live_block)
+{
+	void *p = malloc(16), *q = malloc(16);
+
+	CT_CHECK(p && q && ct_heap_has(p) && ct_heap_has(q), "ct_heap_has did not find two blocks just allocated");
+	free(p);
+	CT_CHECK(!ct_heap_has(p) && ct_heap_has(q), "ct_heap_has still found a freed block, or lost a live one");
+	free(q);
+	ct_pass();
+}
+
+static pid_t forked_here;
+
+/* Forks through the wrapped fork() and returns in both processes, as a child that does not _exit would. */
+static void fork_and_return(void *unused)
+{
+	(void)unused;
+	forked_here = fork();
+}
+
+CT_TEST(testlib, a_child_that_returns_from_the_function_run_within_is_ended_there)
+{
+	char why[4096];
+	int status = 0;
+
+	bool returned = ct_run_within(fork_and_return, NULL, 2000 * CT_MS, "fork_and_return", NULL, 0, why, sizeof why);
+	pid_t child = forked_here;
+	pid_t got = ct_real_waitpid(child, &status, 0);
+	bool ended_there = got == child && WIFEXITED(status) && WEXITSTATUS(status) == CT_EXIT_CHILD_RETURNED;
+	ct_pitfalls_reset(); /* the record this test made on purpose would fail the checks below */
+	CT_CHECK(returned && child > 0, "ct_run_within(fork_and_return) did not return, or fork failed");
+	CT_CHECK(ended_there,
+		 "a child that returned from the function ct_run_within ran (into the helper thread's code) was not "
+		 "ended there with status %d (its status: 0x%x)", CT_EXIT_CHILD_RETURNED, (unsigned)status);
+	ct_pass();
+}
+
+CT_TEST(testlib, pipes_get_the_capacity_asked_for)
+{
+	int fds[2];
+
+	ct_set_pipe_capacity(4096);
+	CT_CHECK(pipe(fds) == 0, "pipe() failed");
+	int small = fcntl(fds[0], F_GETPIPE_SZ);
+	close(fds[0]);
+	close(fds[1]);
+	ct_set_pipe_capacity(0);
+	CT_CHECK(pipe2(fds, O_CLOEXEC) == 0, "pipe2() failed");
+	int usual = fcntl(fds[0], F_GETPIPE_SZ);
+	close(fds[0]);
+	close(fds[1]);
+	CT_CHECK(small == 4096 && usual > 4096,
+		 "with ct_set_pipe_capacity(4096) a pipe held %d bytes (expected 4096); with 0 one held %d (expected "
+		 "the system's, more)", small, usual);
+	ct_pass();
+}
+
+CT_TEST(testlib, settling_kills_and_reaps_the_children_left_and_an_ended_child_waits_to_be_reaped)
+{
+	char left[512];
+	int status = 0;
+
+	pid_t ended = ct_fork_ended_child(42);
+	CT_CHECK(ended > 0 && ct_real_waitpid(ended, &status, WNOHANG) == ended && WIFEXITED(status) &&
+			 WEXITSTATUS(status) == 42,
+		 "ct_fork_ended_child(42) did not leave a child that had ended with 42, ready to be reaped");
+	ct_api_reset();
+	pid_t running = fork();
+	if (running == 0) {
+		pause();
+		_exit(0);
+	}
+	CT_CHECK(running > 0, "fork failed");
+	int n = ct_settle_children(NULL, 0, left, sizeof left);
+	siginfo_t info = {0};
+	bool gone = waitid(P_PID, (id_t)running, &info, WEXITED | WNOHANG) == -1 && errno == ECHILD;
+	CT_CHECK(n == 1 && gone, "ct_settle_children found %d children left (expected 1: %s) and %s", n, left,
+		 gone ? "reaped it" : "did not reap it");
 	ct_pass();
 }

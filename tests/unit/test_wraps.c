@@ -92,6 +92,39 @@ static int probe_wait(void)
 	return err;
 }
 
+static int probe_waitid(void)
+{
+	pid_t pid = quick_child(0);
+	siginfo_t si;
+	int err = errno_of(waitid(P_PID, (id_t)pid, &si, WEXITED) != 0);
+
+	if (err)
+		reap(pid);
+	else if (si.si_pid != pid)
+		return -1;
+	return err;
+}
+
+static int probe_wait3(void)
+{
+	pid_t pid = quick_child(0);
+	int err = errno_of(wait3(NULL, 0, NULL) != pid);
+
+	if (err)
+		reap(pid);
+	return err;
+}
+
+static int probe_wait4(void)
+{
+	pid_t pid = quick_child(0);
+	int err = errno_of(wait4(pid, NULL, 0, NULL) != pid);
+
+	if (err)
+		reap(pid);
+	return err;
+}
+
 static int close_both(int fds[2])
 {
 	close(fds[0]);
@@ -592,6 +625,100 @@ CT_TEST(wraps, an_interrupted_waitpid_reaps_nothing)
 	CT_CHECK(r == pid && WIFEXITED(status) && WEXITSTATUS(status) == 7,
 		 "the waitpid after the interrupted one returned %d (status %#x); expected the child, exit 7", (int)r,
 		 status);
+	ct_pass();
+}
+
+CT_TEST(wraps, wait_calls_count_polls_and_remember_reaps)
+{
+	int fds[2];
+
+	/* A child that lives until the pipe's write end closes. */
+	CT_CHECK(pipe(fds) == 0, "grader error: pipe");
+	pid_t pid = ct_real_fork();
+	if (pid == 0) {
+		char c;
+		close(fds[1]);
+		ct_real_read(fds[0], &c, 1);
+		_exit(0);
+	}
+	close(fds[0]);
+	siginfo_t info;
+	CT_CHECK(waitpid(pid, NULL, WNOHANG) == 0 && wait3(NULL, WNOHANG, NULL) == 0 &&
+		     wait4(-1, NULL, WNOHANG, NULL) == 0 && waitid(P_ALL, 0, &info, WEXITED | WNOHANG) == 0,
+		 "grader error: a WNOHANG wait for a running child did not return 0");
+	CT_CHECK(ct_empty_wait_polls() == 4, "4 WNOHANG waits that found no child ended counted %d polls; expected 4",
+		 ct_empty_wait_polls());
+	CT_CHECK(ct_reaped_at(pid) == 0, "a child that was only polled for counts as reaped");
+	close(fds[1]);
+	uint64_t before = ct_now_ns();
+	CT_CHECK(waitpid(pid, NULL, 0) == pid, "grader error: waitpid did not reap the child");
+	CT_CHECK(ct_reaped_at(pid) >= before && ct_reaped_at(pid) <= ct_now_ns(),
+		 "the waitpid that reaped child %d is not remembered with its time", (int)pid);
+	CT_CHECK(waitpid(-1, NULL, WNOHANG) == -1 && ct_empty_wait_polls() == 4,
+		 "a WNOHANG wait with no child left was counted as a poll (%d)", ct_empty_wait_polls());
+	pid = quick_child(0);
+	CT_CHECK(waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) == 0 && ct_reaped_at(pid) == 0,
+		 "a waitid with WNOWAIT, which reaps nothing, counts as a reap");
+	CT_CHECK(waitid(P_PID, (id_t)pid, &info, WEXITED) == 0 && info.si_pid == pid && ct_reaped_at(pid) != 0,
+		 "the waitid that reaped child %d is not remembered", (int)pid);
+	ct_pass();
+}
+
+CT_TEST(wraps, a_fault_on_the_waits_acts_on_the_call_made_and_is_named)
+{
+	siginfo_t info;
+	pid_t a = quick_child(1), b = quick_child(2);
+
+	ct_fail_waits(1, EINTR);
+	errno = 0;
+	CT_CHECK(waitid(P_PID, (id_t)a, &info, WEXITED) == -1 && errno == EINTR,
+		 "with ct_fail_waits(1, EINTR), the first waitid did not fail with EINTR");
+	CT_CHECK(strcmp(ct_waits_failed(), "waitid()") == 0, "ct_waits_failed() says \"%s\"; expected \"waitid()\"",
+		 ct_waits_failed());
+	CT_CHECK(wait4(b, NULL, 0, NULL) == b && reap(a) == 1, "a wait failed after ct_waits_failed() disarmed them");
+	ct_fail_waits(5, EINTR);
+	CT_CHECK(strcmp(ct_waits_failed(), "wait call") == 0, "ct_waits_failed() names a call when none failed");
+	CT_CHECK(strcmp(ct_nth_call("f", 1), "") == 0 &&
+		     strcmp(ct_nth_call("f", 2), " (the 2nd call of f in this test)") == 0 &&
+		     strcmp(ct_nth_call("f", 11), " (the 11th call of f in this test)") == 0,
+		 "ct_nth_call gives \"%s\" for the 11th call", ct_nth_call("f", 11));
+	ct_pass();
+}
+
+/* A child forked through the wrapper (so that ct_reaped knows it) that ends with code, or by signal sig. */
+static pid_t counted_child(int code, int sig)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (sig)
+			raise(sig);
+		_exit(code);
+	}
+	return pid;
+}
+
+CT_TEST(wraps, the_wait_calls_remember_how_each_child_they_reaped_ended)
+{
+	pid_t a = counted_child(3, 0), b = counted_child(0, SIGTERM), c = counted_child(5, 0), d = counted_child(0, 0);
+	int status = -1;
+	siginfo_t si;
+
+	CT_CHECK(a > 0 && b > 0 && c > 0 && d > 0, "fork failed: %s", strerror(errno));
+	CT_CHECK(!ct_reaped(a, &status), "ct_reaped says a child nobody waited for was reaped");
+	CT_CHECK(waitpid(a, NULL, 0) == a && ct_reaped(a, &status) && WIFEXITED(status) && WEXITSTATUS(status) == 3,
+		 "after waitpid(pid, NULL, 0), ct_reaped gave status %#x; expected exit 3", status);
+	CT_CHECK(waitid(P_PID, (id_t)b, &si, WEXITED) == 0 && si.si_pid == b && si.si_code == CLD_KILLED,
+		 "the wrapped waitid did not return what the kernel said");
+	CT_CHECK(ct_reaped(b, &status) && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+		 "after waitid(P_PID, ...), ct_reaped gave status %#x; expected killed by SIGTERM", status);
+	CT_CHECK(waitid(P_PID, (id_t)c, &si, WEXITED | WNOWAIT) == 0 && !ct_reaped(c, NULL),
+		 "waitid(..., WNOWAIT), which leaves the child waitable, counted as reaping it");
+	CT_CHECK(waitpid(c, &status, 0) == c && WEXITSTATUS(status) == 5 && ct_reaped(c, &status) &&
+		     WEXITSTATUS(status) == 5,
+		 "after waitpid(pid, &status, 0), ct_reaped gave status %#x; expected exit 5", status);
+	CT_CHECK(wait(NULL) == d && ct_reaped(d, &status) && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		 "after wait(NULL), ct_reaped gave status %#x; expected exit 0", status);
 	ct_pass();
 }
 

@@ -1,6 +1,8 @@
 #!/bin/bash
 # regenerate.sh - remake the Helgrind fixtures of tests/unit/test_helgrind_report.c
 # from the programs in this directory: make helgrind-fixtures
+# (regenerate.sh PROGRAM... remakes only those programs' fixtures; the
+# fixtures of the other race modes: regenerate_race_modes.sh)
 #
 # Each program P.c (or each line "NAME P ARGS..." of the table below) is
 # compiled as the kit compiles a student's file: a copy that starts with
@@ -14,6 +16,7 @@
 # Valgrind's output holds addresses and process ids, so the fixtures are
 # committed, and `make test` only compiles the programs.
 set -euo pipefail
+only=("$@")
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 src=tests/unit/helgrind_programs
@@ -52,9 +55,13 @@ run() { # NAME PROGRAM [ARGS...]
 	echo "  HG      $name"
 }
 
+# Whether program $1 is to be run: every one if none was named.
+wanted() { [ ${#only[@]} -eq 0 ] || [[ " ${only[*]} " == *" $1 "* ]]; }
+
 jobs_=()
 for c in "$src"/*.c; do
 	p=$(basename "$c" .c)
+	wanted "$p" || continue
 	run "$p" "$p" &
 	jobs_+=($!)
 	# two at a time: Helgrind is heavy
@@ -64,7 +71,7 @@ for c in "$src"/*.c; do
 	fi
 done
 for line in "${extra_runs[@]}"; do
-	# shellcheck disable=SC2086
-	run $line
+	read -r -a words <<<"$line"
+	if wanted "${words[1]}"; then run "${words[@]}"; fi
 done
 wait
