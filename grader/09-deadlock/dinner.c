@@ -76,12 +76,18 @@ static bool own_thread(const char *action, int i)
 {
 	int me = ct_current_thread(), expected = -2;
 
+	if (me < 0) {
+		broken("philosopher %d's %s() was called from a thread your dine() did not create (the thread that "
+		       "called dine()?): each philosopher must be one thread of its own, started by dine(), which calls "
+		       "its think() and eat() in every round",
+		       i, action);
+		return false;
+	}
 	if (atomic_compare_exchange_strong(&diners[i].slot, &expected, me) || expected == me)
 		return true;
-	broken("philosopher %d's %s() was called from %s, but earlier from thread %d: each philosopher must be one "
-	       "thread of its own, which calls its think() and eat() in every round",
-	       i, action, me < 0 ? "a thread your dine() did not create (its caller's?)" : "another thread",
-	       expected + 1);
+	broken("philosopher %d's %s() was called from thread %d, but earlier from thread %d: each philosopher must "
+	       "be one thread of its own, which calls its think() and eat() in every round",
+	       i, action, me + 1 - first_thread, expected + 1 - first_thread);
 	return false;
 }
 
@@ -282,9 +288,9 @@ static void picture(struct out *o)
 			continue; /* the test's own thread, or one of an earlier table */
 		int p = philosopher_of(v[k].slot);
 		if (p >= 0)
-			put(o, "\n- philosopher %d (thread %d)", p, v[k].slot + 1);
+			put(o, "\n- philosopher %d (thread %d)", p, v[k].slot + 1 - first_thread);
 		else
-			put(o, "\n- thread %d (it has not called think or eat)", v[k].slot + 1);
+			put(o, "\n- thread %d (it has not called think or eat)", v[k].slot + 1 - first_thread);
 		if (v[k].nheld == 0)
 			put(o, " holds no lock");
 		for (int h = 0; h < v[k].nheld && h < CT_MAX_HELD; h++)
@@ -392,7 +398,7 @@ void dinner_check_meals(int rounds, const char *call)
 			CT_CHECK(diners[i].slot != diners[j].slot,
 				 "%s: philosophers %d and %d were the same thread (thread %d): each philosopher is a "
 				 "thread of its own, so that they can eat at the same time",
-				 call, j, i, diners[i].slot + 1);
+				 call, j, i, diners[i].slot + 1 - first_thread);
 	}
 	int created = ct_threads_created();
 	for (int k = first_thread; k < created; k++)
