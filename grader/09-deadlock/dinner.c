@@ -337,9 +337,10 @@ static bool describe_stall(char *buf, size_t len, long seen, uint64_t quiet_ns, 
 		put(&o, " In the last 0.2 s your threads called pthread_mutex_trylock %d times, pthread_mutex_lock %d "
 			"times and pthread_mutex_unlock %d times, yet nobody ate: they keep taking chopsticks and "
 			"putting them back, in step with one another, so that each one always finds its second "
-			"chopstick taken: a livelock. A back-off of the same length for everyone keeps them in step: "
-			"back off for a random time, spread over several milliseconds (and growing after each failure), "
-			"or take the chopsticks in one global order, which needs no back-off.",
+			"chopstick taken: a livelock. A back-off of the same length for everyone keeps them in step, and so "
+			"does a random one spread over less than the grader's window: back off for a random time that "
+			"grows after each failure until it spreads over tens of milliseconds, or take the chopsticks in "
+			"one global order, which needs no back-off.",
 		    tries, locks, unlocks);
 	else
 		put(&o, " None of your threads took or released a lock in the last 0.2 s either: they are blocked, or "

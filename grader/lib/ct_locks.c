@@ -54,7 +54,7 @@ static _Thread_local int cs_max, cs_count;
 static _Thread_local uint64_t cs_start;
 
 static _Atomic uint64_t hold_ns, unlock_pause_ns, lockstep_ns;
-static _Atomic uint64_t window_end; /* when the lockstep window open now closes (ct_now_ns) */
+static _Atomic int lockstep_parties;
 static atomic_bool yield_at_locks;
 
 /* The watchdog's advice under a cycle (ct_set_deadlock_advice); empty: the default. */
@@ -109,6 +109,7 @@ void ct_locks_reset(void)
 	hold_ns = 0;
 	unlock_pause_ns = 0;
 	lockstep_ns = 0;
+	lockstep_parties = 0;
 	yield_at_locks = false;
 	advice[0] = '\0';
 	nlog = npairs = 0;
@@ -162,7 +163,11 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len)
 void ct_set_lock_hold(uint64_t ns) { hold_ns = ns; }
 void ct_set_yield_at_locks(bool on) { yield_at_locks = on; }
 void ct_set_unlock_pause(uint64_t ns) { unlock_pause_ns = ns; }
-void ct_set_lock_lockstep(uint64_t ns) { lockstep_ns = ns; }
+void ct_set_lock_lockstep(uint64_t ns, int parties)
+{
+	lockstep_parties = parties;
+	lockstep_ns = ns;
+}
 
 /* Set by the test's thread before it starts workers; read by the watchdog only. */
 void ct_set_deadlock_advice(const char *text) { snprintf(advice, sizeof advice, "%s", text ? text : ""); }
@@ -272,20 +277,44 @@ static void after_taking(const pthread_mutex_t *m, uintptr_t pc, struct lock_thr
 		ct_sleep_ns(ns);
 }
 
-/* The lockstep knob, before any lock, trylock or unlock: wait for the window to close, opening one if none is. */
+/*
+ * The lockstep knob, before any lock, trylock or unlock: join the window
+ * open now, or open one, and wait until it closes (at its end, or once
+ * lockstep_parties calls have joined it).  window_lock (a real mutex, so
+ * the tracker never sees it) protects the window's fields.
+ */
+static pthread_mutex_t window_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t window_id;   /* the window open now (or the last one) */
+static uint64_t window_end;  /* when it closes (ct_now_ns); at or before now: closed */
+static int window_calls;     /* calls that joined it */
+
+#define WINDOW_POLL_NS 100000ULL
+
 static void wait_for_window(void)
 {
 	uint64_t w = lockstep_ns;
 
 	if (!w || !knobs_apply())
 		return;
-	uint64_t now = ct_now_ns(), end = window_end;
-	/* A failed exchange reloads end: another thread opened a window first. */
-	while (end <= now && !atomic_compare_exchange_weak(&window_end, &end, now + w))
-		;
-	if (end <= now)
-		end = now + w;
-	ct_sleep_ns(end - now);
+	__real_pthread_mutex_lock(&window_lock);
+	uint64_t now = ct_now_ns();
+	if (window_end <= now) {
+		window_id++;
+		window_end = now + w;
+		window_calls = 0;
+	}
+	uint64_t mine = window_id;
+	if (++window_calls >= lockstep_parties && lockstep_parties > 0)
+		window_end = now; /* everyone is here: it closes at once */
+	for (;;) {
+		now = ct_now_ns();
+		uint64_t left = window_id == mine && window_end > now ? window_end - now : 0;
+		__real_pthread_mutex_unlock(&window_lock);
+		if (!left)
+			return;
+		ct_sleep_ns(left < WINDOW_POLL_NS ? left : WINDOW_POLL_NS);
+		__real_pthread_mutex_lock(&window_lock);
+	}
 }
 
 /* Before a call that may block for a lock: the yield and lockstep knobs. */

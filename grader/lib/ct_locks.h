@@ -27,15 +27,18 @@
  *     after a critical section: a read made before taking the lock, or a
  *     read-modify-write split into two critical sections, then loses
  *     updates even when all the threads share one CPU;
- *   - ct_set_lock_lockstep(ns): before every lock, trylock, timedlock and
- *     unlock, wait until the current window closes: the first call to
- *     arrive when none is open opens one, which closes ns later, and every
- *     call that arrives meanwhile waits for that moment too.  Threads that
- *     reach their calls within ns of each other then make them together,
- *     every call of one window before any call of the next (as long as no
- *     thread is held up for a whole window): threads that back off for
- *     the same fixed time stay in step for good (a livelock), while a
- *     random back-off spread over more than ns puts them out of step.
+ *   - ct_set_lock_lockstep(ns, parties): before every lock, trylock,
+ *     timedlock and unlock, wait until the current window closes: the
+ *     first call to arrive when none is open opens one, which closes ns
+ *     later, or as soon as `parties` calls have joined it (0: no such
+ *     limit), and every call that arrives meanwhile waits for that moment
+ *     too.  Threads that reach their calls within ns of each other then
+ *     make them together, every call of one window before any call of the
+ *     next: threads that back off for the same fixed time stay in step for
+ *     good (a livelock), while a random back-off spread over more than ns
+ *     puts them out of step.  With parties = the number of threads, a
+ *     thread that the machine holds up does not fall out of step: its
+ *     window waits for it (up to ns).
  * A fourth knob, ct_set_unlock_pause(ns), sleeps ns after every unlock (in
  * the same threads): a thread waiting for the lock then takes it and
  * writes before the unlocking thread goes on, so a read made just after
@@ -79,7 +82,7 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len);
 void ct_set_lock_hold(uint64_t ns);
 void ct_set_yield_at_locks(bool on);
 void ct_set_unlock_pause(uint64_t ns);
-void ct_set_lock_lockstep(uint64_t ns);
+void ct_set_lock_lockstep(uint64_t ns, int parties);
 
 /*
  * The advice the watchdog writes under the picture of a cycle (what to do
