@@ -8,6 +8,7 @@
 #include "ct_locks.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -41,8 +42,15 @@ static _Thread_local struct ct_interval *cs_log;
 static _Thread_local int cs_max, cs_count;
 static _Thread_local uint64_t cs_start;
 
-static _Atomic uint64_t hold_ns, unlock_pause_ns;
+static _Atomic uint64_t hold_ns, unlock_pause_ns, lockstep_ns;
+static _Atomic int lockstep_parties;
 static atomic_bool yield_at_locks;
+
+/* The watchdog's advice under a cycle (ct_set_deadlock_advice); empty: the default. */
+static char advice[512];
+static const char default_advice[] =
+	"Take locks in one global order everywhere (for example, the lower account number first), so that no "
+	"such cycle can form.";
 
 /* The last successful pthread_mutex_init and _destroy calls; each slot is claimed by one atomic increment. */
 #define LIFE_MAX 64
@@ -92,7 +100,10 @@ void ct_locks_reset(void)
 	__real_pthread_mutex_unlock(&names_lock);
 	hold_ns = 0;
 	unlock_pause_ns = 0;
+	lockstep_ns = 0;
+	lockstep_parties = 0;
 	yield_at_locks = false;
+	advice[0] = '\0';
 	nlog = npairs = 0;
 	nlife = 0;
 	release_hook = NULL;
@@ -161,6 +172,14 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len)
 void ct_set_lock_hold(uint64_t ns) { hold_ns = ns; }
 void ct_set_yield_at_locks(bool on) { yield_at_locks = on; }
 void ct_set_unlock_pause(uint64_t ns) { unlock_pause_ns = ns; }
+void ct_set_lock_lockstep(uint64_t ns, int parties)
+{
+	lockstep_parties = parties;
+	lockstep_ns = ns;
+}
+
+/* Set by the test's thread before it starts workers; read by the watchdog only. */
+void ct_set_deadlock_advice(const char *text) { snprintf(advice, sizeof advice, "%s", text ? text : ""); }
 
 static void note_life(const pthread_mutex_t *m, bool destroyed)
 {
@@ -277,11 +296,52 @@ static void after_taking(const pthread_mutex_t *m, uintptr_t pc, struct lock_thr
 		ct_sleep_ns(ns);
 }
 
-/* Before a call that may block for a lock: the yield knob. */
+/*
+ * The lockstep knob, before any lock, trylock or unlock: join the window
+ * open now, or open one, and wait until it closes (at its end, or once
+ * lockstep_parties calls have joined it).  window_lock (a real mutex, so
+ * the tracker never sees it) protects the window's fields.
+ */
+static pthread_mutex_t window_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t window_id;   /* the window open now (or the last one) */
+static uint64_t window_end;  /* when it closes (ct_now_ns); at or before now: closed */
+static int window_calls;     /* calls that joined it */
+
+#define WINDOW_POLL_NS 100000ULL
+
+static void wait_for_window(void)
+{
+	uint64_t w = lockstep_ns;
+
+	if (!w || !ct_locks_knobs_apply())
+		return;
+	__real_pthread_mutex_lock(&window_lock);
+	uint64_t now = ct_now_ns();
+	if (window_end <= now) {
+		window_id++;
+		window_end = now + w;
+		window_calls = 0;
+	}
+	uint64_t mine = window_id;
+	if (++window_calls >= lockstep_parties && lockstep_parties > 0)
+		window_end = now; /* everyone is here: it closes at once */
+	for (;;) {
+		now = ct_now_ns();
+		uint64_t left = window_id == mine && window_end > now ? window_end - now : 0;
+		__real_pthread_mutex_unlock(&window_lock);
+		if (!left)
+			return;
+		ct_sleep_ns(left < WINDOW_POLL_NS ? left : WINDOW_POLL_NS);
+		__real_pthread_mutex_lock(&window_lock);
+	}
+}
+
+/* Before a call that may block for a lock: the yield and lockstep knobs. */
 static void before_locking(void)
 {
 	if (yield_at_locks && ct_locks_knobs_apply())
 		sched_yield();
+	wait_for_window();
 }
 
 int __wrap_pthread_mutex_lock(pthread_mutex_t *m)
@@ -309,11 +369,18 @@ int __wrap_pthread_mutex_trylock(pthread_mutex_t *m)
 {
 	CT_ENTER(pthread_mutex_trylock);
 	uintptr_t pc = (uintptr_t)__builtin_return_address(0);
+	struct lock_thread *t = ct_locks_self();
 	int err;
 
+	wait_for_window();
 	err = __real_pthread_mutex_trylock(m);
+	if (t) {
+		t->tried = err == EBUSY ? m : NULL;
+		if (err == EBUSY)
+			t->busy++;
+	}
 	if (!err)
-		after_taking(m, pc, ct_locks_self());
+		after_taking(m, pc, t);
 	return err;
 }
 
@@ -341,6 +408,7 @@ int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 	struct lock_thread *t = ct_locks_self();
 	int err;
 
+	wait_for_window();
 	/* Forget it first: for a moment nobody is seen holding it, never two threads. */
 	bool released = false;
 
@@ -401,6 +469,27 @@ int ct_locks_held(const pthread_mutex_t **out, int max)
 
 	for (int i = 0; i < n && i < max; i++)
 		out[i] = t->held[i].m;
+	return n;
+}
+
+int ct_locks_snapshot(struct ct_lock_view *out, int max)
+{
+	int n = atomic_load(&nrecords);
+
+	if (n > CT_LOCK_RECORDS)
+		n = CT_LOCK_RECORDS;
+	for (int i = 0; i < n && i < max; i++) {
+		const struct lock_thread *r = &records[i];
+		struct ct_lock_view *v = &out[i];
+
+		v->slot = r->slot;
+		v->nheld = r->nheld;
+		for (int h = 0; h < v->nheld && h < CT_MAX_HELD; h++)
+			v->held[h] = r->held[h].m;
+		v->waiting = r->waiting;
+		v->tried = r->tried;
+		v->busy = r->busy;
+	}
 	return n;
 }
 
@@ -593,8 +682,7 @@ static bool find_deadlock(char *buf, size_t len)
 		}
 		if (strcmp(ending, "cycle") == 0)
 			fprintf(f, "Each of these threads waits for a lock that the next one holds, so none of them can "
-				   "ever go on: a deadlock. Take locks in one global order everywhere (for example, the "
-				   "lower account number first), so that no such cycle can form.\n");
+				   "ever go on: a deadlock. %s\n", advice[0] ? advice : default_advice);
 		else if (strcmp(ending, "self-twice") == 0)
 			fprintf(f, "A thread waits for a lock it already holds itself: a mutex locked twice by the same "
 				   "thread waits forever. It was taken at another line. It took the lock at one call and, "

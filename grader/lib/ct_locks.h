@@ -16,7 +16,7 @@
  * waits, and holds it again once the call returns.
  * Grader code that wants to name a mutex in messages calls ct_name_lock().
  *
- * Two knobs make timing bugs show every time instead of once in a while;
+ * Three knobs make timing bugs show every time instead of once in a while;
  * they act only in threads created through pthread_create (the student's
  * threads and the test's workers) and in processes forked through fork(),
  * never in the test's own thread:
@@ -26,8 +26,20 @@
  *     every unlock, so that another thread runs in any gap just before or
  *     after a critical section: a read made before taking the lock, or a
  *     read-modify-write split into two critical sections, then loses
- *     updates even when all the threads share one CPU.
- * A third knob, ct_set_unlock_pause(ns), sleeps ns after every unlock (in
+ *     updates even when all the threads share one CPU;
+ *   - ct_set_lock_lockstep(ns, parties): before every lock, trylock,
+ *     timedlock and unlock, wait until the current window closes: the
+ *     first call to arrive when none is open opens one, which closes ns
+ *     later, or as soon as `parties` calls have joined it (0: no such
+ *     limit), and every call that arrives meanwhile waits for that moment
+ *     too.  Threads that reach their calls within ns of each other then
+ *     make them together, every call of one window before any call of the
+ *     next: threads that back off for the same fixed time stay in step for
+ *     good (a livelock), while a random back-off spread over more than ns
+ *     puts them out of step.  With parties = the number of threads, a
+ *     thread that the machine holds up does not fall out of step: its
+ *     window waits for it (up to ns).
+ * A fourth knob, ct_set_unlock_pause(ns), sleeps ns after every unlock (in
  * the same threads): a thread waiting for the lock then takes it and
  * writes before the unlocking thread goes on, so a read made just after
  * the unlock sees that write every time.
@@ -72,6 +84,14 @@ const char *ct_describe_lock(const pthread_mutex_t *m, char *buf, size_t len);
 void ct_set_lock_hold(uint64_t ns);
 void ct_set_yield_at_locks(bool on);
 void ct_set_unlock_pause(uint64_t ns);
+void ct_set_lock_lockstep(uint64_t ns, int parties);
+
+/*
+ * The advice the watchdog writes under the picture of a cycle (what to do
+ * about it in this exercise); NULL: the default (one global lock order).
+ * The text is copied.
+ */
+void ct_set_deadlock_advice(const char *text);
 
 /*
  * Whether pthread_mutex_init (or pthread_mutex_destroy) succeeded on m
@@ -83,6 +103,23 @@ bool ct_mutex_destroyed(const pthread_mutex_t *m);
 
 /* The tracked mutexes the calling thread holds now; returns how many (fills up to max). */
 int ct_locks_held(const pthread_mutex_t **out, int max);
+/*
+ * What one thread is seen doing with the tracked mutexes right now, for a
+ * test that must describe threads that make no progress without blocking
+ * (a livelock, or a trylock loop that never lets go): the watchdog only
+ * sees threads blocked in a lock.
+ */
+struct ct_lock_view {
+	int slot;                           /* ct_current_thread() of the thread; -1: the test's own */
+	int nheld;                          /* mutexes it holds (the first CT_MAX_HELD are in held) */
+	const pthread_mutex_t *held[CT_MAX_HELD];
+	const pthread_mutex_t *waiting;     /* the mutex it is blocked on in a lock, or NULL */
+	const pthread_mutex_t *tried;       /* its last trylock, if that returned EBUSY; else NULL */
+	unsigned long busy;                 /* its trylocks that returned EBUSY, since it started */
+};
+/* The threads seen so far, in the order they first used a mutex (fills up to max); returns how many. */
+int ct_locks_snapshot(struct ct_lock_view *out, int max);
+
 /* Starts (empties) the calling thread's log of mutexes it locks. */
 void ct_lock_log_start(void);
 /* The distinct mutexes the calling thread locked since ct_lock_log_start(). */

@@ -38,6 +38,8 @@ struct lock_thread {
 	atomic_int join_slot;                       /* a join's thread, as ct_current_thread() numbers it; -1: unknown */
 	_Atomic uintptr_t blocked_pc;
 	atomic_bool timed; /* the wait ends by itself (timedwait): never blocked for good */
+	_Atomic(const pthread_mutex_t *) tried; /* the last trylock, if it returned EBUSY */
+	atomic_ulong busy;                      /* trylocks that returned EBUSY */
 	atomic_ulong progress; /* moves at every tracked call, on the way in and out */
 	atomic_bool is_main;   /* the thread that ran ct_test_init: the test's own */
 };
