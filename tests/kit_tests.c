@@ -181,12 +181,13 @@ static int run(char *const argv[], const char *log, double timeout_s, double *wa
 }
 
 /*
- * How many gradings of known-wrong variants run at once: those whose
- * verdicts rest on no timing measurement (kit-tests --jobs, default 2).
- * Everything else (solutions, skeletons, alternatives, variants that must
- * fail a timing check) is graded alone, on an otherwise quiet machine.
+ * How many gradings of known-wrong variants and correct alternatives run
+ * at once (kit-tests --jobs, default 3).  One that does not get the
+ * intended verdicts beside the others is graded again alone, and judged on
+ * that run: a busy machine may make a timing check skip, never pass a
+ * wrong variant.  Solutions and skeletons are graded alone.
  */
-static int kit_jobs = 2;
+static int kit_jobs = 3;
 
 /* Grades with the harness; returns the parsed JSON report or NULL. */
 /* The harness's command line for one grading (NULL-terminated, malloc'd; its strings are the arguments'). */
@@ -490,12 +491,9 @@ static void judge_variant(const struct lesson *l, json_t *v, json_t *ex, int rc,
 		json_t *ck = check_json(ex, check_names[c]);
 		const char *verdict = str(ck, "verdict");
 		bool must_fail = listed(fails, check_names[c]), may_fail = listed(may, check_names[c]);
-		/* A timing check the variant does not aim at may say "skipped: too busy" (graded beside others). */
-		bool skipped_timing = c == CHECK_TIMING && strcmp(verdict, "skip") == 0;
 		if (must_fail && strcmp(verdict, "fail") != 0)
 			snprintf(problem, size, "%s should fail but is '%s' (%s)", check_names[c], verdict, str(ck, "summary"));
-		else if (!must_fail && !may_fail && !skipped_timing && strcmp(verdict, "pass") != 0 &&
-			 strcmp(verdict, "none") != 0)
+		else if (!must_fail && !may_fail && strcmp(verdict, "pass") != 0 && strcmp(verdict, "none") != 0)
 			snprintf(problem, size, "%s should pass but is '%s': %.300s", check_names[c], verdict,
 				 str(ck, "summary"));
 	}
@@ -665,10 +663,22 @@ static void test_uncatalogued(void)
 		result(true, "every NN-slug directory and lesson text belongs to a lesson of the catalogue");
 }
 
-/* Whether a variant's expected verdicts rest on a timing measurement (then it is graded alone). */
-static bool timing_sensitive(json_t *v)
+/* Runs the jobs whose ready[i] is set, `parallel` at a time. */
+static void run_ready(struct kit_job *jobs, const bool *ready, size_t n, int parallel)
 {
-	return listed(json_object_get(v, "fails"), "timing") || listed(json_object_get(v, "may_fail"), "timing");
+	struct kit_job *batch = xcalloc(n + 1, sizeof *batch);
+	size_t *from = xcalloc(n + 1, sizeof *from), nb = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (ready[i]) {
+			from[nb] = i;
+			batch[nb++] = jobs[i];
+		}
+	run_all(batch, (int)nb, parallel);
+	for (size_t b = 0; b < nb; b++)
+		jobs[from[b]] = batch[b];
+	free(batch);
+	free(from);
 }
 
 static void test_variants(const struct lesson *l)
@@ -704,22 +714,8 @@ static void test_variants(const struct lesson *l)
 					   .log = logs[i], .timeout_s = 300};
 		ready[i] = true;
 	}
-	/* Those whose verdicts no busy machine can change, several at once; then the others, one by one. */
-	for (int pass = 0; pass < 2; pass++) {
-		struct kit_job *batch = xcalloc(n + 1, sizeof *batch);
-		int *from = xcalloc(n + 1, sizeof *from), nb = 0;
-		for (i = 0; i < n; i++)
-			if (ready[i] && timing_sensitive(json_array_get(list, i)) == (pass == 1)) {
-				from[nb] = (int)i;
-				batch[nb++] = jobs[i];
-			}
-		run_all(batch, nb, pass == 0 ? kit_jobs : 1);
-		for (int b = 0; b < nb; b++)
-			jobs[from[b]] = batch[b];
-		free(batch);
-		free(from);
-	}
-	/* The verdicts, in the order of variants.json. */
+	/* Graded several at once; one whose verdicts are not the intended ones is graded again, alone. */
+	run_ready(jobs, ready, n, kit_jobs);
 	json_array_foreach(list, i, v) {
 		if (!ready[i])
 			continue;
@@ -727,8 +723,23 @@ static void test_variants(const struct lesson *l)
 		char problem[600];
 		judge_variant(l, v, exercise_json(rep, vars[i].exercise), jobs[i].rc, jobs[i].wall, problem,
 			      sizeof problem);
-		result(!*problem, "%s: wrong variant %s (%s) is rejected as intended (%.1f s)%s%s", l->slug, vars[i].name,
-		       vars[i].mutation ? "a mutation" : "a whole file", jobs[i].wall, *problem ? ": " : "", problem);
+		json_decref(rep);
+		if (*problem)
+			continue; /* the verdicts stand */
+		ready[i] = false;
+	}
+	run_ready(jobs, ready, n, 1);
+	/* The verdicts, in the order of variants.json. */
+	json_array_foreach(list, i, v) {
+		if (!jobs[i].argv)
+			continue;
+		json_t *rep = json_load_file(reports[i], 0, NULL);
+		char problem[600];
+		judge_variant(l, v, exercise_json(rep, vars[i].exercise), jobs[i].rc, jobs[i].wall, problem,
+			      sizeof problem);
+		result(!*problem, "%s: wrong variant %s (%s) is rejected as intended (%.1f s%s)%s%s", l->slug,
+		       vars[i].name, vars[i].mutation ? "a mutation" : "a whole file", jobs[i].wall,
+		       ready[i] ? ", graded again alone" : "", *problem ? ": " : "", problem);
 		json_decref(rep);
 	}
 	for (i = 0; i < n; i++) {
@@ -756,58 +767,88 @@ static void test_alternatives(const struct lesson *l)
 {
 	json_t *spec, *list = variants_of(l, &spec, false), *v;
 	json_t *alternatives = json_object_get(spec, "alternatives");
+	size_t n = json_array_size(alternatives), i;
 	int *count = xcalloc((size_t)l->nexercises, sizeof *count);
-	size_t i;
+	struct variant *alts = xcalloc(n + 1, sizeof *alts);
+	struct kit_job *jobs = xcalloc(n + 1, sizeof *jobs);
+	char **reports = xcalloc(n + 1, sizeof *reports), **logs = xcalloc(n + 1, sizeof *logs);
+	char (*problems)[600] = xcalloc(n + 1, sizeof *problems);
+	bool *ready = xcalloc(n + 1, sizeof *ready), *uncounted = xcalloc(n + 1, sizeof *uncounted);
 
 	(void)list;
 	json_array_foreach(alternatives, i, v) {
-		struct variant alt;
 		char *why = NULL;
-		if (!variant_prepare(l, v, variants_dir, &alt, &why)) {
-			result(false, "%s: correct alternative %s cannot be graded: %s", l->slug, alt.name, why);
+		if (!variant_prepare(l, v, variants_dir, &alts[i], &why)) {
+			result(false, "%s: correct alternative %s cannot be graded: %s", l->slug, alts[i].name, why);
 			free(why);
-			variant_free(&alt);
 			continue;
 		}
-		char *name = xasprintf("%s-alternative-%s", l->slug, alt.name);
-		double wall;
-		int rc;
-		json_t *rep = grade(l->slug, alt.exercise, "--source", alt.source, NULL, name, &wall, &rc);
-		json_t *ex = exercise_json(rep, alt.exercise);
-		char problem[600] = "";
-		/* One that needs the sandbox of root (its own uid, confined) proves nothing without it. */
-		if (strcmp(str(v, "needs"), "root") == 0 &&
-		    !(json_is_true(json_object_get(rep, "as_root")) && json_is_true(json_object_get(rep, "confined")))) {
-			printf("       (%s: correct alternative %s needs the grader to run as root, confined: not counted)\n",
-			       l->slug, alt.name);
+		reports[i] = xasprintf("%s/%s-alternative-%s.json", out_dir, l->slug, alts[i].name);
+		logs[i] = xasprintf("%s/%s-alternative-%s.log", out_dir, l->slug, alts[i].name);
+		remove(reports[i]);
+		jobs[i] = (struct kit_job){.argv = grade_argv(l->slug, alts[i].exercise, "--source", alts[i].source, NULL,
+							    reports[i]),
+					   .log = logs[i], .timeout_s = 300};
+		ready[i] = true;
+	}
+	/* Several at once; one that lost a point beside the others is graded again alone, and judged on that. */
+	for (int pass = 0; pass < 2; pass++) {
+		run_ready(jobs, ready, n, pass == 0 ? kit_jobs : 1);
+		json_array_foreach(alternatives, i, v) {
+			if (!ready[i])
+				continue;
+			json_t *rep = json_load_file(reports[i], 0, NULL), *ex = exercise_json(rep, alts[i].exercise);
+			problems[i][0] = '\0';
+			/* One that needs the sandbox of root (its own uid, confined) proves nothing without it. */
+			uncounted[i] = strcmp(str(v, "needs"), "root") == 0 &&
+				       !(json_is_true(json_object_get(rep, "as_root")) &&
+					 json_is_true(json_object_get(rep, "confined")));
+			if (!ex)
+				snprintf(problems[i], sizeof problems[i], "the harness wrote no result (exit %d)", jobs[i].rc);
+			for (int c = 0; ex && !problems[i][0] && c < NCHECKS; c++) {
+				json_t *ck = check_json(ex, check_names[c]);
+				if (strcmp(str(ck, "verdict"), "fail") == 0)
+					snprintf(problems[i], sizeof problems[i], "%s failed: %.200s %.300s", check_names[c],
+						 str(ck, "summary"), str(ck, "details"));
+			}
 			json_decref(rep);
-			free(name);
-			variant_free(&alt);
+			if (pass == 0 && !problems[i][0])
+				ready[i] = false; /* the verdicts stand */
+		}
+	}
+	json_array_foreach(alternatives, i, v) {
+		if (!jobs[i].argv)
+			continue;
+		if (uncounted[i]) {
+			printf("       (%s: correct alternative %s needs the grader to run as root, confined: not counted)\n",
+			       l->slug, alts[i].name);
 			continue;
 		}
-		if (!ex)
-			snprintf(problem, sizeof problem, "the harness wrote no result (exit %d)", rc);
-		for (int c = 0; ex && !*problem && c < NCHECKS; c++) {
-			json_t *ck = check_json(ex, check_names[c]);
-			const char *verdict = str(ck, "verdict");
-			if (strcmp(verdict, "fail") == 0)
-				snprintf(problem, sizeof problem, "%s failed: %.200s %.300s", check_names[c], str(ck, "summary"),
-					 str(ck, "details"));
-		}
-		if (!*problem)
+		if (!problems[i][0])
 			for (int e = 0; e < l->nexercises; e++)
-				count[e] += strcmp(l->exercises[e].name, alt.exercise) == 0;
-		result(!*problem, "%s: correct alternative %s (%s) gets every point (%.1f s)%s%s", l->slug, alt.name,
-		       str(v, "differs"), wall, *problem ? ": " : "", problem);
-		json_decref(rep);
-		free(name);
-		variant_free(&alt);
+				count[e] += strcmp(l->exercises[e].name, alts[i].exercise) == 0;
+		result(!problems[i][0], "%s: correct alternative %s (%s) gets every point (%.1f s%s)%s%s", l->slug,
+		       alts[i].name, str(v, "differs"), jobs[i].wall, ready[i] ? ", graded again alone" : "",
+		       problems[i][0] ? ": " : "", problems[i]);
 	}
 	for (int e = 0; e < l->nexercises; e++)
 		result(count[e] >= 2,
 		       "%s: exercise %s has %d correct alternatives that pass (at least 2, written differently from the "
 		       "reference, in tests/%s/variants.json \"alternatives\")",
 		       l->slug, l->exercises[e].name, count[e], l->slug);
+	for (i = 0; i < n; i++) {
+		variant_free(&alts[i]);
+		free(jobs[i].argv);
+		free(reports[i]);
+		free(logs[i]);
+	}
+	free(alts);
+	free(jobs);
+	free(reports);
+	free(logs);
+	free(problems);
+	free(ready);
+	free(uncounted);
 	free(count);
 	json_decref(spec);
 }
