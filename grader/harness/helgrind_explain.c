@@ -458,9 +458,10 @@ static void explain_cycle(const struct hg_finding *f, struct sb *b)
 	}
 	if (n > 2)
 		sb_printf(b,
-			  " Other ways out: let at most %d of these threads try at once (a semaphore with %d seats), "
-			  "or take each further lock with pthread_mutex_trylock() and, when it fails, release what "
-			  "you hold and start again.",
+			  " Other ways out prevent the deadlock, but this report stays, since the locks are still "
+			  "taken in a cycle of orders: let at most %d of these threads try at once (a semaphore with "
+			  "%d seats), or take each further lock with pthread_mutex_trylock() and, when it fails, "
+			  "release what you hold and start again.",
 			  n - 1, n - 1);
 	free(first);
 }
@@ -511,9 +512,10 @@ static void explain_lock_order(const struct hg_finding *f, struct sb *b)
 	put_place(b, &f->now);
 	sb_printf(b, ".");
 	if (!direct)
-		sb_printf(b, " Other ways out: let fewer threads than there are locks in the cycle try at once (a "
-			     "semaphore with that many seats), or take each further lock with pthread_mutex_trylock() "
-			     "and, when it fails, release what you hold and start again.");
+		sb_printf(b, " Other ways out prevent the deadlock, but this report stays, since the locks are "
+			     "still taken in a cycle of orders: let fewer threads than there are locks in the cycle "
+			     "try at once (a semaphore with that many seats), or take each further lock with "
+			     "pthread_mutex_trylock() and, when it fails, release what you hold and start again.");
 	free(x);
 	free(y);
 }
