@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ct_clock.h"
+
 void demo_die_code(int code, const char *what)
 {
 	fprintf(stderr, "demo: %s: %s\n", what, strerror(code));
@@ -220,7 +222,7 @@ bool demo_too_busy(const char *what, uint64_t cpu_ns, uint64_t wall_ns)
 {
 	double share = wall_ns ? (double)cpu_ns / (double)wall_ns : 1;
 
-	if (share >= 0.85)
+	if (share >= DEMO_BUSY_SHARE)
 		return false;
 	printf("   (The machine was busy: %s got only %.0f%% of a CPU, where it should have had one to\n"
 	       "   itself, so the speedups above say more about the other programs than about threads or\n"
@@ -228,4 +230,14 @@ bool demo_too_busy(const char *what, uint64_t cpu_ns, uint64_t wall_ns)
 	       "   machine is quiet.)\n",
 	       what, 100 * share);
 	return true;
+}
+
+double demo_cpu_share(int ms)
+{
+	uint64_t t0 = ct_now_ns(), c0 = ct_thread_cpu_ns(), wall;
+
+	do
+		wall = ct_now_ns() - t0;
+	while (wall < (uint64_t)ms * CT_MS);
+	return (double)(ct_thread_cpu_ns() - c0) / (double)wall;
 }

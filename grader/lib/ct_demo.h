@@ -57,6 +57,14 @@ int demo_usable_cpus(void);
  * (about `what`) and returns true; prints nothing and returns false otherwise.
  */
 bool demo_too_busy(const char *what, uint64_t cpu_ns, uint64_t wall_ns);
+/*
+ * Spins for ms milliseconds of wall time in the calling thread and returns
+ * the share of one CPU it got meanwhile (0 to 1): a probe of how busy the
+ * machine is, for demos whose own work sleeps too much to tell.  Below
+ * DEMO_BUSY_SHARE, another program had the CPUs.
+ */
+double demo_cpu_share(int ms);
+#define DEMO_BUSY_SHARE 0.85
 
 /* ---- code-style: the call returned an error number (pthreads, *_init) ---- */
 
