@@ -245,7 +245,10 @@ static void classify(json_t *jt, const char *run_dir, const char *exe, struct te
 				t->status = TEST_NOT_IMPLEMENTED;
 	} else {
 		t->status = TEST_EARLY_EXIT;
-		if (t->exit_code == CT_EXIT_DEADLOCK) {
+		if (t->exit_code == CT_EXIT_CUT_SHORT) {
+			t->status = TEST_TIMED_OUT;
+			t->cut_short = true;
+		} else if (t->exit_code == CT_EXIT_DEADLOCK) {
 			read_deadlock(run_dir, exe, t);
 			if (t->deadlock)
 				t->status = TEST_DEADLOCKED;

@@ -154,6 +154,10 @@ static char *explain_ending(const struct test_outcome *t)
 {
 	switch (t->status) {
 	case TEST_TIMED_OUT:
+		if (t->cut_short)
+			return xasprintf("did not finish within %.0f s, the limit of each test once an earlier test has "
+					 "run out of its %d s: fix the code that never ends first",
+					 CT_CUT_LIMIT_MS / 1000.0, CT_TEST_TIMEOUT_S);
 		return xasprintf("did not finish within its time limit of %d s: something waits forever (a child or "
 				 "thread never ends, a missing wake-up) or loops without end",
 				 CT_TEST_TIMEOUT_S);

@@ -128,10 +128,11 @@ static json_t *test_to_json(const struct test_outcome *t)
 
 	for (int i = 0; i < t->nmessages; i++)
 		json_array_append_new(msgs, json_string(t->messages[i]));
-	return json_pack("{s:s, s:s, s:i, s:i, s:o, s:s?, s:s?, s:b, s:s?, s:s?, s:b}", "name", t->name, "status",
+	return json_pack("{s:s, s:s, s:i, s:i, s:o, s:s?, s:s?, s:b, s:b, s:s?, s:s?, s:b}", "name", t->name, "status",
 			 test_status_name(t->status), "signal", t->signal, "exit_code", t->exit_code, "messages",
 			 msgs, "skip_note", t->skip_note, "deadlock", t->deadlock, "deadlock_stuck", t->deadlock_stuck,
-			 "timeline", t->timeline, "handler_unsafe", t->handler_unsafe, "hidden", t->hidden);
+			 "cut_short", t->cut_short, "timeline", t->timeline, "handler_unsafe", t->handler_unsafe, "hidden",
+			 t->hidden);
 }
 
 static json_t *suite_to_json(const struct suite_outcome *s)
@@ -208,6 +209,7 @@ static int test_from_json(json_t *j, struct test_outcome *t)
 	t->skip_note = opt_str(j, "skip_note");
 	t->deadlock = opt_str(j, "deadlock");
 	t->deadlock_stuck = json_is_true(json_object_get(j, "deadlock_stuck"));
+	t->cut_short = json_is_true(json_object_get(j, "cut_short"));
 	t->timeline = opt_str(j, "timeline");
 	t->handler_unsafe = opt_str(j, "handler_unsafe");
 	t->hidden = json_is_true(json_object_get(j, "hidden"));

@@ -57,6 +57,7 @@ struct test_outcome {
 	char *skip_note;          /* PASSED, but its measurement was skipped: why; else NULL */
 	char *deadlock;           /* DEADLOCKED: the picture, symbolized; else NULL */
 	bool deadlock_stuck;      /* the picture is of a lock that will never be released */
+	bool cut_short;           /* TEST_TIMED_OUT under CT_CUT_LIMIT_MS: an earlier test had run out of its time */
 	char *timeline;           /* text drawing of the workers, or NULL */
 	/* Signal handlers the student installed that may call what is not async-signal-safe: which, what; or NULL. */
 	char *handler_unsafe;

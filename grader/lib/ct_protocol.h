@@ -32,6 +32,8 @@
 #define CT_EXIT_DEADLOCK 5
 /* A child forked by the code under test came back into the test's code (ct_pitfalls.h). */
 #define CT_EXIT_CHILD_RETURNED 6
+/* The test outlived CT_CUT_LIMIT_MS, the limit of every test after one that ran out of its time. */
+#define CT_EXIT_CUT_SHORT 7
 /* Where the build writes the sentinel, under the kit's build directory. */
 #define CT_SENTINEL_FILE "sentinel"
 
@@ -49,6 +51,7 @@
 /* Per test NAME, written by the test process. */
 #define CT_SKIP_FILE_FMT "skipped-%s.txt"     /* why a passed test measured nothing */
 #define CT_DEADLOCK_FILE_FMT "deadlock-%s.txt" /* the watchdog's picture */
+#define CT_HUNG_FILE "hung-tests.txt"          /* one line per test that was about to run out of its time */
 #define CT_TIMELINE_FILE_FMT "timeline-%s.json" /* the workers' intervals (ct_timeline.h) */
 #define CT_HANDLERS_FILE_FMT "handlers-%s.txt"  /* "SIG @0xOFFSET" per signal handler installed */
 /* Written by Valgrind in the Helgrind driver's directory. */
@@ -66,6 +69,14 @@
 
 /* ---- time limits (seconds) ----------------------------------------- */
 #define CT_TEST_TIMEOUT_S 5     /* each test (CT_SUITE) */
+/*
+ * Once a test of a suite has run out of its time (code that never ends
+ * usually hangs every test), each later test of that run gets this much
+ * instead (milliseconds), so that the student hears of it in seconds,
+ * not after every test's full limit.
+ */
+#define CT_CUT_LIMIT_MS 2000
+#define CT_HUNG_MARK_MS (CT_TEST_TIMEOUT_S * 1000 - 250) /* when a test counts as running out of its time */
 #define CT_SUITE_TIMEOUT_S 45   /* a whole suite, run with -j1 */
 #define CT_RACE_TIMEOUT_S 20    /* one Helgrind run: 20-300x slower than native code */
 

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "concur_todo.h"
@@ -84,6 +86,58 @@ void ct_check_pitfalls(const char *file, int line)
 		cr_assert_fail("%s", why);
 }
 
+/*
+ * The test's time keeper, in a thread of its own (signals blocked): a test
+ * still running CT_HUNG_MARK_MS after it began is about to be stopped by
+ * Criterion's limit, and says so in CT_HUNG_FILE; once a test has, every
+ * later test of the run ends itself after CT_CUT_LIMIT_MS
+ * (CT_EXIT_CUT_SHORT), which the harness reports as running out of time.
+ */
+static char limit_test_name[256];
+
+static bool an_earlier_test_hung(void)
+{
+	struct stat st;
+
+	return stat(CT_HUNG_FILE, &st) == 0 && st.st_size > 0;
+}
+
+static void *keep_time(void *cut)
+{
+	if (cut) {
+		ct_sleep_ns((uint64_t)CT_CUT_LIMIT_MS * CT_MS);
+		ct_exit_now(CT_EXIT_CUT_SHORT);
+	}
+	ct_sleep_ns((uint64_t)CT_HUNG_MARK_MS * CT_MS);
+	int fd = open(CT_HUNG_FILE, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd != -1) {
+		char line[300];
+		int n = snprintf(line, sizeof line, "%s\n", limit_test_name);
+		if (ct_real_write(fd, line, (size_t)n) != n)
+			fprintf(stderr, "ct_test: cannot write %s\n", CT_HUNG_FILE);
+		close(fd);
+	}
+	return NULL;
+}
+
+static void start_time_keeper(void)
+{
+	pthread_t t;
+	pthread_attr_t a;
+	sigset_t old;
+
+	snprintf(limit_test_name, sizeof limit_test_name, "%s", criterion_current_test->name);
+	if (pthread_attr_init(&a) != 0)
+		return;
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	ct_block_process_signals(&old);
+	int err = ct_real_pthread_create(&t, &a, keep_time, an_earlier_test_hung() ? (void *)1 : NULL);
+	ct_restore_signals(&old);
+	if (err)
+		fprintf(stderr, "ct_test: cannot start the time keeper: %s\n", strerror(err));
+	pthread_attr_destroy(&a);
+}
+
 void ct_test_init(void)
 {
 	ct_pitfalls_reset();
@@ -96,6 +150,7 @@ void ct_test_init(void)
 	ct_set_thread_start_delay(0);
 	ct_set_pipe_capacity(0);
 	ct_deadlock_watch_start(criterion_current_test->name);
+	start_time_keeper();
 }
 
 _Noreturn void ct_pass(void)
