@@ -75,7 +75,7 @@
  * instead (milliseconds), so that the student hears of it in seconds,
  * not after every test's full limit.
  */
-#define CT_CUT_LIMIT_MS 2000
+#define CT_CUT_LIMIT_MS 1000
 #define CT_HUNG_MARK_MS (CT_TEST_TIMEOUT_S * 1000 - 250) /* when a test counts as running out of its time */
 #define CT_SUITE_TIMEOUT_S 45   /* a whole suite, run with -j1 */
 #define CT_RACE_TIMEOUT_S 20    /* one Helgrind run: 20-300x slower than native code */
