@@ -165,7 +165,10 @@ Test(jobs, a_sandboxed_job_dies_with_the_harness)
 	}
 	cr_assert_not_null(text, "the job did not start");
 	pid_t job = (pid_t)atoi(text);
-	cr_assert(sleeper_alive(job));
+	/* The shell wrote its pid, then execs sleep: wait for the exec (a busy machine may delay it). */
+	for (int i = 0; i < 300 && !sleeper_alive(job); i++)
+		usleep(10000);
+	cr_assert(sleeper_alive(job), "the job never became `sleep`");
 	kill(harness, SIGKILL);
 	waitpid(harness, NULL, 0);
 	bool gone = false;
