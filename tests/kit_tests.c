@@ -696,177 +696,233 @@ static void run_ready(struct kit_job *jobs, const bool *ready, size_t n, int par
 	free(from);
 }
 
-static void test_variants(const struct lesson *l)
-{
-	json_t *spec, *list = variants_of(l, &spec, false), *v, *seen = json_object(); /* test_parts reports */
-	size_t n = json_array_size(list), i;
-	struct variant *vars = xcalloc(n + 1, sizeof *vars);
-	struct kit_job *jobs = xcalloc(n + 1, sizeof *jobs);
-	char **reports = xcalloc(n + 1, sizeof *reports), **logs = xcalloc(n + 1, sizeof *logs);
-	bool *ready = xcalloc(n + 1, sizeof *ready);
+/*
+ * The gradings of one lesson's known-wrong variants and correct
+ * alternatives (variants.json).  Every lesson's are prepared first and run
+ * together, kit_jobs at a time (run_gradings), so that a lesson's slowest
+ * grading overlaps the next lesson's instead of leaving CPUs idle at the
+ * end of each lesson; then each lesson's verdicts are judged, in order.
+ * Entry k of vars/jobs/reports/logs/ready is variant k for k < nv, and
+ * alternative k - nv after them.
+ */
+struct lesson_gradings {
+	const struct lesson *l;
+	json_t *spec, *list, *alternatives;
+	size_t nv, na;
+	struct variant *vars;
+	struct kit_job *jobs;
+	char **reports, **logs;
+	bool *ready; /* to be graded (again) */
+	bool *graded_alone;
+};
 
-	/* Prepare every variant; a broken entry is said at once. */
-	json_array_foreach(list, i, v) {
-		char *why = NULL;
-		if (!variant_prepare(l, v, variants_dir, &vars[i], &why)) {
-			result(false, "%s: wrong variant %s cannot be graded: %s", l->slug, vars[i].name, why);
-			free(why);
+/* Prepares grading k of g from entry v (a variant, or an alternative when alternative); false if it cannot be. */
+static bool prepare_grading(struct lesson_gradings *g, size_t k, json_t *v, bool alternative)
+{
+	const struct lesson *l = g->l;
+	char *why = NULL;
+
+	if (!variant_prepare(l, v, variants_dir, &g->vars[k], &why)) {
+		result(false, "%s: %s %s cannot be graded: %s", l->slug,
+		       alternative ? "correct alternative" : "wrong variant", g->vars[k].name, why);
+		free(why);
+		return false;
+	}
+	const char *kind = alternative ? "alternative-" : "";
+	g->reports[k] = xasprintf("%s/%s-%s%s.json", out_dir, l->slug, kind, g->vars[k].name);
+	g->logs[k] = xasprintf("%s/%s-%s%s.log", out_dir, l->slug, kind, g->vars[k].name);
+	remove(g->reports[k]);
+	/* "with_hidden": graded with the instructor's hidden suites of tests/hidden/ too. */
+	bool hidden = !alternative && json_is_true(json_object_get(v, "with_hidden"));
+	const char *extra = hidden ? "--hidden=tests/hidden"
+			    : !alternative && race_check_left_out(v) ? "--race=off"
+								     : NULL;
+	g->jobs[k] = (struct kit_job){.argv = grade_argv(l->slug, g->vars[k].exercise, "--source", g->vars[k].source,
+							 extra, g->reports[k]),
+				      .log = g->logs[k], .timeout_s = 300};
+	g->ready[k] = true;
+	return true;
+}
+
+static void prepare_gradings(const struct lesson *l, struct lesson_gradings *g)
+{
+	json_t *v, *seen = json_object();
+	size_t i;
+
+	*g = (struct lesson_gradings){.l = l};
+	g->list = variants_of(l, &g->spec, false); /* test_parts reports its problems */
+	g->alternatives = json_object_get(g->spec, "alternatives");
+	g->nv = json_array_size(g->list);
+	g->na = json_array_size(g->alternatives);
+	size_t n = g->nv + g->na;
+	g->vars = xcalloc(n + 1, sizeof *g->vars);
+	g->jobs = xcalloc(n + 1, sizeof *g->jobs);
+	g->reports = xcalloc(n + 1, sizeof *g->reports);
+	g->logs = xcalloc(n + 1, sizeof *g->logs);
+	g->ready = xcalloc(n + 1, sizeof *g->ready);
+	g->graded_alone = xcalloc(n + 1, sizeof *g->graded_alone);
+	json_array_foreach(g->list, i, v) {
+		if (!prepare_grading(g, i, v, false))
+			continue;
+		if (json_object_get(seen, g->vars[i].name)) {
+			result(false, "%s: two variants are called %s in tests/%s/variants.json", l->slug,
+			       g->vars[i].name, l->slug);
+			free(g->jobs[i].argv);
+			g->jobs[i].argv = NULL;
+			g->ready[i] = false;
 			continue;
 		}
-		if (json_object_get(seen, vars[i].name)) {
-			result(false, "%s: two variants are called %s in tests/%s/variants.json", l->slug, vars[i].name,
-			       l->slug);
-			continue;
-		}
-		json_object_set_new(seen, vars[i].name, json_true());
-		reports[i] = xasprintf("%s/%s-%s.json", out_dir, l->slug, vars[i].name);
-		logs[i] = xasprintf("%s/%s-%s.log", out_dir, l->slug, vars[i].name);
-		remove(reports[i]);
-		/* "with_hidden": graded with the instructor's hidden suites of tests/hidden/ too. */
-		bool hidden = json_is_true(json_object_get(v, "with_hidden"));
-		const char *extra = hidden ? "--hidden=tests/hidden" : race_check_left_out(v) ? "--race=off" : NULL;
-		jobs[i] = (struct kit_job){.argv = grade_argv(l->slug, vars[i].exercise, "--source", vars[i].source,
-							    extra, reports[i]),
-					   .log = logs[i], .timeout_s = 300};
-		ready[i] = true;
+		json_object_set_new(seen, g->vars[i].name, json_true());
 	}
-	/* Graded several at once; one whose verdicts are not the intended ones is graded again, alone. */
-	run_ready(jobs, ready, n, kit_jobs);
-	json_array_foreach(list, i, v) {
-		if (!ready[i])
-			continue;
-		json_t *rep = json_load_file(reports[i], 0, NULL);
-		char problem[600];
-		judge_variant(l, v, exercise_json(rep, vars[i].exercise), jobs[i].rc, jobs[i].wall, problem,
-			      sizeof problem);
-		json_decref(rep);
-		if (*problem)
-			continue; /* the verdicts stand */
-		ready[i] = false;
-	}
-	run_ready(jobs, ready, n, 1);
-	/* The verdicts, in the order of variants.json. */
-	json_array_foreach(list, i, v) {
-		if (!jobs[i].argv)
-			continue;
-		json_t *rep = json_load_file(reports[i], 0, NULL);
-		char problem[600];
-		judge_variant(l, v, exercise_json(rep, vars[i].exercise), jobs[i].rc, jobs[i].wall, problem,
-			      sizeof problem);
-		result(!*problem, "%s: wrong variant %s (%s) is rejected as intended (%.1f s%s)%s%s", l->slug,
-		       vars[i].name, vars[i].mutation ? "a mutation" : "a whole file", jobs[i].wall,
-		       ready[i] ? ", graded again alone" : "", *problem ? ": " : "", problem);
-		json_decref(rep);
-	}
-	for (i = 0; i < n; i++) {
-		variant_free(&vars[i]);
-		free(jobs[i].argv);
-		free(reports[i]);
-		free(logs[i]);
-	}
-	free(vars);
-	free(jobs);
-	free(reports);
-	free(logs);
-	free(ready);
+	json_array_foreach(g->alternatives, i, v)
+		prepare_grading(g, g->nv + i, v, true);
 	json_decref(seen);
-	json_decref(spec);
+}
+
+/* Runs the ready gradings of every lesson of gs, kit_jobs at a time. */
+static void run_gradings(struct lesson_gradings *gs, int ng)
+{
+	size_t total = 0, nb = 0;
+
+	for (int j = 0; j < ng; j++)
+		total += gs[j].nv + gs[j].na;
+	struct kit_job *batch = xcalloc(total + 1, sizeof *batch);
+	for (int j = 0; j < ng; j++)
+		for (size_t k = 0; k < gs[j].nv + gs[j].na; k++)
+			if (gs[j].ready[k])
+				batch[nb++] = gs[j].jobs[k];
+	run_all(batch, (int)nb, kit_jobs);
+	nb = 0;
+	for (int j = 0; j < ng; j++)
+		for (size_t k = 0; k < gs[j].nv + gs[j].na; k++)
+			if (gs[j].ready[k])
+				gs[j].jobs[k] = batch[nb++];
+	free(batch);
+}
+
+/* Judges grading k of g (a variant) into problem; "" when its verdicts are the intended ones. */
+static void judge_variant_grading(const struct lesson_gradings *g, size_t k, char *problem, size_t size)
+{
+	json_t *rep = json_load_file(g->reports[k], 0, NULL);
+
+	judge_variant(g->l, json_array_get(g->list, k), exercise_json(rep, g->vars[k].exercise), g->jobs[k].rc,
+		      g->jobs[k].wall, problem, size);
+	json_decref(rep);
 }
 
 /*
- * The correct alternatives of lesson l ("alternatives" in variants.json):
+ * Judges grading k of g (an alternative) into problem ("" when it got every
+ * point); *uncounted when it needs the sandbox of root and did not get it.
+ */
+static void judge_alternative_grading(const struct lesson_gradings *g, size_t k, char *problem, size_t size,
+				      bool *uncounted)
+{
+	json_t *v = json_array_get(g->alternatives, k - g->nv);
+	json_t *rep = json_load_file(g->reports[k], 0, NULL), *ex = exercise_json(rep, g->vars[k].exercise);
+
+	problem[0] = '\0';
+	/* One that needs the sandbox of root (its own uid, confined) proves nothing without it. */
+	*uncounted = strcmp(str(v, "needs"), "root") == 0 &&
+		     !(json_is_true(json_object_get(rep, "as_root")) && json_is_true(json_object_get(rep, "confined")));
+	if (!ex)
+		snprintf(problem, size, "the harness wrote no result (exit %d)", g->jobs[k].rc);
+	for (int c = 0; ex && !problem[0] && c < NCHECKS; c++) {
+		json_t *ck = check_json(ex, check_names[c]);
+		if (strcmp(str(ck, "verdict"), "fail") == 0)
+			snprintf(problem, size, "%s failed: %.200s %.300s", check_names[c], str(ck, "summary"),
+				 str(ck, "details"));
+	}
+	json_decref(rep);
+}
+
+/*
+ * After run_gradings: one whose verdicts are not the intended ones (a
+ * variant not rejected as intended, an alternative that lost a point)
+ * beside the others is graded again alone, and judged on that run.
+ */
+static void regrade_misses_alone(struct lesson_gradings *g)
+{
+	char problem[600];
+	bool uncounted;
+
+	for (size_t k = 0; k < g->nv + g->na; k++) {
+		if (!g->ready[k])
+			continue;
+		if (k < g->nv)
+			judge_variant_grading(g, k, problem, sizeof problem);
+		else
+			judge_alternative_grading(g, k, problem, sizeof problem, &uncounted);
+		g->ready[k] = g->graded_alone[k] = problem[0] != '\0';
+	}
+	run_ready(g->jobs, g->ready, g->nv + g->na, 1);
+}
+
+/* The known-wrong variants' verdicts, in the order of variants.json. */
+static void report_variants(const struct lesson_gradings *g)
+{
+	for (size_t k = 0; k < g->nv; k++) {
+		if (!g->jobs[k].argv)
+			continue;
+		char problem[600];
+		judge_variant_grading(g, k, problem, sizeof problem);
+		result(!*problem, "%s: wrong variant %s (%s) is rejected as intended (%.1f s%s)%s%s", g->l->slug,
+		       g->vars[k].name, g->vars[k].mutation ? "a mutation" : "a whole file", g->jobs[k].wall,
+		       g->graded_alone[k] ? ", graded again alone" : "", *problem ? ": " : "", problem);
+	}
+}
+
+/*
+ * The correct alternatives of the lesson ("alternatives" in variants.json):
  * solutions written differently from the reference (other call orders,
  * other calls the contract allows), each of which must get every point,
  * at least two per exercise.
  */
-static void test_alternatives(const struct lesson *l)
+static void report_alternatives(const struct lesson_gradings *g)
 {
-	json_t *spec, *list = variants_of(l, &spec, false), *v;
-	json_t *alternatives = json_object_get(spec, "alternatives");
-	size_t n = json_array_size(alternatives), i;
-	int *count = xcalloc((size_t)l->nexercises, sizeof *count);
-	struct variant *alts = xcalloc(n + 1, sizeof *alts);
-	struct kit_job *jobs = xcalloc(n + 1, sizeof *jobs);
-	char **reports = xcalloc(n + 1, sizeof *reports), **logs = xcalloc(n + 1, sizeof *logs);
-	char (*problems)[600] = xcalloc(n + 1, sizeof *problems);
-	bool *ready = xcalloc(n + 1, sizeof *ready), *uncounted = xcalloc(n + 1, sizeof *uncounted);
+	const struct lesson *l = g->l;
+	int *count = xcalloc((size_t)l->nexercises + 1, sizeof *count);
 
-	(void)list;
-	json_array_foreach(alternatives, i, v) {
-		char *why = NULL;
-		if (!variant_prepare(l, v, variants_dir, &alts[i], &why)) {
-			result(false, "%s: correct alternative %s cannot be graded: %s", l->slug, alts[i].name, why);
-			free(why);
+	for (size_t k = g->nv; k < g->nv + g->na; k++) {
+		if (!g->jobs[k].argv)
 			continue;
-		}
-		reports[i] = xasprintf("%s/%s-alternative-%s.json", out_dir, l->slug, alts[i].name);
-		logs[i] = xasprintf("%s/%s-alternative-%s.log", out_dir, l->slug, alts[i].name);
-		remove(reports[i]);
-		jobs[i] = (struct kit_job){.argv = grade_argv(l->slug, alts[i].exercise, "--source", alts[i].source, NULL,
-							    reports[i]),
-					   .log = logs[i], .timeout_s = 300};
-		ready[i] = true;
-	}
-	/* Several at once; one that lost a point beside the others is graded again alone, and judged on that. */
-	for (int pass = 0; pass < 2; pass++) {
-		run_ready(jobs, ready, n, pass == 0 ? kit_jobs : 1);
-		json_array_foreach(alternatives, i, v) {
-			if (!ready[i])
-				continue;
-			json_t *rep = json_load_file(reports[i], 0, NULL), *ex = exercise_json(rep, alts[i].exercise);
-			problems[i][0] = '\0';
-			/* One that needs the sandbox of root (its own uid, confined) proves nothing without it. */
-			uncounted[i] = strcmp(str(v, "needs"), "root") == 0 &&
-				       !(json_is_true(json_object_get(rep, "as_root")) &&
-					 json_is_true(json_object_get(rep, "confined")));
-			if (!ex)
-				snprintf(problems[i], sizeof problems[i], "the harness wrote no result (exit %d)", jobs[i].rc);
-			for (int c = 0; ex && !problems[i][0] && c < NCHECKS; c++) {
-				json_t *ck = check_json(ex, check_names[c]);
-				if (strcmp(str(ck, "verdict"), "fail") == 0)
-					snprintf(problems[i], sizeof problems[i], "%s failed: %.200s %.300s", check_names[c],
-						 str(ck, "summary"), str(ck, "details"));
-			}
-			json_decref(rep);
-			if (pass == 0 && !problems[i][0])
-				ready[i] = false; /* the verdicts stand */
-		}
-	}
-	json_array_foreach(alternatives, i, v) {
-		if (!jobs[i].argv)
-			continue;
-		if (uncounted[i]) {
+		char problem[600];
+		bool uncounted;
+		judge_alternative_grading(g, k, problem, sizeof problem, &uncounted);
+		if (uncounted) {
 			printf("       (%s: correct alternative %s needs the grader to run as root, confined: not counted)\n",
-			       l->slug, alts[i].name);
+			       l->slug, g->vars[k].name);
 			continue;
 		}
-		if (!problems[i][0])
+		if (!problem[0])
 			for (int e = 0; e < l->nexercises; e++)
-				count[e] += strcmp(l->exercises[e].name, alts[i].exercise) == 0;
-		result(!problems[i][0], "%s: correct alternative %s (%s) gets every point (%.1f s%s)%s%s", l->slug,
-		       alts[i].name, str(v, "differs"), jobs[i].wall, ready[i] ? ", graded again alone" : "",
-		       problems[i][0] ? ": " : "", problems[i]);
+				count[e] += strcmp(l->exercises[e].name, g->vars[k].exercise) == 0;
+		result(!problem[0], "%s: correct alternative %s (%s) gets every point (%.1f s%s)%s%s", l->slug,
+		       g->vars[k].name, str(json_array_get(g->alternatives, k - g->nv), "differs"), g->jobs[k].wall,
+		       g->graded_alone[k] ? ", graded again alone" : "", problem[0] ? ": " : "", problem);
 	}
 	for (int e = 0; e < l->nexercises; e++)
 		result(count[e] >= 2,
 		       "%s: exercise %s has %d correct alternatives that pass (at least 2, written differently from the "
 		       "reference, in tests/%s/variants.json \"alternatives\")",
 		       l->slug, l->exercises[e].name, count[e], l->slug);
-	for (i = 0; i < n; i++) {
-		variant_free(&alts[i]);
-		free(jobs[i].argv);
-		free(reports[i]);
-		free(logs[i]);
-	}
-	free(alts);
-	free(jobs);
-	free(reports);
-	free(logs);
-	free(problems);
-	free(ready);
-	free(uncounted);
 	free(count);
-	json_decref(spec);
+}
+
+static void free_gradings(struct lesson_gradings *g)
+{
+	for (size_t k = 0; k < g->nv + g->na; k++) {
+		variant_free(&g->vars[k]);
+		free(g->jobs[k].argv);
+		free(g->reports[k]);
+		free(g->logs[k]);
+	}
+	free(g->vars);
+	free(g->jobs);
+	free(g->reports);
+	free(g->logs);
+	free(g->ready);
+	free(g->graded_alone);
+	json_decref(g->spec);
 }
 
 /* The clause map's own rules, on a header made up for the purpose. */
@@ -981,7 +1037,7 @@ static bool names_clause(json_t *v, const char *id)
  * The clause map of every exercise of lesson l (kit_clauses.h): it covers
  * every sentence of the header, names tests the suite has, and each clause
  * is broken by a known-wrong variant that fails one of its tests.  Reads
- * the reports that test_solutions and test_variants wrote.
+ * the reports that test_solutions and the variants' gradings wrote.
  */
 static void test_clauses(const struct lesson *l)
 {
@@ -1508,6 +1564,8 @@ int main(int argc, char **argv)
 	test_clause_rules();
 	test_hint_answer_rules();
 	test_uncatalogued();
+	struct lesson_gradings *gs = xcalloc((size_t)n + 1, sizeof *gs);
+	int ng = 0;
 	for (int i = 0; i < n; i++) {
 		if (only && !lesson_find(&ls[i], 1, only))
 			continue;
@@ -1515,10 +1573,19 @@ int main(int argc, char **argv)
 		test_mirror(&ls[i]);
 		test_solutions(&ls[i]);
 		test_skeletons(&ls[i]);
-		test_variants(&ls[i]);
-		test_alternatives(&ls[i]);
-		test_clauses(&ls[i]);
+		prepare_gradings(&ls[i], &gs[ng++]);
 	}
+	printf("\ngrading the known-wrong variants and correct alternatives, %d at a time...\n", kit_jobs);
+	fflush(stdout);
+	run_gradings(gs, ng);
+	for (int j = 0; j < ng; j++) {
+		regrade_misses_alone(&gs[j]);
+		report_variants(&gs[j]);
+		report_alternatives(&gs[j]);
+		test_clauses(gs[j].l);
+		free_gradings(&gs[j]);
+	}
+	free(gs);
 	int strays = count_strays(true);
 	result(strays == 0, "no process left running by the grader (%d found)", strays);
 	printf("\nkit tests took %.0f s\n%d passed, %d failed\n", now_s() - t0, passed, failed);
