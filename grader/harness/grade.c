@@ -278,7 +278,7 @@ static int start_explain(struct grading *g, struct slot *s)
 	sandboxed(g, s, 0, "explain", s->b.driver_bin,
 		  argv_of(8, "/usr/bin/valgrind", "--tool=helgrind", "--log-file=" CT_RACE_LOG, "--read-var-info=yes",
 			  "--free-is-write=yes", "--vgdb=no", "--child-silent-after-fork=yes", "./race"),
-		  8192, CT_DRIVER_NPROC, CT_RACE_TIMEOUT_S);
+		  8192, CT_DRIVER_NPROC, CT_EXPLAIN_TIMEOUT_S);
 	return 1;
 }
 

@@ -432,15 +432,18 @@ static void judge_race(const struct race_outcome *o, struct check_result *c)
 		if (text && strncmp(text, tool, toollen) == 0 && strncmp(text + toollen, " found", 6) == 0 &&
 		    strchr(text, '\n'))
 			text = strchr(text, '\n') + 1;
-		char *missing = NULL;
+		char *details = NULL;
 		if (!o->explained)
-			missing = xasprintf("(the plain-words explanation is missing: %s's explaining run %s; run make "
+			details = xasprintf("(the plain-words explanation is missing: %s's explaining run %s; run make "
 					    "check again, and if it says the same, report it)",
 					    tool, run_describe(&o->explain_run, how, sizeof how));
-		set_check(c, VERDICT_FAIL, xasprintf("%s found %d problem%s", tool, n, n == 1 ? "" : "s"),
-			  text ? xstrdup(text) : missing);
-		if (text)
-			free(missing);
+		else if (o->explained_without_log)
+			details = xasprintf("%s(the variables' names and the locks each thread held are missing: %s's "
+					    "explaining run %s; run make check again to see them)",
+					    text ? text : "", tool, run_describe(&o->explain_run, how, sizeof how));
+		else if (text)
+			details = xstrdup(text);
+		set_check(c, VERDICT_FAIL, xasprintf("%s found %d problem%s", tool, n, n == 1 ? "" : "s"), details);
 		return;
 	}
 	/* A wrong result is the correctness check's business; no race was seen, but not all was run either. */

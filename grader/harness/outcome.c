@@ -147,12 +147,13 @@ static json_t *suite_to_json(const struct suite_outcome *s)
 json_t *outcome_to_json(const struct exercise_outcome *o)
 {
 	json_t *suite = suite_to_json(&o->suite);
-	json_t *race = json_pack("{s:s, s:s?, s:o, s:s, s:s?, s:b, s:i, s:o, s:b, s:i, s:s?}", "tool",
+	json_t *race = json_pack("{s:s, s:s?, s:o, s:s, s:s?, s:b, s:i, s:o, s:b, s:b, s:i, s:s?}", "tool",
 				 race_mode_name(o->race.tool), "tool_error", o->race.tool_error, "run",
 				 run_to_json(&o->race.run),
 				 "driver", driver_end_name(o->race.driver), "message", o->race.message, "report_ok",
 				 o->race.report_ok, "findings", o->race.nfindings, "explain_run",
-				 run_to_json(&o->race.explain_run), "explained", o->race.explained, "explained_findings",
+				 run_to_json(&o->race.explain_run), "explained", o->race.explained,
+				 "explained_without_log", o->race.explained_without_log, "explained_findings",
 				 o->race.nexplained, "explanation", o->race.explanation);
 	json_t *j = json_pack("{s:s?, s:o, s:o}", "build_problem", o->build_problem, "suite", suite, "race", race);
 	if (o->has_hidden)
@@ -270,6 +271,7 @@ int outcome_from_json(json_t *j, struct exercise_outcome *o, const char **why)
 	o->race.report_ok = json_is_true(json_object_get(race, "report_ok"));
 	o->race.nfindings = opt_int(race, "findings");
 	o->race.explained = json_is_true(json_object_get(race, "explained"));
+	o->race.explained_without_log = json_is_true(json_object_get(race, "explained_without_log"));
 	o->race.nexplained = opt_int(race, "explained_findings");
 	o->race.explanation = opt_str(race, "explanation");
 	return 0;

@@ -93,6 +93,8 @@ struct race_outcome {
 	struct run_outcome explain_run; /* the explaining run, if one was needed */
 	bool explained;           /* the findings were explained (Helgrind's explaining run ran and was read; DRD and
 				     ThreadSanitizer explain in their one run) */
+	bool explained_without_log; /* ... from the race run's XML alone: the explaining run did not end (no variable
+				       names, no locks held) */
 	int nexplained;           /* findings explained */
 	char *explanation;        /* their plain words, or NULL */
 };

@@ -79,6 +79,9 @@
 #define CT_HUNG_MARK_MS (CT_TEST_TIMEOUT_S * 1000 - 250) /* when a test counts as running out of its time */
 #define CT_SUITE_TIMEOUT_S 45   /* a whole suite, run with -j1 */
 #define CT_RACE_TIMEOUT_S 20    /* one Helgrind run: 20-300x slower than native code */
+/* Helgrind's explaining run (only after a race run that ended with findings): that run's work, plus reading
+ * every variable's debug information (--read-var-info=yes, about 4 s more), on a machine perhaps busy. */
+#define CT_EXPLAIN_TIMEOUT_S 40
 
 /* ---- process limits -------------------------------------------------- */
 /*

@@ -228,3 +228,33 @@ Test(collect, reads_the_race_drivers_ending_from_its_exit_status)
 	outcome_free(&o);
 	free(err);
 }
+
+Test(collect, an_explaining_run_out_of_time_still_explains_from_the_race_runs_xml)
+{
+	struct race_outcome r = {.tool = RACE_HELGRIND, .nfindings = 1};
+	struct job j = exited(0);
+	char *xml = read_file("tests/unit/fixtures/hg_race_global.xml", 1 << 20);
+	char *log = read_file("tests/unit/fixtures/hg_race_global.log", 1 << 20);
+
+	cr_assert(xml && log);
+	put(CT_RACE_XML, xml);
+	put(CT_RACE_LOG, log); /* what a run cut short may have left: never read */
+	j.timed_out = true;
+	collect_explanation(&j, dir, dir, dir, &r);
+	cr_assert(r.explained, "the race run's XML alone names the places and threads of every finding");
+	cr_assert(r.explained_without_log);
+	cr_assert_gt(r.nexplained, 0);
+	cr_assert(r.explanation && strstr(r.explanation, "race"), "got: %s", r.explanation ? r.explanation : "(none)");
+	struct exercise_outcome o = {.race = r};
+	outcome_free(&o);
+
+	r = (struct race_outcome){.tool = RACE_HELGRIND, .nfindings = 1};
+	j = exited(0);
+	collect_explanation(&j, dir, dir, dir, &r);
+	cr_assert(r.explained);
+	cr_assert_not(r.explained_without_log, "an explaining run that ended has its log read");
+	o = (struct exercise_outcome){.race = r};
+	outcome_free(&o);
+	free(xml);
+	free(log);
+}
