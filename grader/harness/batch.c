@@ -111,6 +111,7 @@ struct student {
 	struct submission sub;
 	char *fingerprint;
 	bool reused;          /* a finished grading with the same fingerprint was kept */
+	bool regrade;         /* a check was skipped beside the others: graded again, alone */
 	char *ended;          /* how the grading ended when it did not report: why; else NULL */
 	struct job job;
 	struct budget budget;
@@ -398,14 +399,15 @@ static char **harness_argv(const struct batch *b, const struct student *s)
 	return argv;
 }
 
-static void grade_students(struct batch *b)
+/* Grades the students not reused (again: only those marked regrade), `parallel` at a time. */
+static void grade_students(struct batch *b, bool again, int parallel)
 {
 	struct job **list = xcalloc((size_t)b->n + 1, sizeof *list);
 	int nl = 0;
 
 	for (int i = 0; i < b->n; i++) {
 		struct student *s = &b->st[i];
-		if (s->reused)
+		if (again ? !s->regrade : s->reused)
 			continue;
 		char **env = xcalloc(4, sizeof *env);
 		/* Each harness its own sandbox uids: in a PID namespace its pid says nothing. */
@@ -426,11 +428,72 @@ static void grade_students(struct batch *b)
 		list[nl++] = &s->job;
 	}
 	b->t0 = now_s();
+	b->done = 0;
+	b->to_grade = nl;
 	if (nl)
-		jobs_run(list, nl, b->o->jobs);
+		jobs_run(list, nl, parallel);
 	for (int i = 0; i < b->n; i++)
 		budget_remove(&b->st[i].budget); /* those of students never started, if interrupted */
 	free(list);
+}
+
+bool batch_result_has_skipped_check(const char *path)
+{
+	json_t *rep = json_load_file(path, 0, NULL), *l, *e, *c;
+	size_t i, k;
+	const char *name;
+	bool skipped = false;
+
+	json_array_foreach(json_object_get(rep, "lessons"), i, l)
+		json_array_foreach(json_object_get(l, "exercises"), k, e)
+			json_object_foreach(json_object_get(e, "checks"), name, c) {
+				const char *v = json_string_value(json_object_get(c, "verdict"));
+				skipped |= v && strcmp(v, "skip") == 0 && json_integer_value(json_object_get(c, "max")) > 0;
+			}
+	json_decref(rep);
+	return skipped;
+}
+
+static bool has_skipped_check(const struct student *s)
+{
+	char *path = xasprintf("%s/result.json", s->dir);
+	bool skipped = batch_result_has_skipped_check(path);
+
+	free(path);
+	return skipped;
+}
+
+/*
+ * Students graded several at a time, a check of whom was skipped, are
+ * graded again one at a time (on a machine busy with the others, a timing
+ * check may skip a correct submission; alone, it measures).  Those still
+ * skipped are said: grade them again on an idle machine.
+ */
+static void regrade_skipped_alone(struct batch *b)
+{
+	int n = 0;
+
+	if (b->o->jobs <= 1)
+		return; /* graded alone already: a skip would only skip again */
+	for (int i = 0; i < b->n; i++) {
+		struct student *s = &b->st[i];
+		s->regrade = !s->reused && !s->ended && has_skipped_check(s);
+		n += s->regrade;
+	}
+	if (!n)
+		return;
+	printf("%d submission%s had a check skipped while graded beside the others: graded again, one at a time\n", n,
+	       n == 1 ? "" : "s");
+	fflush(stdout);
+	int graded = b->to_grade;
+	grade_students(b, true, 1);
+	b->done = b->to_grade = graded; /* the class's counts: each student once */
+	if (jobs_interrupted())
+		return;
+	for (int i = 0; i < b->n; i++)
+		if (b->st[i].regrade && !b->st[i].ended && has_skipped_check(&b->st[i]))
+			printf("  %s: a check was skipped again (see its feedback): grade it again on an idle machine\n",
+			       b->st[i].id);
 }
 
 /* ---- the class's outputs ------------------------------------------------ */
@@ -598,7 +661,9 @@ int grade_class(const struct class_options *o)
 	printf("Grading %d submission%s from %s (%d to grade, %d at a time)\n", b.n, b.n == 1 ? "" : "s",
 	       o->submissions, b.to_grade, o->jobs);
 	fflush(stdout);
-	grade_students(&b);
+	grade_students(&b, false, o->jobs);
+	if (!jobs_interrupted())
+		regrade_skipped_alone(&b);
 	if (jobs_interrupted())
 		jobs_exit_interrupted();
 	return write_outputs(&b);

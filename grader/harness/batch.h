@@ -25,6 +25,8 @@
 #ifndef BATCH_H
 #define BATCH_H
 
+#include <stdbool.h>
+
 struct class_options {
 	const char *root;        /* the kit's top directory */
 	const char *harness;     /* this program, for the per-student harnesses */
@@ -37,5 +39,13 @@ struct class_options {
 
 /* Grades the class; returns 0, or 2 if the grading itself could not be done. */
 int grade_class(const struct class_options *o);
+
+/*
+ * Whether the harness's JSON report at path has a check with points of
+ * which every test was skipped (as a timing check is when the machine was
+ * too busy to measure): 0 points that say nothing about the code, so a
+ * class graded several at a time grades that student again, alone.
+ */
+bool batch_result_has_skipped_check(const char *path);
 
 #endif
