@@ -74,8 +74,8 @@ struct job_result {
  * Returns 0 if every attempt could be started, whatever the jobs' fates;
  * -1 with errno set to the errno of the first fork that failed, once every
  * job has been seen to its end; or -1 with errno EINVAL, having started
- * nothing, if n is not 1 .. SUPERVISE_MAX_JOBS, a pointer is NULL,
- * max_restarts < 0 or deadline_ms < 1.
+ * nothing, if n is out of range (1 to SUPERVISE_MAX_JOBS), a pointer is
+ * NULL, max_restarts < 0 or deadline_ms < 1.
  */
 int supervise(const struct job jobs[], int n, int max_restarts, int deadline_ms, struct job_result results[]);
 

@@ -7,12 +7,6 @@
  * start failed jobs again, up to a limit; leave nothing behind.  The
  * contract is in supervisor.h.
  * Check your work with:  make check LESSON=10 EXERCISE=supervisor
- *
- * DESIGN: one loop in the caller's thread looks at every running attempt
- * in turn (waitpid with WNOHANG: "has this child ended?"), handles the
- * ones that ended or ran out of time, and naps 1 ms when nothing happened.
- * Each job has one slot: the pid of its running attempt (0: none) and
- * that attempt's deadline.
  */
 #include "supervisor.h"
 
@@ -28,6 +22,13 @@
 
 #include "concur_todo.h"
 
+/*
+ * DESIGN: one loop in the caller's thread looks at every running attempt
+ * in turn (waitpid with WNOHANG: "has this child ended?"), handles the
+ * ones that ended or ran out of time, and naps 1 ms when nothing happened.
+ * Each job has one slot: the pid of its running attempt (0: none) and
+ * that attempt's deadline.
+ */
 #define NAP_NS 1000000L /* between two looks at the attempts when none ended: 1 ms */
 
 /* What supervise keeps about one job while it runs. */
