@@ -56,7 +56,7 @@ first "list" 0 "01-processes"
 first "hint LESSON=1 EXERCISE=spawn" 0 "Hint 1 of"
 # make ends with status 2 when a recipe fails (the harness's 1: some check did not pass).
 first "check LESSON=1" 2 "not implemented: exercises/01-processes/spawn.c"
-first "check LESSON=1 SOLUTION=1" 0 "20/20"
+first "check LESSON=1 SOLUTION=1" 0 "26/26"
 for n in $(cd "$top" && ls grader/*/demo.c | sed 's|grader/\([0-9]*\)-.*|\1|'); do
 	first "demo LESSON=$((10#$n))" 0 "."
 done
