@@ -24,11 +24,11 @@ result() { # result OK TEXT
 
 rm -rf "$work" && mkdir -p "$subs" || exit 2
 sol=solutions/01-processes
-mkdir "$subs/ana" && cp $sol/spawn.c $sol/reap.c "$subs/ana/"
-(cd $sol && tar czf "$subs/ben.tar.gz" spawn.c reap.c)
-mkdir -p "$work/chloe/01-processes" && cp $sol/spawn.c $sol/reap.c "$work/chloe/01-processes/" &&
+mkdir "$subs/ana" && cp $sol/spawn.c $sol/reap.c $sol/run.c "$subs/ana/"
+(cd $sol && tar czf "$subs/ben.tar.gz" spawn.c reap.c run.c)
+mkdir -p "$work/chloe/01-processes" && cp $sol/spawn.c $sol/reap.c $sol/run.c "$work/chloe/01-processes/" &&
 	echo "my notes" >"$work/chloe/README.txt" && (cd "$work/chloe" && bsdtar -a -cf "$subs/chloe.zip" .)
-mkdir "$subs/dan" && cp exercises/01-processes/spawn.c exercises/01-processes/reap.c "$subs/dan/"
+mkdir "$subs/dan" && cp exercises/01-processes/spawn.c exercises/01-processes/reap.c exercises/01-processes/run.c "$subs/dan/"
 for bad in spawn_fork_bomb spawn_infinite_loop; do
 	mkdir "$subs/$bad" && cp "tests/01-processes/$bad.c" "$subs/$bad/spawn.c" && cp $sol/reap.c "$subs/$bad/"
 done
@@ -60,23 +60,23 @@ result $((rc != 0)) "make grade of a class of $n ran to its end (exit $rc, $((t1
 [ -f "$work/run1/grades.csv" ] || { echo "no grades.csv; the log:"; tail -20 "$work/run1.log"; exit 1; }
 for good in ana ben chloe; do
 	r=$(row "$work/run1" $good)
-	[ "$r" = "$good,10,10,20,20" ]
+	[ "$r" = "$good,10,10,6,26,26" ]
 	result $? "a correct submission ($good) gets every point beside the adversarial ones: $r"
 done
 r=$(row "$work/run1" dan)
-[ "$r" = "dan,0,0,0,20" ]
+[ "$r" = "dan,0,0,0,0,26" ]
 result $? "the skeleton gets no point: $r"
 for bad in spawn_fork_bomb spawn_infinite_loop spawn_output_flood spawn_disk_filler spawn_memory_hog; do
 	[ -d "$subs/$bad" ] || continue
 	r=$(row "$work/run1" $bad)
-	[ "$r" = "$bad,0,10,10,20" ]
-	result $? "$bad loses spawn's points, keeps reap's, and gets its row: $r"
+	[ "$r" = "$bad,0,10,0,10,26" ]
+	result $? "$bad loses spawn's points, keeps reap's (it has no run.c), and gets its row: $r"
 done
 r=$(row "$work/run1" linker)
-grep -q "spawn.c (a link: never followed)" "$work/run1/grades.json" && [ "$r" = "linker,0,10,10,20" ]
+grep -q "spawn.c (a link: never followed)" "$work/run1/grades.json" && [ "$r" = "linker,0,10,0,10,26" ]
 result $? "a link in an archive is never followed (the solution it points to is not graded): $r"
 r=$(row "$work/run1" climber)
-grep -q "../spawn.c (a path outside the submission: never taken)" "$work/run1/grades.json" && [ "$r" = "climber,0,10,10,20" ]
+grep -q "../spawn.c (a path outside the submission: never taken)" "$work/run1/grades.json" && [ "$r" = "climber,0,10,0,10,26" ]
 result $? "an archive member outside the archive is never taken: $r"
 grep -q "README.txt (not an exercise file)" "$work/run1/grades.json"
 result $? "files that are not exercise files are listed as ignored"
@@ -120,7 +120,7 @@ if command -v chromium >/dev/null; then
 	rm -rf "$profile"
 	grep -q "data-students=\"$n\"" "$work/dom.html" &&
 		grep -q 'data-exercise="reap" data-check="correctness" data-passed="'"$((n - 1))"'" data-students="'"$n"'"' "$work/dom.html" &&
-		grep -q 'id="student-ana" data-points="20"' "$work/dom.html" && [ -s "$work/report.png" ]
+		grep -q 'id="student-ana" data-points="26"' "$work/dom.html" && [ -s "$work/report.png" ]
 	result $? "the HTML report, as headless Chromium shows it, has the class's numbers (and a screenshot: $work/report.png)"
 else
 	echo "       (chromium is not installed: the HTML report was not looked at in a browser)"

@@ -55,7 +55,7 @@ done
 # The three submissions.
 sol=$top/solutions/01-processes
 mkdir -p "$t/sub-ref/concur/exercises/01-processes" "$t/sub-broken" "$t/sub-hang"
-cp "$sol/spawn.c" "$sol/reap.c" "$t/sub-ref/concur/exercises/01-processes/"
+cp "$sol/spawn.c" "$sol/reap.c" "$sol/run.c" "$t/sub-ref/concur/exercises/01-processes/"
 # What the collector must leave alone: a decoy nearer the top, a changed header, a link, notes.
 printf 'int spawn_all(void) { return }\n' >"$t/sub-ref/spawn.c"
 printf '#error the kit must use its own header\n' >"$t/sub-ref/concur/exercises/01-processes/spawn.h"
@@ -65,10 +65,11 @@ printf '#include "spawn.h"\nint spawn_all(int n, spawn_task task, int codes[]) {
 printf '#include "reap.h"\nthis is not C\n' >"$t/sub-broken/reap.c"
 cp "$top/tests/01-processes/spawn_infinite_loop.c" "$t/sub-hang/spawn.c"
 cp "$sol/reap.c" "$t/sub-hang/reap.c"
+cp "$sol/run.c" "$t/sub-hang/run.c"
 # The same, flat (as PrairieLearn and an Autolab hand-in have them).
-declare -A flat=([ref]="$sol/spawn.c $sol/reap.c" [broken]="$t/sub-broken/spawn.c $t/sub-broken/reap.c")
-# case -> expected points (of 20), and what the JUnit and TAP reports say.
-declare -A score=([ref]=20 [broken]=0 [hang]=10) tests_end=([ref]=pass [broken]=fail [hang]=error)
+declare -A flat=([ref]="$sol/spawn.c $sol/reap.c $sol/run.c" [broken]="$t/sub-broken/spawn.c $t/sub-broken/reap.c")
+# case -> expected points (of 26), and what the JUnit and TAP reports say.
+declare -A score=([ref]=26 [broken]=0 [hang]=16) tests_end=([ref]=pass [broken]=fail [hang]=error)
 declare -A hidden=([ref]=2 [broken]=0 [hang]=2)
 
 # ---- Gradescope --------------------------------------------------------
@@ -101,19 +102,19 @@ for c in ref broken hang; do
 	else
 		bad "gradescope ($c): run_autograder writes results/results.json (exit $rc)" "$t/$c/stdout.txt"
 	fi
-	expect "gradescope ($c): results.json has the documented fields, ${score[$c]}/20, no hidden name" \
-		"$check" gradescope "$gs/results/results.json" "${score[$c]}" 20 --forbid secret
+	expect "gradescope ($c): results.json has the documented fields, ${score[$c]}/26, no hidden name" \
+		"$check" gradescope "$gs/results/results.json" "${score[$c]}" 26 --forbid secret
 	expect "junit ($c): well-formed, ${tests_end[$c]}, ${hidden[$c]} hidden tests marked, none named" \
 		"$check" junit "$t/$c/junit.xml" "${tests_end[$c]}" --forbid secret --hidden "${hidden[$c]}"
 	expect "tap ($c): TAP version 13, ${tests_end[$c]}, ${hidden[$c]} hidden tests marked, none named" \
 		"$check" tap "$t/$c/tap.txt" "${tests_end[$c]}" --forbid secret --hidden "${hidden[$c]}"
-	expect "autolab ($c): the autoresult, ${score[$c]} points" "$check" autolab "$t/$c/autolab.txt" "${score[$c]}" 20
+	expect "autolab ($c): the autoresult, ${score[$c]} points" "$check" autolab "$t/$c/autolab.txt" "${score[$c]}" 26
 	if [ "$c" = broken ]; then
 		expect "prairielearn ($c): gradable false, with a message" \
 			"$check" prairielearn "$t/$c/prairielearn.json" ungradable --forbid secret
 	else
-		expect "prairielearn ($c): the documented fields, score ${score[$c]}/20, no hidden name" \
-			"$check" prairielearn "$t/$c/prairielearn.json" "${score[$c]}" 20 --forbid secret
+		expect "prairielearn ($c): the documented fields, score ${score[$c]}/26, no hidden name" \
+			"$check" prairielearn "$t/$c/prairielearn.json" "${score[$c]}" 26 --forbid secret
 	fi
 done
 expect "gradescope: only the collected files were graded (decoy, header, link and notes ignored)" \
@@ -155,8 +156,8 @@ for c in ref broken; do
 		expect "prairielearn ($c): gradable false, with a message" \
 			"$check" prairielearn "$pl/grade/results/results.json" ungradable --forbid secret
 	else
-		expect "prairielearn ($c): score 20/20, documented fields, no hidden name" \
-			"$check" prairielearn "$pl/grade/results/results.json" 20 20 --forbid secret
+		expect "prairielearn ($c): score 26/26, documented fields, no hidden name" \
+			"$check" prairielearn "$pl/grade/results/results.json" 26 26 --forbid secret
 	fi
 done
 
@@ -188,7 +189,7 @@ for c in ref broken; do
 	[ "$rc" -eq 0 ] && ok "autolab ($c): make in the hand-in's directory succeeds" ||
 		bad "autolab ($c): make in the hand-in's directory succeeds (exit $rc)" "$t/autolab-$c.out"
 	expect "autolab ($c): the last line of the output is the autoresult, ${score[$c]} points" \
-		"$check" autolab "$t/autolab-$c.out" "${score[$c]}" 20
+		"$check" autolab "$t/autolab-$c.out" "${score[$c]}" 26
 done
 # A hand-in that reaches outside its directory is refused, and writes nothing there.
 printf 'x\n' >"$t/evil-src.c"

@@ -174,8 +174,12 @@ static void choose_advice(void *unused, int caller_tid)
 		}
 		if (server.kind == CT_BLOCKED_READ)
 			snprintf(advice, sizeof advice,
-				 "Both sides wait to read: the caller sends each request whole "
-				 "before it reads the reply, and the server replies to each request it has read whole");
+				 "Both sides wait to read%s: each waits for a message the other has not sent whole. "
+				 "The caller must send each request whole (all of its bytes, whatever one send moved) "
+				 "before it reads the reply, and the server reply to each request it has read whole",
+				 ct_socket_peer(target, peer, sizeof peer) && ct_fd_holding("/proc/self", peer) == -1
+				     ? ", and each holds only its own end of the socket (the closing is right)"
+				     : "");
 	}
 }
 

@@ -23,6 +23,17 @@
 
 CT_SUITE(philo);
 
+/* "once", "2 times", "0 times": how often, in words (into buf, which TIMES gives each use). */
+static const char *times_text(char *buf, size_t len, int n)
+{
+	if (n == 1)
+		snprintf(buf, len, "once");
+	else
+		snprintf(buf, len, "%d times", n);
+	return buf;
+}
+#define TIMES(n) times_text((char[24]){0}, 24, (n))
+
 #define LIMIT (3500 * CT_MS) /* for every dine() call of a test; the test's own limit is 5 s */
 
 /* Seats n philosophers at dinner_table with the given meal and thought lengths. */
@@ -147,8 +158,8 @@ CT_TEST(philo, correct_nobody_starves)
 	uint64_t first = UINT64_MAX;
 	int who = -1;
 	for (int i = 0; i < n; i++) {
-		CT_CHECK(dinner_meals(i) == STARVE_ROUNDS, "dine(t, %d) returned, and philosopher %d had eaten %d times",
-			 STARVE_ROUNDS, i, dinner_meals(i));
+		CT_CHECK(dinner_meals(i) == STARVE_ROUNDS, "dine(t, %d) returned, and philosopher %d had eaten %s",
+			 STARVE_ROUNDS, i, TIMES(dinner_meals(i)));
 		uint64_t end = dinner_meal_log(i)[STARVE_ROUNDS - 1].end_ns;
 		if (end < first) {
 			first = end;
@@ -164,12 +175,12 @@ CT_TEST(philo, correct_nobody_starves)
 		while (by_then < STARVE_ROUNDS && dinner_meal_log(i)[by_then].end_ns <= first)
 			by_then++;
 		CT_CHECK(by_then >= STARVE_ROUNDS / STARVE_SHARE,
-			 "dine(t, %d) with 5 philosophers, each meal 0.5 ms: philosopher %d had eaten only %d times when "
+			 "dine(t, %d) with 5 philosophers, each meal 0.5 ms: philosopher %d had eaten only %s when "
 			 "philosopher %d had eaten all its %d meals (%.0f ms after the first meal). A philosopher that "
 			 "keeps being passed over starves: let each one wait its turn for its chopsticks (blocking in "
 			 "pthread_mutex_lock, in one global order) instead of leaving them to whoever grabs first, and "
 			 "put both down after every meal",
-			 STARVE_ROUNDS, i, by_then, who, STARVE_ROUNDS, (double)(first - start) / 1e6);
+			 STARVE_ROUNDS, i, TIMES(by_then), who, STARVE_ROUNDS, (double)(first - start) / 1e6);
 	}
 	dinner_check_meals(STARVE_ROUNDS, "dine(t, 30) with 5 philosophers, each meal 0.5 ms");
 	ct_pass();
@@ -199,8 +210,8 @@ CT_TEST(philo, timing_philosophers_who_share_no_chopstick_eat_at_the_same_time)
 	int err = dinner_run(OVERLAP_ROUNDS, LIMIT, "5 philosophers, each meal 2 ms");
 	CT_CHECK(err == 0, "dine(t, %d) returned %d; expected 0", OVERLAP_ROUNDS, err);
 	for (int i = 0; i < n; i++) {
-		CT_CHECK(dinner_meals(i) == OVERLAP_ROUNDS, "dine(t, %d) returned, and philosopher %d had eaten %d times",
-			 OVERLAP_ROUNDS, i, dinner_meals(i));
+		CT_CHECK(dinner_meals(i) == OVERLAP_ROUNDS, "dine(t, %d) returned, and philosopher %d had eaten %s",
+			 OVERLAP_ROUNDS, i, TIMES(dinner_meals(i)));
 		for (int k = 0; k < OVERLAP_ROUNDS; k++) {
 			all[nmeals] = dinner_meal_log(i)[k];
 			row[nmeals++] = i;
@@ -253,9 +264,9 @@ CT_TEST(philo, correct_a_failed_pthread_create_lets_the_started_philosophers_fin
 		for (int i = 0; i < expected; i++)
 			CT_CHECK(dinner_meals(i) == 3,
 				 "dine(t, 3) returned EAGAIN, and philosopher %d, started before pthread_create failed, "
-				 "had eaten %d times; expected 3: let the philosophers already seated eat their rounds, "
+				 "had eaten %s; expected 3: let the philosophers already seated eat their rounds, "
 				 "then join them",
-				 i, dinner_meals(i));
+				 i, TIMES(dinner_meals(i)));
 		const char *v = dinner_violation();
 		CT_CHECK(!v, "dine(t, 3), where pthread_create call %d failed: %s", fail_at, v);
 		table_destroy(&dinner_table);

@@ -606,7 +606,8 @@ void build_after_screen(struct build *b, const struct job *jobs, int n)
 				       b->object);
 	} else {
 		char *header = xasprintf("%s.h", b->ex->name);
-		b->problem = screen_check(symbols, sections, b->source, b->ex->function, header);
+		b->problem = screen_check(symbols, sections, b->source, b->ex->function, header,
+					  (const char *const *)b->ex->allowed_calls);
 		free(header);
 		/* Kept for the harness to follow the calls of signal handlers (collect.c). */
 		char *path = xasprintf("%s/callgraph.json", b->dir);

@@ -142,6 +142,16 @@ static void load_lesson(const char *root_dir, const char *slug, struct lesson *l
 			e->weighted_tests[e->nweighted] = xstrdup(test);
 			e->weights[e->nweighted++] = (int)json_integer_value(w);
 		}
+		json_t *allowed = json_object_get(ex, "allowed_calls"), *a;
+		size_t k;
+		if (allowed && !json_is_array(allowed))
+			die_json(path, "\"allowed_calls\" must be an array of call names");
+		e->allowed_calls = xcalloc(json_array_size(allowed) + 1, sizeof *e->allowed_calls);
+		json_array_foreach(allowed, k, a) {
+			if (!json_is_string(a))
+				die_json(path, "\"allowed_calls\" must be an array of call names");
+			e->allowed_calls[k] = xstrdup(json_string_value(a));
+		}
 	}
 	json_decref(root);
 	load_hints(dir, l);

@@ -42,6 +42,12 @@ struct exercise {
 	int nhints;
 	struct hint_answer *answers; /* hints that answer one kind of failure */
 	int nanswers;
+	/*
+	 * Calls the screen refuses elsewhere that this exercise is about
+	 * (lesson.json's "allowed_calls", e.g. the exec family for lesson
+	 * 01's run), NULL-terminated; never NULL.
+	 */
+	char **allowed_calls;
 };
 
 struct lesson {

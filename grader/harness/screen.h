@@ -34,10 +34,12 @@ int screen_jobs(const char *object, const char *out_dir, struct job *jobs);
  * The screen's verdict on the listings (the outputs of screen_jobs' two
  * programs): NULL when the object may be linked, else what is wrong, in
  * words for the student who wrote `source`.  function: the exercise's
- * function; header: the exercise's header ("spawn.h").
+ * function; header: the exercise's header ("spawn.h"); allowed: the calls
+ * of screen_forbidden_calls this exercise may make (NULL-terminated, or
+ * NULL for none), the exec family for an exercise about exec.
  */
 char *screen_check(const char *symbols, const char *sections, const char *source, const char *function,
-		   const char *header);
+		   const char *header, const char *const *allowed);
 
 /*
  * The screen of the source text, before anything compiles it: NULL, or

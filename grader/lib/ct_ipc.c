@@ -234,6 +234,19 @@ static void holders(struct out *o, const struct proc *procs, int nprocs, const c
 		put(o, "no process");
 }
 
+/* How many of procs hold `target` open (in any mode); *one gets the index of one of them. */
+static int holding_processes(const struct proc *procs, int nprocs, const char *target, int *one)
+{
+	int n = 0;
+
+	for (int p = 0; p < nprocs; p++)
+		if (ct_fd_holding(procs[p].dir, target) != -1) {
+			*one = p;
+			n++;
+		}
+	return n;
+}
+
 /* The name of process pid among procs, or "pid N". */
 static const char *name_of_pid(const struct proc *procs, int nprocs, long pid, char *buf, size_t len)
 {
@@ -424,6 +437,14 @@ static void describe_socket(struct out *o, const struct proc *procs, int nprocs,
 		put(o, reading
 			   ? ": it waits for data, or for end of file, which comes only once the other end is closed"
 			   : ": the socket's buffer is full, and it waits for the other end to read");
+		return;
+	}
+	int one = -1;
+	if (reading && holding_processes(procs, nprocs, peer, &one) == 1 && one != self) {
+		/* The ends are where they belong: end of file is not what is missing. */
+		put(o, ": it waits for data from the other end (%s), which only ", peer);
+		holders(o, procs, nprocs, peer, -1);
+		put(o, " holds: it waits for that process to send, or to close it");
 		return;
 	}
 	if (reading)

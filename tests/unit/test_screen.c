@@ -38,8 +38,8 @@ static char *output_of(const char *cmd)
 	return buf;
 }
 
-/* Compiles code and screens the object as exercise function f; returns the problem or NULL. */
-static char *screened(const char *code)
+/* Compiles code and screens the object as exercise function f, which may make the calls of allowed; returns the problem or NULL. */
+static char *screened_allowing(const char *code, const char *const *allowed)
 {
 	char *src = xasprintf("%s/student.c", dir), *obj = xasprintf("%s/student.o", dir);
 	cr_assert_eq(write_file(src, code), 0);
@@ -47,7 +47,7 @@ static char *screened(const char *code)
 	cr_assert_eq(system(cc), 0, "cannot compile: %s", code);
 	char *nm = xasprintf("nm -P %s", obj), *re = xasprintf("readelf -SW %s", obj);
 	char *syms = output_of(nm), *secs = output_of(re);
-	char *problem = screen_check(syms, secs, "exercises/x/f.c", "f", "f.h");
+	char *problem = screen_check(syms, secs, "exercises/x/f.c", "f", "f.h", allowed);
 	free(src);
 	free(obj);
 	free(cc);
@@ -57,6 +57,8 @@ static char *screened(const char *code)
 	free(secs);
 	return problem;
 }
+
+static char *screened(const char *code) { return screened_allowing(code, NULL); }
 
 static void expect_refused(const char *code, const char *words)
 {
@@ -95,6 +97,20 @@ Test(screen, refuses_calls_that_escape_the_wrappers)
 		expect_refused(calls[i][0], calls[i][1]);
 }
 
+Test(screen, an_exercise_may_make_the_calls_it_allows_and_no_others)
+{
+	static const char *const execs[] = {"execvp", NULL};
+	const char *code = "#include <unistd.h>\n#include <stdlib.h>\n"
+			   "int f(char *const *a) { if (a[1]) return system(a[0]); return execvp(a[0], a); }\n";
+	char *p = screened_allowing("#include <unistd.h>\nint f(char *const *a) { return execvp(a[0], a); }\n", execs);
+	cr_expect_null(p, "execvp refused although the exercise allows it: %s", p);
+	free(p);
+	p = screened_allowing(code, execs);
+	cr_expect(p && strstr(p, "calls system()"), "system() accepted beside an allowed execvp: %s", p ? p : "(accepted)");
+	free(p);
+	expect_refused("#include <unistd.h>\nint f(char *const *a) { return execvp(a[0], a); }\n", "calls execvp()");
+}
+
 Test(screen, refuses_code_that_runs_before_or_after_the_tests)
 {
 	expect_refused("#include <stdio.h>\n__attribute__((constructor)) static void early(void) { puts(\"x\"); }\n"
@@ -126,7 +142,7 @@ Test(screen, wants_the_exercise_s_function)
 
 Test(screen, fails_closed_on_listings_it_cannot_read)
 {
-	char *p = screen_check("f T 0 10\n", "garbage\n", "x.c", "f", "f.h");
+	char *p = screen_check("f T 0 10\n", "garbage\n", "x.c", "f", "f.h", NULL);
 	cr_assert(p && strstr(p, "could not list the sections"), "got: %s", p ? p : "(accepted)");
 	free(p);
 }
