@@ -386,15 +386,24 @@ int dinner_run(int rounds, uint64_t limit_ns, const char *why)
 	return r.result;
 }
 
+const char *dinner_times_text(char *buf, size_t len, int n)
+{
+	if (n == 1)
+		snprintf(buf, len, "once");
+	else
+		snprintf(buf, len, "%d times", n);
+	return buf;
+}
+
 void dinner_check_meals(int rounds, const char *call)
 {
 	const char *v = dinner_violation();
 	CT_CHECK(!v, "%s: %s", call, v);
 	for (int i = 0; i < plan.n; i++) {
 		CT_CHECK(diners[i].meals == rounds && diners[i].thoughts == rounds,
-			 "%s returned, and philosopher %d had eaten %d times and thought %d times; expected %d of each "
+			 "%s returned, and philosopher %d had eaten %s and thought %s; expected %d of each "
 			 "(every philosopher runs every round, and dine() returns only after all of them)",
-			 call, i, diners[i].meals, diners[i].thoughts, rounds);
+			 call, i, TIMES(diners[i].meals), TIMES(diners[i].thoughts), rounds);
 		for (int j = 0; j < i && rounds > 0; j++)
 			CT_CHECK(diners[i].slot != diners[j].slot,
 				 "%s: philosophers %d and %d were the same thread (thread %d): each philosopher is a "

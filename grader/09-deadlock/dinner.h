@@ -31,6 +31,7 @@
 #define DINNER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ct_timing.h"
@@ -67,6 +68,10 @@ void dinner_setup(const struct dinner_plan *plan);
  * messages ("5 philosophers, 20 rounds, each chopstick held 2 ms").
  */
 int dinner_run(int rounds, uint64_t limit_ns, const char *why);
+
+/* "once", "2 times", "0 times": how often, in words (into buf; TIMES gives each use a buffer of its own). */
+const char *dinner_times_text(char *buf, size_t len, int n);
+#define TIMES(n) dinner_times_text((char[24]){0}, 24, (n))
 
 /*
  * After a run: checks every promise the actions saw kept or broken, and

@@ -23,16 +23,6 @@
 
 CT_SUITE(philo);
 
-/* "once", "2 times", "0 times": how often, in words (into buf, which TIMES gives each use). */
-static const char *times_text(char *buf, size_t len, int n)
-{
-	if (n == 1)
-		snprintf(buf, len, "once");
-	else
-		snprintf(buf, len, "%d times", n);
-	return buf;
-}
-#define TIMES(n) times_text((char[24]){0}, 24, (n))
 
 #define LIMIT (3500 * CT_MS) /* for every dine() call of a test; the test's own limit is 5 s */
 
