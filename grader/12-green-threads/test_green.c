@@ -53,7 +53,10 @@ struct step {
 };
 
 /* Where a green thread's stack is, as its 'm' step found it. */
-enum stack_place { STACK_UNSEEN, STACK_HEAP, STACK_MAPPING, STACK_CALLERS, STACK_UNKNOWN };
+enum stack_place { STACK_UNSEEN, STACK_HEAP, STACK_MAPPING, STACK_CALLERS, STACK_STATIC, STACK_UNKNOWN };
+
+/* The test program's static storage (data and bss), from the linker. */
+extern char __data_start[], _end[];
 
 struct create_call {
 	int by, id; /* by: the creating thread, or -1 for green_run's caller */
@@ -179,6 +182,10 @@ static void find_stack(int id, const void *p)
 		return;
 	if (a >= rep->stack_lo && a < rep->stack_hi) {
 		rep->stack[id].place = STACK_CALLERS;
+		return;
+	}
+	if (a >= (uintptr_t)__data_start && a < (uintptr_t)_end) {
+		rep->stack[id].place = STACK_STATIC;
 		return;
 	}
 	if (ct_heap_block_of(p, &start, &size)) {
@@ -389,11 +396,17 @@ static void expect_scene(void (*scene)(void), int timeout_ms, const char *what)
 		 "Does green_run stop once no thread is left? Does a finished thread leave the run queue for good? "
 		 "Does green_read return at end of file and on errors, instead of waiting again?",
 		 what, timeout_ms, rep->doing, last_steps(tail, sizeof tail));
+	CT_CHECK(rep->done || rep->after_exit < 0,
+		 "%s: green_exit() returned into thread %s, which went on with its function, and then the process "
+		 "ended (exit status %d) while %s. green_exit must switch away from the calling thread for good: "
+		 "the scheduler never resumes a finished thread",
+		 what, tname(rep->after_exit, a), WEXITSTATUS(child_status), rep->doing);
 	CT_CHECK(rep->done,
 		 "%s: the process ended (exit status %d) while %s, before green_run() had returned. %s\n"
-		 "When the function of a context made by makecontext returns and uc_link is NULL, the kernel thread "
-		 "ends there (glibc calls exit(0)): let every green thread finish through your green_exit (a "
-		 "start function that calls fn(arg) and then green_exit), or point uc_link at the scheduler's context",
+		 "When the function of a context made by makecontext returns (because fn returned, or your "
+		 "green_exit did) and uc_link is NULL, the kernel thread ends there (glibc calls exit(0)): let every "
+		 "green thread finish through a green_exit that never returns (a start function that calls fn(arg) "
+		 "and then green_exit), or point uc_link at the scheduler's context",
 		 what, WEXITSTATUS(child_status), rep->doing, last_steps(tail, sizeof tail));
 	CT_CHECK(rep->init_ret == 0, "green_init() returned %d; green.h says it returns 0", rep->init_ret);
 	CT_CHECK(rep->pthreads == 0,
@@ -535,14 +548,16 @@ CT_TEST(green, correct_threads_take_turns_round_robin)
 
 CT_TEST(green, correct_threads_that_finish_early_leave_the_others_in_turn)
 {
-	const char *what = "A records 1 step and returns, B 4 steps with yields between, C 2 steps then calls "
-			   "green_exit() (with a step after it that must never run), D 3 steps, then green_run()";
+	const char *what = "A records 1 step then calls green_exit() (with a step after it that must never run), B "
+			   "records 4 steps with yields between, C 1 step and returns, D 2 steps then calls green_exit(), "
+			   "E 3 steps, then green_run()";
 
-	ninitial = 4;
-	scripts[0] = "s";
+	ninitial = 5;
+	scripts[0] = "sxs";
 	scripts[1] = "sysysys";
-	scripts[2] = "sysxs";
-	scripts[3] = "sysys";
+	scripts[2] = "s";
+	scripts[3] = "sysxs";
+	scripts[4] = "sysys";
 	expect_scene(scripted_scene, 1500, what);
 	expect_scripted(what);
 	ct_pass();
@@ -630,9 +645,11 @@ CT_TEST(green, correct_each_thread_runs_on_its_own_stack_of_green_stack_size)
 			 "(uc_stack.ss_sp and ss_size of its context, before makecontext)",
 			 what, tname(i, a));
 		CT_CHECK(rep->stack[i].place == STACK_HEAP || rep->stack[i].place == STACK_MAPPING,
-			 "%s: thread %s ran on a stack that is neither a heap block from malloc or calloc nor a "
-			 "mapping: green_create must allocate each stack itself, with malloc, calloc or mmap",
-			 what, tname(i, a));
+			 "%s: thread %s ran on a stack %s: green_create must allocate each stack itself, with "
+			 "malloc, calloc or mmap",
+			 what, tname(i, a),
+			 rep->stack[i].place == STACK_STATIC ? "in static storage (a global or static array)"
+							      : "that is neither a heap block from malloc or calloc nor a mapping");
 		CT_CHECK(rep->stack[i].size + 2048 >= GREEN_STACK_SIZE,
 			 "%s: thread %s's stack has only %zu bytes below its function's frame; green.h asks for "
 			 "GREEN_STACK_SIZE (%d) bytes per thread",

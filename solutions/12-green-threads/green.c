@@ -132,7 +132,7 @@ void green_yield(void)
 	to_scheduler(current);
 }
 
-_Noreturn void green_exit(void)
+void green_exit(void)
 {
 	current->finished = true;
 	to_scheduler(current);

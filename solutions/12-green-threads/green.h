@@ -58,7 +58,7 @@ void green_yield(void);
  * green_exit - the calling green thread finishes: green_exit never
  * returns.  Returning from fn finishes the thread the same way.
  */
-_Noreturn void green_exit(void);
+void green_exit(void);
 
 /*
  * green_run - run the green threads until every one has finished, those
