@@ -63,7 +63,8 @@ static void reader(void *arg)
 	char buf[16];
 
 	(void)arg;
-	printf("  %6.0f ms  A calls %s on the empty pipe\n", since_start_ms(), use_green_read ? "green_read()" : "read()");
+	printf("  %6.0f ms  A calls %s on the empty pipe\n", since_start_ms(),
+	       use_green_read ? "green_read()" : "read()");
 	reader_started = 1;
 	ssize_t n = use_green_read ? green_read(fds[0], buf, sizeof buf) : demo_read(fds[0], buf, sizeof buf);
 	if (n < 0)
@@ -166,7 +167,8 @@ static void one_core(void)
 	report("2 kernel threads", kwall, kcpu);
 	int cpus = demo_usable_cpus();
 	if (cpus < 2)
-		printf("  This process may use only %d CPU: the kernel threads could not run in parallel either.\n", cpus);
+		printf("  This process may use only %d CPU: the kernel threads could not run in parallel either.\n",
+		       cpus);
 	else if (!demo_too_busy("the green threads", gcpu, gwall)) {
 		printf("  The green threads never used more than one core: the kernel sees one thread.\n");
 		if ((double)kcpu / (double)kwall > 1.5)

@@ -48,7 +48,7 @@ CT_SUITE(green);
 
 struct step {
 	int16_t thread, n; /* thread's n-th step (from 0) */
-	int tid;           /* the kernel thread it ran on */
+	int tid;	   /* the kernel thread it ran on */
 	uint64_t at;
 };
 
@@ -92,12 +92,12 @@ struct report {
 	struct run_counts run[2];
 	int pthreads; /* pthread_create calls of the student's code */
 	/* The reading tests. */
-	atomic_int entered;        /* green threads that started their read */
-	long got[4];               /* what each read returned */
-	int err[4];                /* its errno */
-	char data[4][16];          /* what it read */
+	atomic_int entered; /* green threads that started their read */
+	long got[4];	    /* what each read returned */
+	int err[4];	    /* its errno */
+	char data[4][16];   /* what it read */
 	uint64_t read_start[4], read_end[4];
-	uint64_t wrote_at[4];      /* when the grader's writer wrote to pipe k */
+	uint64_t wrote_at[4]; /* when the grader's writer wrote to pipe k */
 	int flags_before[4], flags_after[4];
 	struct ct_thread_activity idle_from, idle_to; /* green_run's kernel thread while every thread waited */
 	uint64_t idle_ns;
@@ -161,8 +161,8 @@ static int create_fn(int by, int id, green_fn fn)
 	int ret = green_create(fn, (void *)(intptr_t)id);
 	int err = errno;
 	if (rep->ncreates < MAX_CREATES)
-		rep->creates[rep->ncreates++] =
-			(struct create_call){.by = by, .id = id, .ret = ret, .err = err, .allocs = allocs_so_far() - before};
+		rep->creates[rep->ncreates++] = (struct create_call){
+		    .by = by, .id = id, .ret = ret, .err = err, .allocs = allocs_so_far() - before};
 	return ret;
 }
 
@@ -346,7 +346,8 @@ static const char *last_steps(char *buf, size_t len)
 	int n = rep->nsteps, from = n > 12 ? n - 12 : 0;
 	char steps[600];
 
-	snprintf(buf, len, "The steps the green threads had recorded: %s", describe_steps(rep->steps, n, from, steps, sizeof steps));
+	snprintf(buf, len, "The steps the green threads had recorded: %s",
+		 describe_steps(rep->steps, n, from, steps, sizeof steps));
 	return buf;
 }
 
@@ -414,11 +415,12 @@ static void expect_scene(void (*scene)(void), int timeout_ms, const char *what)
 		 "switches between them itself, with swapcontext, on the one kernel thread that calls green_run",
 		 what, rep->pthreads);
 	for (int i = 0; i < rep->nsteps; i++)
-		CT_CHECK(rep->steps[i].tid == rep->caller_tid,
-			 "%s: green thread %s made its step %d on kernel thread %d, but green_run() was called on kernel "
-			 "thread %d: every green thread must run on the kernel thread that calls green_run, and only "
-			 "there (switch with swapcontext; start no kernel thread)",
-			 what, tname(rep->steps[i].thread, a), rep->steps[i].n, rep->steps[i].tid, rep->caller_tid);
+		CT_CHECK(
+		    rep->steps[i].tid == rep->caller_tid,
+		    "%s: green thread %s made its step %d on kernel thread %d, but green_run() was called on kernel "
+		    "thread %d: every green thread must run on the kernel thread that calls green_run, and only "
+		    "there (switch with swapcontext; start no kernel thread)",
+		    what, tname(rep->steps[i].thread, a), rep->steps[i].n, rep->steps[i].tid, rep->caller_tid);
 }
 
 /* The trace green.h's run queue gives for scripts[0 .. ninitial-1] created before green_run. */
@@ -477,18 +479,20 @@ static void expect_trace(const char *what)
 			 "runs included, has finished",
 			 what, rep->nsteps, nwant, want_s, got_s);
 	else if (i == nwant)
-		CT_CHECK(false, "%s: the green threads recorded %d steps, more than the %d expected (expected %s; got %s)",
+		CT_CHECK(false,
+			 "%s: the green threads recorded %d steps, more than the %d expected (expected %s; got %s)",
 			 what, rep->nsteps, nwant, want_s, got_s);
 	else
-		CT_CHECK(false,
-			 "%s: the steps do not follow green.h's first-in first-out run queue.\n"
-			 "expected: %s\n"
-			 "got:      %s\n"
-			 "Step %d was %s%d where %s%d was due. green_create and green_yield put a thread at the tail of "
-			 "the queue, the creator goes on running, and the thread at the head runs whenever the "
-			 "running one yields or finishes",
-			 what, want_s, got_s, i + 1, tname(rep->steps[i].thread, a), rep->steps[i].n,
-			 tname(want[i].thread, b), want[i].n);
+		CT_CHECK(
+		    false,
+		    "%s: the steps do not follow green.h's first-in first-out run queue.\n"
+		    "expected: %s\n"
+		    "got:      %s\n"
+		    "Step %d was %s%d where %s%d was due. green_create and green_yield put a thread at the tail of "
+		    "the queue, the creator goes on running, and the thread at the head runs whenever the "
+		    "running one yields or finishes",
+		    what, want_s, got_s, i + 1, tname(rep->steps[i].thread, a), rep->steps[i].n,
+		    tname(want[i].thread, b), want[i].n);
 }
 
 static void expect_run_ok(int k, const char *what)
@@ -503,9 +507,11 @@ static void expect_creates_ok(const char *what)
 	char a[8];
 
 	for (int i = 0; i < rep->ncreates; i++)
-		CT_CHECK(rep->creates[i].ret == 0,
-			 "%s: green_create() for thread %s returned %d (errno %s) with only a few threads alive; expected 0",
-			 what, tname(rep->creates[i].id, a), rep->creates[i].ret, strerrorname_np(rep->creates[i].err) ?: "0");
+		CT_CHECK(
+		    rep->creates[i].ret == 0,
+		    "%s: green_create() for thread %s returned %d (errno %s) with only a few threads alive; expected 0",
+		    what, tname(rep->creates[i].id, a), rep->creates[i].ret,
+		    strerrorname_np(rep->creates[i].err) ?: "0");
 }
 
 /* Nothing of run k is left allocated once green_run returned. */
@@ -548,9 +554,10 @@ CT_TEST(green, correct_threads_take_turns_round_robin)
 
 CT_TEST(green, correct_threads_that_finish_early_leave_the_others_in_turn)
 {
-	const char *what = "A records 1 step then calls green_exit() (with a step after it that must never run), B "
-			   "records 4 steps with yields between, C 1 step and returns, D 2 steps then calls green_exit(), "
-			   "E 3 steps, then green_run()";
+	const char *what =
+	    "A records 1 step then calls green_exit() (with a step after it that must never run), B "
+	    "records 4 steps with yields between, C 1 step and returns, D 2 steps then calls green_exit(), "
+	    "E 3 steps, then green_run()";
 
 	ninitial = 5;
 	scripts[0] = "sxs";
@@ -648,8 +655,9 @@ CT_TEST(green, correct_each_thread_runs_on_its_own_stack_of_green_stack_size)
 			 "%s: thread %s ran on a stack %s: green_create must allocate each stack itself, with "
 			 "malloc, calloc or mmap",
 			 what, tname(i, a),
-			 rep->stack[i].place == STACK_STATIC ? "in static storage (a global or static array)"
-							      : "that is neither a heap block from malloc or calloc nor a mapping");
+			 rep->stack[i].place == STACK_STATIC
+			     ? "in static storage (a global or static array)"
+			     : "that is neither a heap block from malloc or calloc nor a mapping");
 		CT_CHECK(rep->stack[i].size + 2048 >= GREEN_STACK_SIZE,
 			 "%s: thread %s's stack has only %zu bytes below its function's frame; green.h asks for "
 			 "GREEN_STACK_SIZE (%d) bytes per thread",
@@ -784,7 +792,8 @@ CT_TEST(green, correct_a_failed_allocation_returns_enomem_and_leaks_nothing)
 			continue;
 		}
 		failed++;
-		int mapped = r->mmaps - (alloc_calls[f / 2] == CT_CALL_mmap) - r->munmaps; /* the failed mmap mapped nothing */
+		int mapped =
+		    r->mmaps - (alloc_calls[f / 2] == CT_CALL_mmap) - r->munmaps; /* the failed mmap mapped nothing */
 		CT_CHECK(r->ret == -1 && r->err == ENOMEM,
 			 "green_create() while call %d of %s failed with ENOMEM returned %d with errno %s; expected -1 "
 			 "with errno ENOMEM",
@@ -809,9 +818,8 @@ CT_TEST(green, correct_a_failed_allocation_returns_enomem_and_leaks_nothing)
 		 "created): a failed create must leave no thread in the run queue",
 		 what, ok, NFAULTS - ok, rep->nsteps, 2 * ok);
 	for (int i = 0; i < rep->nsteps; i++)
-		CT_CHECK(rep->steps[i].thread == i % ok,
-			 "%s: step %d was thread %s's; expected thread %s's", what, i + 1, tname(rep->steps[i].thread, a),
-			 tname(i % ok, a + 4));
+		CT_CHECK(rep->steps[i].thread == i % ok, "%s: step %d was thread %s's; expected thread %s's", what,
+			 i + 1, tname(rep->steps[i].thread, a), tname(i % ok, a + 4));
 	expect_run_ok(0, what);
 	expect_no_leak(0, what);
 	ct_pass();
@@ -837,7 +845,8 @@ static void reader_thread(void *arg)
 	rep->read_start[k] = ct_now_ns();
 	atomic_fetch_add(&rep->entered, 1);
 	errno = 0;
-	rep->got[k] = plain_read ? ct_real_read(pipes[k][0], rep->data[k], 15) : green_read(pipes[k][0], rep->data[k], 15);
+	rep->got[k] =
+	    plain_read ? ct_real_read(pipes[k][0], rep->data[k], 15) : green_read(pipes[k][0], rep->data[k], 15);
 	rep->err[k] = errno;
 	rep->read_end[k] = ct_now_ns();
 	doing("the reader of pipe %d: its read returned %ld", k, rep->got[k]);
@@ -1030,9 +1039,9 @@ CT_TEST(green, timing_the_scheduler_sleeps_while_every_thread_waits)
 	if (!rep->idle_from.ok || !rep->idle_to.ok)
 		CT_SKIP("skipped: /proc does not tell what a thread did (no schedstat)");
 	double ms = (double)rep->idle_ns / 1e6;
-	double busy = (double)(rep->idle_to.run_ns + rep->idle_to.wait_ns - rep->idle_from.run_ns -
-			       rep->idle_from.wait_ns) /
-		      (double)rep->idle_ns;
+	double busy =
+	    (double)(rep->idle_to.run_ns + rep->idle_to.wait_ns - rep->idle_from.run_ns - rep->idle_from.wait_ns) /
+	    (double)rep->idle_ns;
 	unsigned long wakeups = rep->idle_to.voluntary - rep->idle_from.voluntary;
 	CT_CHECK(busy < 0.5,
 		 "%s: while both threads waited, the kernel thread of green_run was running or ready to run %.0f%% of "
@@ -1134,9 +1143,9 @@ static void expect_read(int i, const char *call, long want, const char *data, in
 		ok = memcmp(basic->data[i], data, (size_t)want) == 0;
 	if (ok && want < 0)
 		ok = basic->err[i] == want_err;
-	CT_CHECK(ok, "%s returned %ld (errno %s%s%.*s%s); expected %s", call, got, strerrorname_np(basic->err[i]) ?: "0",
-		 got > 0 ? ", bytes \"" : "", got > 0 && got < 8 ? (int)got : 0, basic->data[i], got > 0 ? "\"" : "",
-		 expected);
+	CT_CHECK(ok, "%s returned %ld (errno %s%s%.*s%s); expected %s", call, got,
+		 strerrorname_np(basic->err[i]) ?: "0", got > 0 ? ", bytes \"" : "", got > 0 && got < 8 ? (int)got : 0,
+		 basic->data[i], got > 0 ? "\"" : "", expected);
 }
 
 CT_TEST(green, correct_green_read_returns_what_read_returns)

@@ -35,18 +35,18 @@
  */
 struct green_thread {
 	ucontext_t context; /* where it goes on when it runs next */
-	void *stack;        /* GREEN_STACK_SIZE bytes, malloc'd by green_create */
+	void *stack;	    /* GREEN_STACK_SIZE bytes, malloc'd by green_create */
 	green_fn fn;
 	void *arg;
-	int wait_fd;               /* the descriptor it waits for in green_read, or -1 */
-	bool finished;             /* set by green_exit; the scheduler frees it then */
+	int wait_fd;		   /* the descriptor it waits for in green_read, or -1 */
+	bool finished;		   /* set by green_exit; the scheduler frees it then */
 	struct green_thread *next; /* the next one in the run queue */
 };
 
-static ucontext_t scheduler;             /* green_run's loop, where a thread switches to give up the CPU */
+static ucontext_t scheduler;		 /* green_run's loop, where a thread switches to give up the CPU */
 static struct green_thread *head, *tail; /* the run queue: head runs next, new and yielding ones at tail */
-static struct green_thread *current;     /* the running green thread, NULL while the scheduler runs */
-static int alive;                        /* created and not finished, counted against GREEN_MAX */
+static struct green_thread *current;	 /* the running green thread, NULL while the scheduler runs */
+static int alive;			 /* created and not finished, counted against GREEN_MAX */
 
 static void enqueue(struct green_thread *t)
 {

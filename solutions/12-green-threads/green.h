@@ -11,7 +11,7 @@
 
 #include <sys/types.h>
 
-#define GREEN_MAX 64                 /* green threads alive at once, at most */
+#define GREEN_MAX	 64	     /* green threads alive at once, at most */
 #define GREEN_STACK_SIZE (64 * 1024) /* bytes of stack of each green thread */
 
 /* What a green thread runs: fn(arg). */

@@ -33,9 +33,9 @@ struct slot {
 
 static struct slot slots[GREEN_MAX];
 static int ring[GREEN_MAX], ring_first, ring_len; /* the run queue */
-static int running = -1;                         /* slot of the running thread */
-static int zombie = -1;                          /* a finished slot whose stack is still to unmap */
-static ucontext_t caller;                        /* green_run's caller */
+static int running = -1;			  /* slot of the running thread */
+static int zombie = -1;				  /* a finished slot whose stack is still to unmap */
+static ucontext_t caller;			  /* green_run's caller */
 
 static void push(int s)
 {
