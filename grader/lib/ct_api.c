@@ -740,3 +740,21 @@ bool ct_heap_has(const void *p)
 	__real_pthread_mutex_unlock(&blocks_lock);
 	return found;
 }
+
+bool ct_heap_block_of(const void *p, uintptr_t *start, size_t *size)
+{
+	bool found = false;
+	uintptr_t a = (uintptr_t)p;
+
+	__real_pthread_mutex_lock(&blocks_lock);
+	for (int i = 0; i < nblocks && !found; i++) {
+		uintptr_t b = (uintptr_t)blocks[i].p;
+		if (a >= b && a < b + blocks[i].size) {
+			found = true;
+			*start = b;
+			*size = blocks[i].size;
+		}
+	}
+	__real_pthread_mutex_unlock(&blocks_lock);
+	return found;
+}

@@ -148,6 +148,12 @@ uint64_t ct_reaped_at(pid_t pid);
 size_t ct_heap_in_use(int *count);
 /* Whether p is a block allocated through the wrapped calls since the reset and not yet freed. */
 bool ct_heap_has(const void *p);
+/*
+ * Whether p points into a block allocated through the wrapped calls since
+ * the reset and not yet freed; *start and *size then get that block's.
+ * (Lesson 12 finds a green thread's stack by the address of a local.)
+ */
+bool ct_heap_block_of(const void *p, uintptr_t *start, size_t *size);
 
 /*
  * Calls fn(arg) in a helper thread of the grader's (created uncounted) and
