@@ -22,7 +22,8 @@ typedef int (*spawn_task)(int index);
  * Creates the n children first and only then waits for them, so they run
  * concurrently.  Child i calls task(i) and ends with its return value as
  * exit status, without returning into the caller's code.  Blocks until every
- * child has ended, so no zombie is left behind.  On return codes[i] holds
+ * child has ended, so no zombie is left behind; a wait interrupted by a
+ * signal (EINTR) is made again.  On return codes[i] holds
  * how child i ended: its exit status (0..255) if it exited, or 128 + the
  * signal number if a signal killed it (the shell's convention).
  *
