@@ -11,15 +11,14 @@
 
 #include <dirent.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "ct_api.h"
 #include "ct_clock.h"
 #include "ct_test.h"
+#include "procs.h"
 
 int tasks_list(int *tids, int max)
 {
@@ -87,13 +86,11 @@ static int others_now(struct sampler *s, int me, int caller, int *cpus, int max)
 	pid_t kids[64];
 	int nk = ct_forked(kids, 64);
 	for (int i = 0; i < nk && k < max; i++)
-		if (!ct_reaped(kids[i], NULL) && kill(kids[i], 0) == 0) {
-			int cpu = tasks_only_cpu(kids[i]);
-			/* A zombie keeps its mask: only a child that is still running counts. */
-			char path[64];
-			snprintf(path, sizeof path, "/proc/%d/task/%d", (int)kids[i], (int)kids[i]);
-			if (access(path, F_OK) == 0)
-				cpus[k++] = cpu;
+		if (!ct_reaped(kids[i], NULL)) {
+			struct proc_info info;
+			/* Only a child still running counts: a zombie keeps the mask it ended with. */
+			if (procs_read(kids[i], &info) && info.state != 'Z')
+				cpus[k++] = tasks_only_cpu(kids[i]);
 		}
 	return k;
 }
