@@ -26,6 +26,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,7 @@ struct measured {
 	int err;
 	uint64_t wall_ns;          /* the call, on the grader's clock */
 	bool affinity_kept;        /* the helper's mask after the call is the one before */
+	long switches;             /* the helper's context switches during the call (voluntary or not) */
 	struct sampler *sampler;   /* if set: told the helper's tid */
 };
 
@@ -73,11 +75,15 @@ static void measure_body(void *arg)
 	bool got = sched_getaffinity(0, sizeof before, &before) == 0;
 	if (m->sampler)
 		m->sampler->caller = gettid();
+	struct rusage r0, r1;
+	getrusage(RUSAGE_THREAD, &r0);
 	errno = 0;
 	uint64_t t0 = ct_now_ns();
 	m->ret = fns[m->w](m->n);
 	uint64_t t1 = ct_now_ns();
 	m->err = errno;
+	getrusage(RUSAGE_THREAD, &r1);
+	m->switches = (r1.ru_nvcsw - r0.ru_nvcsw) + (r1.ru_nivcsw - r0.ru_nivcsw);
 	m->wall_ns = t1 - t0;
 	m->affinity_kept = !got || (sched_getaffinity(0, sizeof after, &after) == 0 && CPU_EQUAL(&before, &after));
 }
@@ -230,6 +236,12 @@ static void expect_round_trips(enum which w, int n)
 		 "trip the caller writes one byte and reads the answer%s)",
 		 name, n, writes, reads, threads ? "this process" : "the calling process", n, sides * n,
 		 threads ? ", and the other thread reads it and writes one back" : "");
+	/* The caller waits for every answer: it leaves the CPU at least once per round trip. */
+	CT_CHECK(m.switches >= n / 2,
+		 "%s(%d): the calling thread left the CPU only %ld times in %d round trips: in each round trip the "
+		 "caller must wait for the answer (read it) before it writes the next byte, so that every round "
+		 "trip is two context switches",
+		 name, n, m.switches, n);
 	CT_CHECK(m.affinity_kept,
 		 "%s(%d) returned with the calling thread still pinned: before returning, give it back the CPUs it was "
 		 "allowed before (save them with sched_getaffinity first)",
@@ -307,9 +319,10 @@ CT_TEST(cost, correct_bad_n_and_failed_creations_leave_nothing_behind)
 	const char *which = ct_waits_failed();
 	n = ct_unreaped_children(NULL, 0, left, sizeof left);
 	CT_CHECK(m.ret >= 0 && n == 0,
-		 "cost_process_create(5), whose 2nd %s failed with EINTR (a signal arrived), returned %lld (errno %s) "
-		 "and left %d child(ren) never waited for: a wait that EINTR interrupts must be made again",
-		 which, m.ret, strerrorname_np(m.err) ? strerrorname_np(m.err) : "?", n);
+		 "cost_process_create(5), whose 2nd %s failed with EINTR (a signal arrived), returned %lld%s%s and left "
+		 "%d child(ren) never waited for: a wait that EINTR interrupts must be made again",
+		 which, m.ret, m.ret < 0 ? " with errno " : "", m.ret < 0 && strerrorname_np(m.err) ? strerrorname_np(m.err) : "",
+		 n);
 	ct_pass();
 }
 
@@ -365,12 +378,16 @@ CT_TEST(cost, correct_failed_switches_leave_nothing_behind_and_eintr_is_retried)
 		ct_faults_reset();
 		char left[2048];
 		int nu = ct_unreaped_children(NULL, 0, left, sizeof left);
+		char got[120];
+		if (m.ret >= 0)
+			snprintf(got, sizeof got, "returned %lld ns but left its child never waited for", m.ret);
+		else
+			snprintf(got, sizeof got, "returned -1 (errno %s)",
+				 strerrorname_np(m.err) ? strerrorname_np(m.err) : "?");
 		CT_CHECK(m.ret >= 0 && nu == 0,
-			 "%s(100), whose 5th read and 7th write%s failed with EINTR (a signal arrived), returned %lld "
-			 "(errno %s)%s: a call that EINTR interrupts must be made again",
-			 names[w], w == PROCESS_SWITCH ? ", and 1st wait," : "", m.ret,
-			 m.ret >= 0 ? "0" : strerrorname_np(m.err) ? strerrorname_np(m.err) : "?",
-			 nu ? " and left its child never waited for" : "");
+			 "%s(100), whose 5th read and 7th write%s failed with EINTR (a signal arrived), %s: a call that "
+			 "EINTR interrupts must be made again",
+			 names[w], w == PROCESS_SWITCH ? ", and 1st wait," : "", got);
 	}
 	ct_pass();
 }

@@ -33,7 +33,7 @@
 CT_SUITE(pool);
 
 #define MAX_JOBS 4096
-#define DEADLINE (3000 * CT_MS)
+#define DEADLINE (2000 * CT_MS)
 
 struct job {
 	atomic_int runs;
@@ -65,7 +65,8 @@ static void run_job(void *arg)
 	}
 	if (j->meet)
 		ct_rendezvous_arrive(j->meet);
-	while (j->gate && !atomic_load(j->gate))
+	/* The gate is opened by the test; a gate never opened (a test gone wrong) lets go after a while. */
+	for (uint64_t until = ct_now_ns() + 2 * DEADLINE; j->gate && !atomic_load(j->gate) && ct_now_ns() < until;)
 		ct_sleep_ns(CT_MS / 2);
 	if (j->sleep_ns)
 		ct_sleep_ns(j->sleep_ns);
@@ -98,19 +99,35 @@ static void call_body(void *arg)
 	c->end_ns = ct_now_ns();
 }
 
-/* fn(p) (pool_wait or pool_destroy), which must return within DEADLINE; `what` says what it waits for. */
-static void call_within(void (*fn)(struct pool *), struct pool *p, const char *name, const char *what)
+/*
+ * fn(p) (pool_wait or pool_destroy), which must return within DEADLINE;
+ * `what` says what it waits for, `advice` what to look at if it does not return.
+ */
+static void call_within(void (*fn)(struct pool *), struct pool *p, const char *name, const char *what,
+			const char *advice)
 {
 	char why[4096];
 	struct call c = {.p = p, .fn = fn};
 	bool done = ct_run_within(call_body, &c, DEADLINE, name, NULL, 0, why, sizeof why);
 
-	CT_CHECK(done, "%s(p) did not return within %llu s, %s.%s%s", name, (unsigned long long)(DEADLINE / 1000000000),
-		 what, why[0] ? " Where it is:\n" : "", why);
+	CT_CHECK(done, "%s(p) did not return within %.0f s, %s. %s%s%s", name, (double)DEADLINE / 1e9, what, advice,
+		 why[0] ? ". Where it is:\n" : "", why);
 }
 
-static void wait_within(struct pool *p, const char *what) { call_within(pool_wait, p, "pool_wait", what); }
-static void destroy_within(struct pool *p, const char *what) { call_within(pool_destroy, p, "pool_destroy", what); }
+static void wait_within(struct pool *p, const char *what)
+{
+	call_within(pool_wait, p, "pool_wait", what,
+		    "The worker that finishes the last unfinished task must wake pool_wait (signal or broadcast its "
+		    "condition variable, under the lock)");
+}
+
+static void destroy_within(struct pool *p, const char *what)
+{
+	call_within(pool_destroy, p, "pool_destroy", what,
+		    "pool_destroy must wake every sleeping worker (pthread_cond_broadcast: a signal wakes only one), "
+		    "and each worker must leave its loop once the pool is stopping and the queue is empty, so that "
+		    "pthread_join returns");
+}
 
 /* ---- what a pool made -------------------------------------------------------- */
 
@@ -152,8 +169,12 @@ static int expect_ran_once(const struct made *m, struct job *j, int n, const cha
 
 	for (int i = 0; i < n; i++) {
 		int runs = j[i].runs, slot = j[i].slot;
+		CT_CHECK(runs != 0 || !j[i].start_ns,
+			 "%s: task %d was still running when the call returned: pool_wait and pool_destroy return only "
+			 "once every task has finished (count the tasks that are queued or running, not only the queue)",
+			 plan, i + 1);
 		CT_CHECK(runs == 1, "%s: task %d ran %d times; every task submitted must run exactly once%s", plan, i + 1,
-			 runs, runs == 0 ? " (it was lost, or the call returned before it ran)" : "");
+			 runs, runs == 0 ? " (it never started: it was lost, or the call returned before it ran)" : "");
 		CT_CHECK(slot != -1,
 			 "%s: task %d ran in a thread the pool did not create (the thread that called pool_submit or "
 			 "pool_wait): tasks run only in the pool's worker threads",
@@ -342,9 +363,24 @@ CT_TEST(pool, correct_wait_waits_for_running_tasks_and_the_tasks_they_submit)
 	struct pool *p = create(3, &m);
 	/* pool_wait with nothing submitted returns at once. */
 	uint64_t t0 = ct_now_ns();
-	call_within(wait_now, p, "pool_wait", "with no task submitted");
+	call_within(wait_now, p, "pool_wait", "with no task submitted", "With nothing submitted it returns at once");
 	CT_CHECK(ct_now_ns() - t0 < 1000 * CT_MS, "pool_wait(p) with no task submitted took %.0f ms; expected it to "
 		 "return at once", (double)(ct_now_ns() - t0) / 1e6);
+	/* As many tasks as workers: the queue is empty at once, while all three still run. */
+	clear_jobs(jobs, 3);
+	for (int i = 0; i < 3; i++) {
+		jobs[i].sleep_ns = (uint64_t)(i + 1) * 10 * CT_MS;
+		CT_CHECK(pool_submit(p, run_job, &jobs[i]) == 0, "pool_submit(p, fn, arg) did not return 0");
+	}
+	ct_sleep_ns(3 * CT_MS);
+	wait_within(p, "with 3 tasks of 10, 20 and 30 ms running");
+	uint64_t back = ct_now_ns();
+	for (int i = 0; i < 3; i++)
+		CT_CHECK(jobs[i].runs == 1 && jobs[i].end_ns <= back,
+			 "pool_create(3), 3 tasks of 10, 20 and 30 ms, then pool_wait(p) once all three had started: "
+			 "pool_wait returned while task %d was still %s: pool_wait must wait until every task submitted "
+			 "has finished running (count the tasks that are queued or running, not only the queue)",
+			 i + 1, jobs[i].start_ns ? "running" : "queued");
 	for (int round = 0; round < 3; round++) {
 		struct ct_order o;
 		ct_order_make(&o, kinds[round], 11 + round, PARENTS);
