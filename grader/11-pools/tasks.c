@@ -53,6 +53,19 @@ int tasks_new(const int *before, int nb, const int *now, int nn)
 	return k;
 }
 
+int tasks_settle(const int *before, int nb)
+{
+	uint64_t until = ct_now_ns() + 500 * CT_MS;
+
+	for (;;) {
+		int now[TASKS_MAX], n = tasks_list(now, TASKS_MAX);
+		int extra = tasks_new(before, nb, now, n);
+		if (extra == 0 || ct_now_ns() > until)
+			return extra;
+		ct_sleep_ns(CT_MS);
+	}
+}
+
 int tasks_only_cpu(pid_t tid)
 {
 	cpu_set_t s;

@@ -28,6 +28,14 @@ bool tasks_has(const int *tids, int n, int tid);
 /* How many of now[0..nn-1] are not in before[0..nb-1]: threads started since (and still there). */
 int tasks_new(const int *before, int nb, const int *now, int nn);
 
+/*
+ * How many threads of this process are not in before[0..nb-1], once those
+ * that are ending have gone (waits up to 500 ms: pthread_join returns
+ * when the kernel wakes the joiner, a moment before the thread leaves
+ * /proc/self/task).
+ */
+int tasks_settle(const int *before, int nb);
+
 /* The CPU tid may run on, if exactly one; -1 if several (or tid is gone). */
 int tasks_only_cpu(pid_t tid);
 /* The CPUs the calling thread may use. */

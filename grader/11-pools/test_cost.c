@@ -170,9 +170,9 @@ CT_TEST(cost, correct_thread_create_really_creates_and_joins_n_threads)
 			 "cost_thread_create(%d) created a thread before the one before it had ended: create and join "
 			 "them one after another, so that each round measures one creation",
 			 ns[k]);
-		int now[TASKS_MAX], nn = tasks_list(now, TASKS_MAX);
-		CT_CHECK(tasks_new(before, nb, now, nn) == 0, "after cost_thread_create(%d) returned, %d of its threads "
-			 "were still there", ns[k], tasks_new(before, nb, now, nn));
+		int left = tasks_settle(before, nb);
+		CT_CHECK(left == 0, "after cost_thread_create(%d) returned, %d of its threads were still there", ns[k],
+			 left);
 	}
 	ct_pass();
 }
@@ -236,9 +236,8 @@ static void expect_round_trips(enum which w, int n)
 		CT_CHECK(made == 1, "cost_thread_switch(%d) created %d threads; expected 1, the other side of the round trips",
 			 n, made);
 		CT_CHECK(ct_thread(0).joined, "cost_thread_switch(%d) returned without joining the thread it created", n);
-		int now[TASKS_MAX], nn = tasks_list(now, TASKS_MAX);
-		CT_CHECK(tasks_new(before, nb, now, nn) == 0, "after cost_thread_switch(%d) returned, its thread was still "
-			 "there", n);
+		CT_CHECK(tasks_settle(before, nb) == 0, "after cost_thread_switch(%d) returned, its thread was still there",
+			 n);
 	} else {
 		int made = ct_count(CT_CALL_fork);
 		CT_CHECK(made == 1, "cost_process_switch(%d) forked %d children; expected 1, the other side of the round trips",
@@ -548,48 +547,58 @@ static double own_within(enum which w, int n)
 }
 
 #define AGREE 4.0   /* the student's cost per item may be this many times the grader's, or its inverse */
-#define STEADY 2.0  /* the grader's two measurements around it must agree this well, or the machine is too busy */
+#define STEADY 2.0  /* the grader's own measurements must agree this well to judge a result too small */
 #define ATTEMPTS 3
 
 /*
- * The student's cost per item of w, measured between two of the grader's:
- * it must lie within a factor AGREE of them.  A run in which the grader's
- * own two disagree by more than STEADY is not judged; after ATTEMPTS such
- * runs, the test is skipped.
+ * The student's cost per item of w against the grader's own, measured
+ * just before and just after it, in up to ATTEMPTS rounds.  On a busy
+ * machine one measurement may be stretched many times (a new thread or
+ * child waits for a CPU before it can run and end), so each side is judged
+ * on its smallest figure so far, the least disturbed: the student's must
+ * lie within a factor AGREE of the grader's.  If it never does, the test
+ * fails when the student's best is more than AGREE times even the
+ * grader's slowest, or less than its fastest by AGREE while the grader's
+ * own agreed within STEADY; otherwise the machine was too busy to tell,
+ * and it is skipped.
  */
 static void expect_agrees(enum which w, int n)
 {
-	double lo = 0, hi = 0, per = 0;
-	bool steady = false;
+	double gmin = 1e300, gmax = 0, smin = 1e300;
 
 	for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-		double g1 = own_within(w, n);
-		struct measured m = call_judged(w, n, NULL, true);
-		double g2 = own_within(w, n);
-		expect_plausible(&m);
-		per = (double)m.ret / n;
-		lo = g1 < g2 ? g1 : g2;
-		hi = g1 < g2 ? g2 : g1;
-		steady = hi <= STEADY * lo;
-		if (per >= lo / AGREE && per <= hi * AGREE)
+		for (int k = 0; k < 2; k++) {
+			if (k == 1) {
+				struct measured m = call_judged(w, n, NULL, true);
+				expect_plausible(&m);
+				if ((double)m.ret / n < smin)
+					smin = (double)m.ret / n;
+			}
+			double g = own_within(w, n);
+			gmin = g < gmin ? g : gmin;
+			gmax = g > gmax ? g : gmax;
+		}
+		if (smin >= gmin / AGREE && smin <= gmin * AGREE)
 			return;
-		if (steady)
-			break;
 	}
-	if (!steady)
-		CT_SKIP("too busy: the grader's own measurements of one %s, just before and after %s(%d), differed by more "
-			"than %.0f times (%.1f and %.1f us)", units[w], names[w], n, STEADY, lo / 1e3, hi / 1e3);
+	/* Larger than AGREE times even the grader's slowest, or smaller while the grader's own were steady. */
+	bool clear = smin > AGREE * gmax || (smin < gmin / AGREE && gmax <= STEADY * gmin);
+	if (!clear)
+		CT_SKIP("too busy: the grader's own measurements of one %s, around %s(%d), ranged from %.1f to %.1f us, "
+			"and %.1f us (yours) could not be judged against them", units[w], names[w], n, gmin / 1e3,
+			gmax / 1e3, smin / 1e3);
 	CT_CHECK(false,
-		 "%s(%d) measured %.2f us per %s; the grader, measuring the same thing just before and just after in "
-		 "this run, found %.2f and %.2f us. A result more than %.0f times %s than that is not a measurement of "
-		 "the same thing: %s",
-		 names[w], n, per / 1e3, units[w], lo / 1e3, hi / 1e3, AGREE, per < lo ? "smaller" : "larger",
-		 per < lo ? (w >= THREAD_SWITCH ? "in each round trip the caller must wait for the answer before it writes "
-						  "the next byte, so that every round trip is two switches"
-						: "each round must create (fork) and join (wait for) one thread or process")
-			  : (w >= THREAD_SWITCH ? "the other side must answer each byte at once, and do nothing else"
-						: "the thread's start routine must return at once, and the child must call "
-						  "_exit(0) at once"));
+		 "%s(%d) measured %.2f us per %s at best, in %d tries; the grader, measuring the same thing just before "
+		 "and just after in this run, found %.2f us at best (%.2f at worst). A result more than %.0f times %s "
+		 "than that is not a measurement of the same thing: %s",
+		 names[w], n, smin / 1e3, units[w], ATTEMPTS, gmin / 1e3, gmax / 1e3, AGREE,
+		 smin < gmin ? "smaller" : "larger",
+		 smin < gmin ? (w >= THREAD_SWITCH ? "in each round trip the caller must wait for the answer before it "
+						   "writes the next byte, so that every round trip is two switches"
+						 : "each round must create (fork) and join (wait for) one thread or process")
+			     : (w >= THREAD_SWITCH ? "the other side must answer each byte at once, and do nothing else"
+						   : "the thread's start routine must return at once, and the child must "
+						     "call _exit(0) at once"));
 }
 
 CT_TEST(cost, timing_creation_costs_agree_with_the_graders_own)

@@ -216,8 +216,7 @@ static void expect_cleaned_up(const struct made *m, const char *plan)
 			 "every worker (pthread_join), so that none is left running",
 			 plan, i - m->first + 1, r.detached || r.created_detached ? "detached, never joined" : "never joined");
 	}
-	int now[TASKS_MAX], n = tasks_list(now, TASKS_MAX);
-	int extra = tasks_new(m->tids, m->ntids, now, n);
+	int extra = tasks_settle(m->tids, m->ntids);
 	CT_CHECK(extra == 0,
 		 "%s: after pool_destroy(p) returned, the process had %d thread%s more than before pool_create "
 		 "(/proc/self/task): every thread the pool started must have ended and been joined",
@@ -303,17 +302,17 @@ CT_TEST(pool, correct_many_tasks_from_several_threads_each_run_once_on_the_pools
 	}
 	for (int i = 0; i < SUBMITTERS; i++)
 		ct_real_pthread_join(t[i], NULL);
+	int created = ct_threads_created() - m.first;
+	CT_CHECK(created == 4,
+		 "%s: %d threads were created by the time every task was submitted; a pool of 4 makes its 4 threads "
+		 "in pool_create and runs every task on them, never a thread per task",
+		 plan, created);
 	for (int i = 0; i < SUBMITTERS; i++)
 		CT_CHECK(s[i].failed == 0, "%s: pool_submit returned %d (%s); expected 0", plan, s[i].failed,
 			 strerror(s[i].failed));
 	wait_within(p, "with 3000 tasks that each return at once");
 	ct_set_yield_at_locks(false);
 	ct_set_spurious_wakeups(false);
-	int created = ct_threads_created() - m.first;
-	CT_CHECK(created == 4,
-		 "%s: %d threads were created in all; a pool of 4 makes its 4 threads in pool_create and runs every "
-		 "task on them, never a thread per task",
-		 plan, created);
 	int distinct = expect_ran_once(&m, jobs, SUBMITTERS * EACH, plan);
 	CT_CHECK(distinct <= 4, "%s: the tasks ran on %d different threads; expected at most 4", plan, distinct);
 	destroy_within(p, "after every task had finished");
@@ -550,9 +549,8 @@ CT_TEST(pool, correct_create_failing_joins_what_it_started_and_submit_reports_en
 			 "pool_create(4) failed at its 3rd pthread_create and returned NULL, but thread %d it had "
 			 "started was never joined: after an error, stop and join every thread already started",
 			 i - first + 1);
-	int now[TASKS_MAX], nn = tasks_list(now, TASKS_MAX);
-	CT_CHECK(tasks_new(before, nb, now, nn) == 0, "pool_create(4) failed, but %d of its threads are still there",
-		 tasks_new(before, nb, now, nn));
+	CT_CHECK(tasks_settle(before, nb) == 0, "pool_create(4) failed, but %d of its threads are still there",
+		 tasks_settle(before, nb));
 	CT_CHECK(ct_heap_in_use(NULL) <= heap,
 		 "pool_create(4) failed at its 3rd pthread_create but left %zu bytes allocated: free what it "
 		 "allocated before returning NULL",
