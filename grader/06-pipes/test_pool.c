@@ -293,7 +293,9 @@ static void run(int workers, size_t n, const char *why_big)
 		 "Two rules keep a pool from hanging. A pipe holds about 64 KiB, and a write to a full pipe blocks "
 		 "until someone reads: read results while you send inputs, and never wait for a worker before "
 		 "reading all it sends. And end of file comes only once every copy of a write end is closed: each "
-		 "worker inherits the caller's ends of the earlier workers' pipes, so close them in the child");
+		 "worker inherits every pipe end the caller holds at its fork (the caller's ends of the earlier "
+		 "workers' pipes, and, if the pipes were all made before the forks, the ends of the later workers' "
+		 "pipes too), so close them in the child");
 }
 
 static void check_results(int workers, size_t n)

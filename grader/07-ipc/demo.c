@@ -502,7 +502,9 @@ int main(void)
 	printf("\nWhat to look for: a thread costs little more than the memory it touches (a few pages\n"
 	       "of stack); a process also gets its own copy of every page it writes after fork, and its\n"
 	       "own page tables.  RSS counts a shared page once in every process that maps it, so a sum\n"
-	       "of RSS overstates what processes cost; a sum of PSS counts it once.  A round trip through\n"
+	       "of RSS overstates what processes cost; a sum of PSS over every process that maps a page\n"
+	       "counts it once.  Neither sees the kernel's own memory per thread or process (its stack\n"
+	       "and task structure).  A round trip through\n"
 	       "the kernel costs microseconds, mostly for waking the other process, whatever carries the\n"
 	       "8 bytes; a lock in shared memory costs nanoseconds while nobody has to wait.  Round trips\n"
 	       "vary with where the two processes run: compare  taskset -c 0 make demo LESSON=7\n");
