@@ -504,6 +504,16 @@ CT_TEST(pool, correct_destroy_runs_queued_tasks_then_joins_every_thread)
 		 plan, kid.runs ? "ran more than once" : "never ran");
 	expect_ran_once(&m, jobs, BUSY + QUEUED, plan);
 	expect_cleaned_up(&m, plan);
+
+	/* Every worker asleep when pool_destroy comes, none busy to see the pool stopping by itself. */
+	enum { IDLE = 4 };
+	struct made idle;
+	struct pool *q = create(IDLE, &idle);
+	ct_sleep_ns(30 * CT_MS); /* time for each worker to reach its wait */
+	snprintf(plan, sizeof plan, "pool_create(%d), nothing submitted, then pool_destroy(p) 30 ms later, with every "
+		 "worker asleep", IDLE);
+	destroy_within(q, "with every worker idle");
+	expect_cleaned_up(&idle, plan);
 	ct_pass();
 }
 
